@@ -1,0 +1,125 @@
+import { ReactiveElement, css } from '@lit/reactive-element';
+import { AuthError, toAuthError } from './errors.js';
+import { findSession } from './internal/find-session.js';
+import type { UserSessionElement } from './user-session.js';
+
+/** How one run of an action ended: which event to fire, with what detail. */
+export type ActionOutcome<Success, Failure extends { error: AuthError }> =
+  | { ok: true; detail: Success }
+  | { ok: false; detail: Failure };
+
+/**
+ * What every action element shares: `do()` and clicks as triggers, single flight, `busy` and
+ * `aria-busy` while running, the `error` string, and the `success` / `failure` events
+ * (`bubbles: false`, `composed: false`: listen on the element itself). Renders a default
+ * `<button part="button">` unless the author brings their own content.
+ */
+export abstract class ActionElement<Success, Failure extends { error: AuthError }> extends ReactiveElement {
+  static override styles = css`
+    :host {
+      display: inline-block;
+    }
+    :host([hidden]),
+    [hidden] {
+      display: none;
+    }
+    button {
+      font: inherit;
+    }
+  `;
+
+  static override properties = {
+    label: {},
+    session: {},
+  };
+
+  /** Text of the default button. */
+  label: string | null = null;
+  /** Id of the `<user-session>` to use, looked up in this element's root when the action runs. */
+  session: string | null = null;
+  /** The `<user-session>` to use when no `session` id is given. */
+  sessionElement: UserSessionElement | null = null;
+  /** `""` when a run starts; the failure's message after a failure (Noodl's Error output). */
+  error = '';
+
+  #flight: Promise<boolean> | null = null;
+  #button: HTMLButtonElement | null = null;
+  #slot: HTMLSlotElement | null = null;
+
+  /** Label of the default button when `label` is not set. */
+  protected abstract get defaultLabel(): string;
+
+  /** Does the work with the session found for this run. */
+  protected abstract perform(session: UserSessionElement): Promise<ActionOutcome<Success, Failure>>;
+
+  /** The failure detail for an error that happened before `perform` could report one. */
+  protected abstract failureDetail(error: AuthError): Failure;
+
+  constructor() {
+    super();
+    this.addEventListener('click', () => void this.do());
+  }
+
+  /** True while a run is in progress (also reflected as the `busy` attribute). */
+  get busy(): boolean {
+    return this.#flight !== null;
+  }
+
+  /**
+   * Runs the action. While a run is in progress, calls join it and get the same result.
+   * Resolves to `true` after `success` was dispatched, `false` after `failure`; never rejects.
+   */
+  do(): Promise<boolean> {
+    return (this.#flight ??= this.#run());
+  }
+
+  async #run(): Promise<boolean> {
+    this.error = '';
+    this.#showBusy(true);
+    let outcome: ActionOutcome<Success, Failure>;
+    try {
+      outcome = await this.perform(await findSession(this));
+    } catch (caught) {
+      outcome = { ok: false, detail: this.failureDetail(toAuthError(caught)) };
+    }
+    this.#flight = null;
+    this.#showBusy(false);
+    if (!outcome.ok) this.error = outcome.detail.error.message;
+    this.dispatchEvent(
+      new CustomEvent(outcome.ok ? 'success' : 'failure', { detail: outcome.detail, bubbles: false, composed: false }),
+    );
+    return outcome.ok;
+  }
+
+  protected override createRenderRoot(): HTMLElement | DocumentFragment {
+    const root = super.createRenderRoot();
+    const slot = (this.#slot = document.createElement('slot'));
+    const button = (this.#button = document.createElement('button'));
+    button.type = 'button';
+    button.setAttribute('part', 'button');
+    slot.addEventListener('slotchange', () => this.#showDefaultButton());
+    root.append(slot, button);
+    return root;
+  }
+
+  protected override updated(): void {
+    if (this.#button) this.#button.textContent = this.label ?? this.defaultLabel;
+    this.#showDefaultButton();
+  }
+
+  /** The default button shows only when the author put no content of their own. */
+  #showDefaultButton(): void {
+    if (!this.#button || !this.#slot) return;
+    const authored = this.#slot
+      .assignedNodes()
+      .some((node) => node.nodeType === Node.ELEMENT_NODE || node.textContent?.trim());
+    this.#button.hidden = authored;
+  }
+
+  #showBusy(on: boolean): void {
+    this.toggleAttribute('busy', on);
+    if (on) this.setAttribute('aria-busy', 'true');
+    else this.removeAttribute('aria-busy');
+    if (this.#button) this.#button.disabled = on;
+  }
+}

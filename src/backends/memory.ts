@@ -1,0 +1,91 @@
+import { AuthError } from '../errors.js';
+import { toPublicUser } from '../internal/session-codec.js';
+import type { AuthBackend, PublicUser, RevokeScope, StoredSession } from './backend.js';
+
+export interface MemoryUserSeed {
+  username: string;
+  password: string;
+  [field: string]: unknown;
+}
+
+export interface MemoryBackendOptions {
+  /** Accounts that exist from the start. */
+  users?: MemoryUserSeed[];
+}
+
+interface MemoryAccount {
+  password: string;
+  user: PublicUser;
+}
+
+let shared: MemoryBackend | undefined;
+
+/**
+ * An `AuthBackend` that keeps accounts and sessions in this page's memory: for unit tests,
+ * demos and prototypes. Never a stand-in for a real server. `backend="memory"` on
+ * `<user-session>` uses the page-wide `MemoryBackend.shared` instance.
+ */
+export class MemoryBackend implements AuthBackend {
+  /** The page-wide instance used by `<user-session backend="memory">`. */
+  static get shared(): MemoryBackend {
+    return (shared ??= new MemoryBackend());
+  }
+
+  readonly #accounts = new Map<string, MemoryAccount>();
+  /** token → user id */
+  readonly #sessions = new Map<string, string>();
+
+  constructor(options: MemoryBackendOptions = {}) {
+    for (const seed of options.users ?? []) this.addUser(seed);
+  }
+
+  /** Adds an account; returns its public user. Throws `username-taken` for a duplicate. */
+  addUser({ username, password, ...fields }: MemoryUserSeed): PublicUser {
+    if (this.#accounts.has(username)) throw new AuthError('username-taken', `The username "${username}" is already taken.`);
+    const user = toPublicUser({ ...fields, username }, randomId());
+    this.#accounts.set(username, { password, user });
+    return user;
+  }
+
+  /** How many sessions are valid right now (all users). */
+  get activeSessions(): number {
+    return this.#sessions.size;
+  }
+
+  async logIn(username: string, password: string): Promise<StoredSession> {
+    const account = this.#accounts.get(username);
+    if (!account || account.password !== password) throw new AuthError('invalid-credentials');
+    return this.#openSession(account.user);
+  }
+
+  async signUp(username: string, password: string, extra: Record<string, unknown>): Promise<StoredSession> {
+    return this.#openSession(this.addUser({ ...extra, username, password }));
+  }
+
+  async logOut(session: StoredSession, { scope }: { scope: RevokeScope }): Promise<void> {
+    const userId = this.#sessions.get(session.token);
+    if (userId === undefined) throw new AuthError('invalid-session');
+    if (scope === 'all') {
+      for (const [token, owner] of this.#sessions) if (owner === userId) this.#sessions.delete(token);
+    } else {
+      this.#sessions.delete(session.token);
+    }
+  }
+
+  async currentUser(session: StoredSession): Promise<PublicUser> {
+    const userId = this.#sessions.get(session.token);
+    const account = [...this.#accounts.values()].find((a) => a.user.id === userId);
+    if (!account) throw new AuthError('invalid-session');
+    return { ...account.user };
+  }
+
+  #openSession(user: PublicUser): StoredSession {
+    const token = `m:${randomId()}${randomId()}`;
+    this.#sessions.set(token, user.id);
+    return { token, user: { ...user } };
+  }
+}
+
+function randomId(): string {
+  return Math.random().toString(36).slice(2, 12).padEnd(10, '0');
+}

@@ -1,0 +1,185 @@
+import { AuthError } from '../errors.js';
+import { isRecord, nonEmptyString, parseJson, toPublicUser } from '../internal/session-codec.js';
+import type { AuthBackend, PublicUser, RevokeScope, StoredSession } from './backend.js';
+
+export interface ParseBackendOptions {
+  /** Where Parse Server is mounted, e.g. `http://localhost:1337/parse`. */
+  serverURL: string;
+  /** Parse's application id (`X-Parse-Application-Id`). */
+  appId: string;
+  /** Optional JavaScript key (`X-Parse-JavaScript-Key`). */
+  clientKey?: string;
+}
+
+interface RequestOptions {
+  signal: AbortSignal;
+  token?: string;
+  body?: Record<string, unknown>;
+}
+
+/** Fields of Parse's stored user JSON that are bookkeeping, not user fields. */
+const parseBookkeeping = ['objectId', 'className', '__type'];
+
+/**
+ * Parse Server's REST API over `fetch` — no Parse SDK. Stores sessions in the SDK's own JSON
+ * shape (the user object with `objectId` and `sessionToken`), so a page can share the signed-in
+ * user with the Parse JavaScript SDK. Settings are checked when a request is made: bad ones
+ * reject with an `AuthError` of code `misconfigured`.
+ */
+export class ParseBackend implements AuthBackend {
+  readonly #options: ParseBackendOptions;
+
+  constructor(options: ParseBackendOptions) {
+    this.#options = { ...options };
+  }
+
+  async logIn(username: string, password: string, { signal }: { signal: AbortSignal }): Promise<StoredSession> {
+    const reply = await this.#request('POST', '/login', { signal, body: { username, password } });
+    return sessionFromReply(reply);
+  }
+
+  async signUp(
+    username: string,
+    password: string,
+    extra: Record<string, unknown>,
+    { signal }: { signal: AbortSignal },
+  ): Promise<StoredSession> {
+    const body = { ...extra, username, password };
+    const reply = await this.#request('POST', '/users', { signal, body });
+    return sessionFromReply({ ...body, ...reply });
+  }
+
+  async logOut(session: StoredSession, { scope, signal }: { scope: RevokeScope; signal: AbortSignal }): Promise<void> {
+    const token = session.token;
+    if (scope === 'all') {
+      // The server lists only this user's sessions for this token, and lets it delete them.
+      const { results } = await this.#request('GET', '/sessions', { signal, token });
+      const others = Array.isArray(results)
+        ? results.filter((s) => isRecord(s) && nonEmptyString(s.objectId) && s.sessionToken !== token)
+        : [];
+      for (const other of others) {
+        await this.#request('DELETE', `/sessions/${encodeURIComponent(String(other.objectId))}`, { signal, token }).catch(
+          (error: unknown) => {
+            // Gone in the meantime (Parse code 101: object not found) is what we wanted.
+            if (!(error instanceof AuthError && error.serverCode === 101)) throw error;
+          },
+        );
+      }
+    }
+    await this.#request('POST', '/logout', { signal, token });
+  }
+
+  async currentUser(session: StoredSession, { signal }: { signal: AbortSignal }): Promise<PublicUser> {
+    return sessionFromReply({ ...(await this.#request('GET', '/users/me', { signal, token: session.token })), sessionToken: session.token }).user;
+  }
+
+  /** The Parse SDK's `currentUser` JSON. */
+  serialize(session: StoredSession): string {
+    const { id, ...fields } = session.user;
+    return JSON.stringify({ ...fields, objectId: id, sessionToken: session.token, className: '_User' });
+  }
+
+  deserialize(raw: string): StoredSession | null {
+    const value = parseJson(raw);
+    return isRecord(value) && nonEmptyString(value.sessionToken) && nonEmptyString(value.objectId)
+      ? sessionFromReply(value)
+      : null;
+  }
+
+  async #request(method: string, path: string, { signal, token, body }: RequestOptions): Promise<Record<string, unknown>> {
+    const { serverURL, appId, clientKey } = this.#options;
+    if (!nonEmptyString(appId)) {
+      throw new AuthError('misconfigured', 'Parse needs an application id: set the app-id attribute.');
+    }
+    const url = parseServerURL(serverURL, path);
+    const headers: Record<string, string> = {
+      'X-Parse-Application-Id': appId,
+      'X-Parse-Installation-Id': installationId(appId),
+    };
+    if (clientKey) headers['X-Parse-JavaScript-Key'] = clientKey;
+    if (token) headers['X-Parse-Session-Token'] = token;
+    if (body) headers['Content-Type'] = 'application/json';
+
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(url, { method, headers, body: body && JSON.stringify(body), signal });
+      text = await response.text();
+    } catch (error) {
+      if (signal.aborted) {
+        throw signal.reason instanceof AuthError ? signal.reason : new AuthError('aborted', undefined, { cause: signal.reason });
+      }
+      throw new AuthError('network', `Could not reach the Parse server at ${url.origin}.`, { cause: error });
+    }
+    return readReply(response.status, text);
+  }
+}
+
+/** Turns a Parse reply into its JSON object, or throws the matching `AuthError`. */
+function readReply(status: number, text: string): Record<string, unknown> {
+  const data = parseJson(text);
+  if (status >= 200 && status < 300) {
+    if (isRecord(data)) return data;
+    throw new AuthError('server', `The server answered ${status} with something that is not a JSON object.`, { status });
+  }
+  const serverCode = isRecord(data) && typeof data.code === 'number' ? data.code : undefined;
+  const said = isRecord(data) && typeof data.error === 'string' ? ` (Parse says: ${data.error})` : '';
+  const options = { status, serverCode };
+  if (serverCode === 209 || (status === 401 && serverCode === undefined)) {
+    throw new AuthError('invalid-session', `The session is no longer valid${said}.`, options);
+  }
+  if (serverCode === 101) throw new AuthError('invalid-credentials', `Wrong username or password${said}.`, options);
+  if (serverCode === 202) throw new AuthError('username-taken', `This username is already taken${said}.`, options);
+  if (status >= 500 || serverCode === undefined) {
+    throw new AuthError('server', `The server failed with HTTP ${status}${said}.`, options);
+  }
+  throw new AuthError('bad-request', `The server refused the request${said}.`, options);
+}
+
+function parseServerURL(serverURL: unknown, path: string): URL {
+  try {
+    const url = new URL(`${String(serverURL).replace(/\/+$/, '')}${path}`);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url;
+  } catch {
+    // reported below
+  }
+  throw new AuthError(
+    'misconfigured',
+    `"${serverURL ?? ''}" is not a usable server URL: set server-url to where Parse Server is mounted, e.g. http://localhost:1337/parse.`,
+  );
+}
+
+/** A session from Parse's user JSON (a login/sign-up reply, `/users/me`, or stored SDK JSON). */
+function sessionFromReply(reply: Record<string, unknown>): StoredSession {
+  const { sessionToken, objectId } = reply;
+  if (!nonEmptyString(sessionToken) || !nonEmptyString(objectId)) {
+    throw new AuthError('server', 'The server answered without a user id and session token.');
+  }
+  const fields = { ...reply };
+  for (const name of parseBookkeeping) delete fields[name];
+  return { token: sessionToken, user: toPublicUser(fields, objectId) };
+}
+
+const installationIds = new Map<string, string>();
+
+/** The installation id the Parse SDK keeps at `Parse/<appId>/installationId`, created if missing. */
+function installationId(appId: string): string {
+  const key = `Parse/${appId}/installationId`;
+  let id = installationIds.get(key);
+  if (id) return id;
+  try {
+    id = localStorage.getItem(key) ?? undefined;
+    if (!id) localStorage.setItem(key, (id = uuid()));
+  } catch {
+    id ??= uuid(); // storage unavailable: keep one for this page
+  }
+  installationIds.set(key, id);
+  return id;
+}
+
+function uuid(): string {
+  return globalThis.crypto?.randomUUID?.() ?? 'xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx'.replace(/[xy]/g, (c) => {
+    const r = (Math.random() * 16) | 0;
+    return (c === 'x' ? r : (r & 0x3) | 0x8).toString(16);
+  });
+}

@@ -1,0 +1,6 @@
+import { LogOutActionElement } from '../log-out-action.js';
+import { defineElement } from './define-element.js';
+
+defineElement('log-out-action', LogOutActionElement);
+
+export { LogOutActionElement };

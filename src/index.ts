@@ -1,0 +1,13 @@
+// The package entry: the whole public API, and every tag defined (skipping tags already defined).
+// Import the modules under `user-session-elements/classes/…` instead to define tags yourself.
+import './define/user-session.js';
+import './define/log-out-action.js';
+
+export { UserSessionElement } from './user-session.js';
+export { LogOutActionElement } from './log-out-action.js';
+export { ActionElement, type ActionOutcome } from './action-element.js';
+export { AuthError, type AuthErrorCode, type AuthErrorOptions } from './errors.js';
+export { MemoryBackend, type MemoryBackendOptions, type MemoryUserSeed } from './backends/memory.js';
+export { ParseBackend, type ParseBackendOptions } from './backends/parse.js';
+export type { AuthBackend, PublicUser, RevokeScope, StoredSession } from './backends/backend.js';
+export type * from './events.js';

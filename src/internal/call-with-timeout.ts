@@ -1,0 +1,34 @@
+import { AuthError } from '../errors.js';
+
+/** The longest delay `setTimeout` accepts. */
+const maxDelay = 2 ** 31 - 1;
+
+/**
+ * Runs `task` with an `AbortSignal` that fires after `ms` (reason: an `AuthError` of code
+ * `timeout`) or when `cancel` fires. Settles on abort even if the task ignores its signal,
+ * and turns a synchronous throw into a rejection.
+ */
+export async function callWithTimeout<T>(
+  task: (signal: AbortSignal) => Promise<T>,
+  ms: number,
+  cancel?: AbortSignal,
+): Promise<T> {
+  const controller = new AbortController();
+  const { signal } = controller;
+  const onCancel = () => controller.abort(cancel?.reason);
+  cancel?.addEventListener('abort', onCancel);
+  const timer = setTimeout(
+    () => controller.abort(new AuthError('timeout', `The server did not answer within ${ms} ms.`)),
+    Math.min(ms, maxDelay),
+  );
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      if (cancel?.aborted) controller.abort(cancel.reason);
+      new Promise<T>((run) => run(task(signal))).then(resolve, reject);
+    });
+  } finally {
+    clearTimeout(timer);
+    cancel?.removeEventListener('abort', onCancel);
+  }
+}

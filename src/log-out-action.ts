@@ -1,0 +1,68 @@
+import { ActionElement, type ActionOutcome } from './action-element.js';
+import type { AuthError } from './errors.js';
+import type { LogOutActionEventMap, LogOutFailureDetail, LogOutScope, LogOutSuccessDetail } from './events.js';
+import type { UserSessionElement } from './user-session.js';
+
+/**
+ * The Noodl "Log Out" node as an element: signs the user out of its `<user-session>` on
+ * `do()` or a click, local first, then revokes the session on the server.
+ *
+ * @summary A log-out button (or your own content) that signs the user out.
+ *
+ * @attr {string} label - Text of the default button (default "Log out").
+ * @attr {string} session - Id of the `<user-session>` to use, looked up when the action runs.
+ * @attr {string} scope - `current` (default), `local` (forget here only, no server call) or `all` (every session of the user).
+ * @attr {boolean} busy - Present while a log-out is in progress (output only).
+ *
+ * @fires {CustomEvent<LogOutSuccessDetail>} success - Signed out. `detail: { scope, revoked }`. Does not bubble.
+ * @fires {CustomEvent<LogOutFailureDetail>} failure - Something failed. `detail: { error, signedOutLocally, revocationPending }`. Does not bubble.
+ *
+ * @slot - Your own trigger, such as `<button>Sign out</button>`; replaces the default button.
+ * @csspart button - The default button.
+ */
+export class LogOutActionElement extends ActionElement<LogOutSuccessDetail, LogOutFailureDetail> {
+  static override properties = {
+    ...ActionElement.properties,
+    scope: {},
+  };
+
+  /** `current` (default), `local` or `all`. */
+  scope: LogOutScope = 'current';
+
+  protected get defaultLabel(): string {
+    return 'Log out';
+  }
+
+  protected async perform(session: UserSessionElement): Promise<ActionOutcome<LogOutSuccessDetail, LogOutFailureDetail>> {
+    const { ok, scope, revoked, error, signedOutLocally, revocationPending } = await session.logOut({
+      scope: this.scope ?? 'current',
+    });
+    if (!ok && error) return { ok: false, detail: { error, signedOutLocally, revocationPending } };
+    return { ok: true, detail: { scope, revoked } };
+  }
+
+  protected failureDetail(error: AuthError): LogOutFailureDetail {
+    return { error, signedOutLocally: false, revocationPending: false };
+  }
+}
+
+export interface LogOutActionElement {
+  addEventListener<K extends keyof LogOutActionEventMap>(
+    type: K,
+    listener: (this: LogOutActionElement, event: LogOutActionEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof LogOutActionEventMap>(
+    type: K,
+    listener: (this: LogOutActionElement, event: LogOutActionEventMap[K]) => unknown,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'log-out-action': LogOutActionElement;
+  }
+}

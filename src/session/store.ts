@@ -1,0 +1,73 @@
+/** Where `<user-session>` keeps the signed-in session. */
+export type StorageMode = 'local' | 'session' | 'memory';
+
+export function toStorageMode(value: string | null | undefined): StorageMode {
+  return value === 'session' || value === 'memory' ? value : 'local';
+}
+
+/** Page-wide memory storage: used by `storage="memory"` and when Web Storage fails. */
+const memoryArea = new Map<string, string>();
+
+function webStorage(mode: StorageMode): Storage | null {
+  if (mode === 'memory') return null;
+  try {
+    // Reading the property itself throws a SecurityError where storage is blocked.
+    return (mode === 'session' ? globalThis.sessionStorage : globalThis.localStorage) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One storage key in one storage area. Never throws: where Web Storage is missing, blocked or
+ * full, it falls back to page memory for this key and keeps working (the session then lasts
+ * until the page is closed). Every value is mirrored in memory so the fallback starts from
+ * the last known state.
+ */
+export class KeyStore {
+  readonly mode: StorageMode;
+  readonly key: string;
+  #usingMemory: boolean;
+
+  constructor(mode: StorageMode, key: string) {
+    this.mode = mode;
+    this.key = key;
+    this.#usingMemory = webStorage(mode) === null;
+  }
+
+  /** True when Web Storage was unavailable or failed and page memory is used instead. */
+  get usingMemory(): boolean {
+    return this.#usingMemory && this.mode !== 'memory';
+  }
+
+  /** The Web Storage area in use, if any (for cross-tab sync). */
+  get area(): Storage | null {
+    return this.#usingMemory ? null : webStorage(this.mode);
+  }
+
+  read(): string | null {
+    const area = this.area;
+    if (area) {
+      try {
+        return area.getItem(this.key);
+      } catch {
+        this.#usingMemory = true;
+      }
+    }
+    return memoryArea.get(this.key) ?? null;
+  }
+
+  write(raw: string | null): void {
+    if (raw === null) memoryArea.delete(this.key);
+    else memoryArea.set(this.key, raw);
+    const area = this.area;
+    if (!area) return;
+    try {
+      if (raw === null) area.removeItem(this.key);
+      else area.setItem(this.key, raw);
+    } catch {
+      // QuotaExceededError, SecurityError…: keep working from memory.
+      this.#usingMemory = true;
+    }
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Tells other tabs of this origin that a storage key changed, and hears them. Messages carry
+ * no data (never a token): receivers re-read storage. BroadcastChannel where it exists; the
+ * `storage` event too, which also catches writes by other code such as the Parse SDK.
+ */
+export class TabSync {
+  readonly #key: string;
+  readonly #area: Storage;
+  readonly #onChange: () => void;
+  readonly #channel: BroadcastChannel | null;
+
+  constructor(key: string, area: Storage, onChange: () => void) {
+    this.#key = key;
+    this.#area = area;
+    this.#onChange = onChange;
+    this.#channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`user-session:${key}`) : null;
+    this.#channel?.addEventListener('message', this.#onChange);
+    globalThis.addEventListener?.('storage', this.#onStorage);
+  }
+
+  /** Wakes the other tabs; they re-read the key. */
+  announce(): void {
+    this.#channel?.postMessage('changed');
+  }
+
+  close(): void {
+    this.#channel?.close();
+    globalThis.removeEventListener?.('storage', this.#onStorage);
+  }
+
+  #onStorage = (event: StorageEvent): void => {
+    if (event.storageArea === this.#area && (event.key === this.#key || event.key === null)) this.#onChange();
+  };
+}
