@@ -4,6 +4,8 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { puppeteerLauncher } from '@web/test-runner-puppeteer';
 import { webdriverLauncher } from '@web/test-runner-webdriver';
+import { defaultReporter, summaryReporter } from '@web/test-runner';
+import { countReporter } from './scripts/count-reporter.mjs';
 
 const engines = (process.env.BROWSERS ?? 'chromium,firefox,webkit').split(',');
 
@@ -53,6 +55,9 @@ export default {
   concurrentBrowsers: 1,
   browsers: engines.map((name) => launchers[name]()),
   plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' })],
-  testFramework: { config: { timeout: 10000 } },
-  testsFinishTimeout: 180000,
+  testFramework: { config: { timeout: 10000, ...(process.env.WTR_GREP ? { grep: process.env.WTR_GREP } : {}) } },
+  testsFinishTimeout: Number(process.env.WTR_FINISH_TIMEOUT ?? 180000),
+  // Lit's one-time dev-mode notice is noise in every test file.
+  filterBrowserLogs: ({ args }) => !String(args[0] ?? '').startsWith('Lit is in dev mode'),
+  reporters: [defaultReporter(), summaryReporter({ flatten: false }), countReporter()],
 };

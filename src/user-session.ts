@@ -1,4 +1,4 @@
-import { ReactiveElement, css, type PropertyValues } from '@lit/reactive-element';
+import { ReactiveElement, type PropertyValues } from '@lit/reactive-element';
 import type { AuthBackend, PublicUser, StoredSession } from './backends/backend.js';
 import { AuthError, toAuthError } from './errors.js';
 import type {
@@ -40,16 +40,9 @@ const scopes: readonly string[] = ['current', 'local', 'all'];
  * @fires {CustomEvent<LoggedOutDetail>} logged-out - Signed in → signed out, once per transition. `detail: { reason }`.
  * @fires {CustomEvent<UserChangeDetail>} user-change - The signed-in user's public fields changed. `detail: { user }`.
  *
- * @slot - The page content that depends on the session, such as action elements.
  * @cssstate authenticated - Matches `:state(authenticated)` while signed in.
  */
 export class UserSessionElement extends ReactiveElement {
-  static override styles = css`
-    :host {
-      display: contents;
-    }
-  `;
-
   static override properties = {
     serverUrl: { attribute: 'server-url' },
     appId: { attribute: 'app-id' },
@@ -142,6 +135,11 @@ export class UserSessionElement extends ReactiveElement {
   /** True while a request to the backend is in flight. */
   get pending(): boolean {
     return this.#inFlight > 0;
+  }
+
+  /** No shadow root: the children render as they are, and the element adds no box styles of its own. */
+  protected override createRenderRoot(): HTMLElement {
+    return this;
   }
 
   override connectedCallback(): void {

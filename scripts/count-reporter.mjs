@@ -1,0 +1,28 @@
+// A Web Test Runner reporter that counts tests (not files) per browser and writes the totals
+// to $WTR_COUNTS_FILE, so `npm test` can print one "N passed, N failed" line for everything.
+import { writeFileSync } from 'node:fs';
+
+function countSuite(suite, counts) {
+  for (const test of suite.tests ?? []) {
+    if (test.skipped) counts.skipped++;
+    else if (test.passed) counts.passed++;
+    else counts.failed++;
+  }
+  for (const child of suite.suites ?? []) countSuite(child, counts);
+}
+
+export function countReporter() {
+  return {
+    onTestRunFinished({ sessions }) {
+      const perBrowser = {};
+      for (const session of sessions) {
+        const name = session.browser.name;
+        const counts = (perBrowser[name] ??= { passed: 0, failed: 0, skipped: 0 });
+        if (session.testResults) countSuite(session.testResults, counts);
+        // A test file that failed to load or threw outside a test counts as one failure.
+        if (!session.passed && (session.errors?.length ?? 0) > 0) counts.failed++;
+      }
+      if (process.env.WTR_COUNTS_FILE) writeFileSync(process.env.WTR_COUNTS_FILE, JSON.stringify(perBrowser));
+    },
+  };
+}

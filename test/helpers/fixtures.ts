@@ -1,0 +1,45 @@
+import { fixture, html } from '@open-wc/testing';
+import '../../src/index.js';
+import type { UserSessionElement } from '../../src/user-session.js';
+import type { LogOutActionElement } from '../../src/log-out-action.js';
+import { RecordingBackend } from './recording-backend.js';
+
+export const storageKey = 'test/currentUser';
+
+/** Records every event of the given types on a target, in order. */
+export function recordEvents(target: EventTarget, types: string[]): CustomEvent[] {
+  const seen: CustomEvent[] = [];
+  for (const type of types) target.addEventListener(type, (e) => seen.push(e as CustomEvent));
+  return seen;
+}
+
+export interface SessionFixture {
+  session: UserSessionElement;
+  action: LogOutActionElement;
+  backend: RecordingBackend;
+}
+
+/** A `<user-session>` on a RecordingBackend with a `<log-out-action>` inside. */
+export async function sessionWithAction(backend = new RecordingBackend()): Promise<SessionFixture> {
+  const session = await fixture<UserSessionElement>(html`
+    <user-session .backend=${backend} storage-key=${storageKey}><log-out-action></log-out-action></user-session>
+  `);
+  const action = session.querySelector('log-out-action')!;
+  await action.updateComplete;
+  return { session, action, backend };
+}
+
+/** Signs Ada in through the element, like a page would. */
+export async function signIn(session: UserSessionElement): Promise<void> {
+  await session.logIn('ada', 'secret-pw');
+}
+
+/** Everything a page author can see of the elements, as text: must never contain a token. */
+export function visibleText(...elements: Element[]): string {
+  return elements.map((el) => el.outerHTML + JSON.stringify([...el.attributes].map((a) => a.value))).join('\n');
+}
+
+export function clearStorage(): void {
+  localStorage.clear();
+  sessionStorage.clear();
+}
