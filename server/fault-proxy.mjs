@@ -1,0 +1,340 @@
+// A tiny HTTP reverse proxy (node:http only) in front of a Parse Server origin, able to inject
+// faults: an error status, a delay, an HTML page, a raw body, or a dropped connection.
+// It answers CORS preflights itself, so pages on another origin can read every answer.
+//
+//   const proxy = await startFaultProxy({ target: parse.serverURL });
+//   const serverURL = `${proxy.url}/parse`;
+//   proxy.setFault({ status: 500, path: '/parse/logout' });
+//   ...
+//   proxy.requests.filter((r) => r.path === '/parse/logout').length;
+//   await proxy.close();
+
+import http from 'node:http';
+
+/**
+ * A fault applied to matching requests (`null`: pass everything through).
+ *
+ * Exactly what happens, in order: wait `delayMs` (if any); then `drop` destroys the socket,
+ * `html` answers an HTML page, `body`/`status` answer that body/status, and with none of these
+ * the request is forwarded. Every answer made by the proxy carries
+ * `Access-Control-Allow-Origin: *`.
+ *
+ * @typedef {object} Fault
+ * @property {number} [status] Answer this status without forwarding (default body: a Parse-style
+ *   JSON error). With `html`/`body`, the status of that answer.
+ * @property {string} [body] Answer this raw body without forwarding (status 200 unless `status`).
+ * @property {string} [contentType] Content-Type of a `body` answer (default
+ *   `application/json; charset=utf-8`).
+ * @property {boolean} [html] Answer an HTML page (status 200 unless `status`).
+ * @property {number} [delayMs] Wait this long first (then forward, unless another fault is set).
+ * @property {boolean} [drop] Destroy the connection without an answer (a network error).
+ * @property {string} [path] Only requests whose path starts with this (e.g. `'/parse/logout'`).
+ * @property {string} [method] Only requests with this method (e.g. `'POST'`).
+ * @property {number} [times] Only the next N matching requests; then the fault clears itself.
+ */
+
+/**
+ * @typedef {object} ProxiedRequest
+ * @property {string} method
+ * @property {string} path Path without the query string, e.g. `'/parse/logout'`.
+ * @property {string} url Path with the query string.
+ * @property {http.IncomingHttpHeaders} headers
+ * @property {'status' | 'body' | 'html' | 'drop' | null} fault What the proxy answered instead of
+ *   forwarding (`null`: forwarded).
+ * @property {number} delayMs Delay applied before answering or forwarding.
+ * @property {number} time `Date.now()` when the request arrived.
+ */
+
+/**
+ * @typedef {object} FaultProxy
+ * @property {string} url Origin of the proxy, e.g. `'http://127.0.0.1:40123'`.
+ * @property {number} port
+ * @property {(fault: Fault | null) => void} setFault Set (or clear with `null`) the fault.
+ * @property {() => Fault | null} getFault The current fault.
+ * @property {ProxiedRequest[]} requests Non-preflight requests seen, oldest first (live array;
+ *   `requests.length = 0` clears it).
+ * @property {ProxiedRequest[]} preflights `OPTIONS` requests seen (answered by the proxy itself).
+ * @property {() => void} reset Clears the fault, `requests` and `preflights`.
+ * @property {() => Promise<void>} close Stops the proxy and drops open connections.
+ */
+
+const ALLOW_HEADERS = [
+  'X-Parse-Application-Id',
+  'X-Parse-Session-Token',
+  'X-Parse-JavaScript-Key',
+  'X-Parse-Installation-Id',
+  'X-Parse-Client-Version',
+  'X-Parse-REST-API-Key',
+  'X-Parse-Revocable-Session',
+  'X-Requested-With',
+  'Content-Type',
+];
+const ALLOW_METHODS = 'GET, POST, PUT, DELETE, OPTIONS';
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/** @param {Fault | null} fault */
+function validateFault(fault) {
+  if (fault === null) return null;
+  if (typeof fault !== 'object') throw new TypeError('fault must be an object or null');
+  const kinds = ['status', 'body', 'html', 'delayMs', 'drop'].filter(
+    (k) => /** @type {any} */ (fault)[k] !== undefined && /** @type {any} */ (fault)[k] !== false,
+  );
+  if (!kinds.length) {
+    throw new TypeError('fault needs one of status, body, html, delayMs, drop (or use null)');
+  }
+  if (fault.status !== undefined && !(Number.isInteger(fault.status) && fault.status >= 100 && fault.status <= 599)) {
+    throw new TypeError(`fault.status must be an HTTP status, got ${fault.status}`);
+  }
+  if (fault.delayMs !== undefined && !(typeof fault.delayMs === 'number' && fault.delayMs >= 0)) {
+    throw new TypeError(`fault.delayMs must be a number >= 0, got ${fault.delayMs}`);
+  }
+  if (fault.times !== undefined && !(Number.isInteger(fault.times) && fault.times > 0)) {
+    throw new TypeError(`fault.times must be a positive integer, got ${fault.times}`);
+  }
+  return { ...fault };
+}
+
+/**
+ * Starts the proxy.
+ * @param {{ target: string, port?: number, host?: string }} options `target`: the Parse server
+ *   URL or its origin (only the origin is used; paths are forwarded unchanged).
+ * @returns {Promise<FaultProxy>}
+ */
+export async function startFaultProxy({ target, port = 0, host = '127.0.0.1' }) {
+  const targetURL = new URL(target);
+  if (targetURL.protocol !== 'http:') throw new TypeError('fault proxy: target must be http://');
+  const agent = new http.Agent({ keepAlive: true });
+
+  /** @type {(Fault & { remaining?: number }) | null} */
+  let fault = null;
+  /** @type {ProxiedRequest[]} */
+  const requests = [];
+  /** @type {ProxiedRequest[]} */
+  const preflights = [];
+  /** @type {Set<NodeJS.Timeout>} */
+  const timers = new Set();
+  let closed = false;
+
+  /** @param {http.IncomingMessage} req @param {string} path */
+  const matches = (req, path) =>
+    fault !== null &&
+    (fault.path === undefined || path.startsWith(fault.path)) &&
+    (fault.method === undefined || fault.method.toUpperCase() === req.method);
+
+  /** @param {number} ms */
+  const sleep = (ms) =>
+    new Promise((resolve) => {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        resolve(undefined);
+      }, ms);
+      timers.add(t);
+    });
+
+  /**
+   * @param {http.ServerResponse} res
+   * @param {number} status
+   * @param {string} body
+   * @param {string} contentType
+   */
+  const answer = (res, status, body, contentType) => {
+    res.writeHead(status, {
+      'Access-Control-Allow-Origin': '*',
+      'Content-Type': contentType,
+      'Content-Length': Buffer.byteLength(body),
+      'Cache-Control': 'no-store',
+    });
+    res.end(body);
+  };
+
+  /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
+  const forward = (req, res) => {
+    /** @type {http.OutgoingHttpHeaders} */
+    const headers = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (!HOP_BY_HOP.has(name)) headers[name] = value;
+    }
+    headers.host = targetURL.host;
+    const upstream = http.request(
+      {
+        protocol: targetURL.protocol,
+        hostname: targetURL.hostname,
+        port: targetURL.port,
+        method: req.method,
+        path: req.url,
+        headers,
+        agent,
+      },
+      (upstreamRes) => {
+        /** @type {http.OutgoingHttpHeaders} */
+        const resHeaders = {};
+        for (const [name, value] of Object.entries(upstreamRes.headers)) {
+          if (!HOP_BY_HOP.has(name) && value !== undefined) resHeaders[name] = value;
+        }
+        res.writeHead(upstreamRes.statusCode ?? 502, resHeaders);
+        upstreamRes.pipe(res);
+        upstreamRes.on('error', () => res.destroy());
+      },
+    );
+    upstream.on('error', (err) => {
+      if (res.headersSent || res.destroyed) {
+        res.destroy();
+      } else {
+        answer(
+          res,
+          502,
+          JSON.stringify({ code: 100, error: `fault proxy: upstream error: ${err.message}` }),
+          'application/json; charset=utf-8',
+        );
+      }
+    });
+    res.on('close', () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
+    req.pipe(upstream);
+  };
+
+  /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
+  const handle = async (req, res) => {
+    const url = req.url ?? '/';
+    const path = url.split('?')[0];
+    /** @type {ProxiedRequest} */
+    const record = {
+      method: req.method ?? 'GET',
+      path,
+      url,
+      headers: req.headers,
+      fault: null,
+      delayMs: 0,
+      time: Date.now(),
+    };
+
+    if (req.method === 'OPTIONS') {
+      preflights.push(record);
+      const requested = String(req.headers['access-control-request-headers'] ?? '')
+        .split(',')
+        .map((h) => h.trim())
+        .filter(Boolean);
+      const allowHeaders = [...new Set([...ALLOW_HEADERS, ...requested])].join(', ');
+      res.writeHead(204, {
+        'Access-Control-Allow-Origin': '*',
+        'Access-Control-Allow-Methods': ALLOW_METHODS,
+        'Access-Control-Allow-Headers': allowHeaders,
+        'Access-Control-Max-Age': '600',
+        'Content-Length': '0',
+      });
+      res.end();
+      req.resume();
+      return;
+    }
+
+    requests.push(record);
+    /** @type {Fault | null} */
+    let active = null;
+    if (matches(req, path)) {
+      active = fault;
+      if (fault && fault.remaining !== undefined && --fault.remaining <= 0) fault = null;
+    }
+    if (!active) {
+      forward(req, res);
+      return;
+    }
+
+    if (active.delayMs) {
+      record.delayMs = active.delayMs;
+      await sleep(active.delayMs);
+      if (closed) {
+        req.socket.destroy();
+        return;
+      }
+    }
+    if (active.drop) {
+      record.fault = 'drop';
+      req.socket.destroy();
+    } else if (active.html) {
+      record.fault = 'html';
+      req.resume();
+      answer(
+        res,
+        active.status ?? 200,
+        '<!doctype html><html><head><title>Fault proxy</title></head>' +
+          '<body><h1>Not the API</h1><p>An HTML page from the fault proxy.</p></body></html>',
+        'text/html; charset=utf-8',
+      );
+    } else if (active.body !== undefined) {
+      record.fault = 'body';
+      req.resume();
+      answer(res, active.status ?? 200, active.body, active.contentType ?? 'application/json; charset=utf-8');
+    } else if (active.status !== undefined) {
+      record.fault = 'status';
+      req.resume();
+      answer(
+        res,
+        active.status,
+        JSON.stringify({ code: 1, error: `fault proxy: injected ${active.status}` }),
+        'application/json; charset=utf-8',
+      );
+    } else {
+      forward(req, res);
+    }
+  };
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch(() => res.destroy());
+  });
+  server.on('clientError', (_err, socket) => socket.destroy());
+
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.removeListener('error', reject);
+      resolve(undefined);
+    });
+  });
+  const actualPort = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+
+  /** @type {Promise<void> | undefined} */
+  let closing;
+  return {
+    url: `http://${urlHost}:${actualPort}`,
+    port: actualPort,
+    setFault(next) {
+      const valid = validateFault(next);
+      fault = valid && valid.times !== undefined ? { ...valid, remaining: valid.times } : valid;
+    },
+    getFault() {
+      if (!fault) return null;
+      const { remaining: _remaining, ...rest } = fault;
+      return rest;
+    },
+    requests,
+    preflights,
+    reset() {
+      fault = null;
+      requests.length = 0;
+      preflights.length = 0;
+    },
+    close() {
+      closing ??= new Promise((resolve) => {
+        closed = true;
+        for (const t of timers) clearTimeout(t);
+        // Delayed requests never resolve their sleep now: drop their sockets.
+        timers.clear();
+        server.close(() => resolve());
+        server.closeAllConnections();
+        agent.destroy();
+      });
+      return closing;
+    },
+  };
+}
