@@ -260,7 +260,6 @@ export class UserSessionElement extends ReactiveElement {
     // The newest sign-in wins: an older one still under way is cancelled.
     this.#signInCall?.abort(superseded());
     const call = (this.#signInCall = new AbortController());
-    const generation = this.#generation;
     const backend = this.backend;
     let session: StoredSession;
     try {
@@ -272,11 +271,10 @@ export class UserSessionElement extends ReactiveElement {
       throw new AuthError('server', 'The backend answered without a session token and user id.');
     }
     const shared = this.#shared;
-    if (generation !== this.#generation || !shared) {
-      // Signed in or out elsewhere meanwhile: do not override that, and do not leave this
-      // server session behind.
+    if (!shared) {
+      // Disconnected meanwhile: do not leave this server session behind.
       backend.logOut(session, { scope: 'current', signal: new AbortController().signal }).catch(() => {});
-      throw superseded();
+      throw notConnected();
     }
     shared.write(this.#encode(backend, session), reason);
     shared.validatedRaw = shared.raw;
@@ -329,6 +327,8 @@ export class UserSessionElement extends ReactiveElement {
 
   /** Takes a new stored value: updates state and attribute, then fires the matching event. */
   #onStoredChange = (raw: string | null, reason: ChangeReason): void => {
+    // A deliberate sign-in or sign-out elsewhere outdates a sign-in still under way here.
+    if (reason !== 'restored' && reason !== 'session-lost') this.#signInCall?.abort(superseded());
     const before = this.#session;
     const after = raw === null ? null : this.#decode(raw);
     if (!before && !after) return;

@@ -52,13 +52,18 @@ export class MemoryBackend implements AuthBackend {
     return this.#sessions.size;
   }
 
-  async logIn(username: string, password: string): Promise<StoredSession> {
+  async logIn(username: string, password: string, _options?: { signal: AbortSignal }): Promise<StoredSession> {
     const account = this.#accounts.get(username);
     if (!account || account.password !== password) throw new AuthError('invalid-credentials');
     return this.#openSession(account.user);
   }
 
-  async signUp(username: string, password: string, extra: Record<string, unknown>): Promise<StoredSession> {
+  async signUp(
+    username: string,
+    password: string,
+    extra: Record<string, unknown>,
+    _options?: { signal: AbortSignal },
+  ): Promise<StoredSession> {
     return this.#openSession(this.addUser({ ...extra, username, password }));
   }
 
@@ -72,7 +77,7 @@ export class MemoryBackend implements AuthBackend {
     }
   }
 
-  async currentUser(session: StoredSession): Promise<PublicUser> {
+  async currentUser(session: StoredSession, _options?: { signal: AbortSignal }): Promise<PublicUser> {
     const userId = this.#sessions.get(session.token);
     const account = [...this.#accounts.values()].find((a) => a.user.id === userId);
     if (!account) throw new AuthError('invalid-session');

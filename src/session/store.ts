@@ -5,7 +5,7 @@ export function toStorageMode(value: string | null | undefined): StorageMode {
   return value === 'session' || value === 'memory' ? value : 'local';
 }
 
-/** Page-wide memory storage: used by `storage="memory"` and when Web Storage fails. */
+/** Page-wide memory storage, per mode and key: used by `storage="memory"` and when Web Storage fails. */
 const memoryArea = new Map<string, string>();
 
 function webStorage(mode: StorageMode): Storage | null {
@@ -27,11 +27,13 @@ function webStorage(mode: StorageMode): Storage | null {
 export class KeyStore {
   readonly mode: StorageMode;
   readonly key: string;
+  readonly #memoryKey: string;
   #usingMemory: boolean;
 
   constructor(mode: StorageMode, key: string) {
     this.mode = mode;
     this.key = key;
+    this.#memoryKey = `${mode}\n${key}`;
     this.#usingMemory = webStorage(mode) === null;
   }
 
@@ -49,17 +51,16 @@ export class KeyStore {
     const area = this.area;
     if (area) {
       try {
-        return area.getItem(this.key);
+        return this.#remember(area.getItem(this.key));
       } catch {
         this.#usingMemory = true;
       }
     }
-    return memoryArea.get(this.key) ?? null;
+    return memoryArea.get(this.#memoryKey) ?? null;
   }
 
   write(raw: string | null): void {
-    if (raw === null) memoryArea.delete(this.key);
-    else memoryArea.set(this.key, raw);
+    this.#remember(raw);
     const area = this.area;
     if (!area) return;
     try {
@@ -69,5 +70,11 @@ export class KeyStore {
       // QuotaExceededError, SecurityError…: keep working from memory.
       this.#usingMemory = true;
     }
+  }
+
+  #remember(raw: string | null): string | null {
+    if (raw === null) memoryArea.delete(this.#memoryKey);
+    else memoryArea.set(this.#memoryKey, raw);
+    return raw;
   }
 }

@@ -1,3 +1,4 @@
+import './safe-errors.js';
 import { fixture, html } from '@open-wc/testing';
 import '../../src/index.js';
 import type { UserSessionElement } from '../../src/user-session.js';
@@ -20,9 +21,9 @@ export interface SessionFixture {
 }
 
 /** A `<user-session>` on a RecordingBackend with a `<log-out-action>` inside. */
-export async function sessionWithAction(backend = new RecordingBackend()): Promise<SessionFixture> {
+export async function sessionWithAction(backend = new RecordingBackend(), key = storageKey): Promise<SessionFixture> {
   const session = await fixture<UserSessionElement>(html`
-    <user-session .backend=${backend} storage-key=${storageKey}><log-out-action></log-out-action></user-session>
+    <user-session .backend=${backend} storage-key=${key}><log-out-action></log-out-action></user-session>
   `);
   const action = session.querySelector('log-out-action')!;
   await action.updateComplete;
@@ -43,3 +44,15 @@ export function clearStorage(): void {
   localStorage.clear();
   sessionStorage.clear();
 }
+
+/** Everything that escaped to the page as an uncaught error or unhandled rejection. */
+export const uncaught: unknown[] = [];
+window.addEventListener('error', (e) => uncaught.push(e.error ?? e.message));
+window.addEventListener('unhandledrejection', (e) => uncaught.push(e.reason));
+
+// Root hook: no test may leave an uncaught error behind.
+afterEach(async () => {
+  await new Promise((r) => setTimeout(r, 0));
+  const escaped = uncaught.splice(0);
+  if (escaped.length > 0) throw new Error(`Uncaught in the page: ${escaped.map(String).join('; ')}`);
+});
