@@ -1,6 +1,7 @@
 import { ReactiveElement, css } from '@lit/reactive-element';
 import { AuthError, toAuthError } from './errors.js';
 import { findSession } from './internal/find-session.js';
+import { upgradeProperty } from './internal/upgrade-property.js';
 import type { UserSessionElement } from './user-session.js';
 
 /** How one run of an action ended: which event to fire, with what detail. */
@@ -37,11 +38,10 @@ export abstract class ActionElement<Success, Failure extends { error: AuthError 
   label: string | null = null;
   /** Id of the `<user-session>` to use, looked up in this element's root when the action runs. */
   session: string | null = null;
-  /** The `<user-session>` to use when no `session` id is given. */
-  sessionElement: UserSessionElement | null = null;
   /** `""` when a run starts; the failure's message after a failure (Noodl's Error output). */
   error = '';
 
+  #sessionElement: UserSessionElement | null = null;
   #flight: Promise<boolean> | null = null;
   #button: HTMLButtonElement | null = null;
   #slot: HTMLSlotElement | null = null;
@@ -58,6 +58,15 @@ export abstract class ActionElement<Success, Failure extends { error: AuthError 
   constructor() {
     super();
     this.addEventListener('click', () => void this.do());
+    upgradeProperty(this, 'sessionElement');
+  }
+
+  /** The `<user-session>` to use when no `session` id is given. */
+  get sessionElement(): UserSessionElement | null {
+    return this.#sessionElement;
+  }
+  set sessionElement(element: UserSessionElement | null) {
+    this.#sessionElement = element;
   }
 
   /** True while a run is in progress (also reflected as the `busy` attribute). */

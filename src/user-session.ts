@@ -10,6 +10,7 @@ import type {
 } from './events.js';
 import { callWithTimeout } from './internal/call-with-timeout.js';
 import { resolveBackend } from './internal/resolve-backend.js';
+import { upgradeProperty } from './internal/upgrade-property.js';
 import { deserializeSession, isRecord, nonEmptyString, serializeSession } from './internal/session-codec.js';
 import { SharedSession, type ChangeReason } from './session/shared-session.js';
 import { toStorageMode } from './session/store.js';
@@ -87,6 +88,7 @@ export class UserSessionElement extends ReactiveElement {
     } catch {
       // No ElementInternals: the attribute alone tells the state.
     }
+    upgradeProperty(this, 'backend');
   }
 
   /**
