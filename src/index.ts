@@ -2,9 +2,14 @@
 // Import the modules under `user-session-elements/classes/…` instead to define tags yourself.
 import './define/user-session.js';
 import './define/log-out-action.js';
+import './define/log-in-action.js';
+import './define/sign-up-action.js';
 
 export { UserSessionElement } from './user-session.js';
 export { LogOutActionElement } from './log-out-action.js';
+export { LogInActionElement } from './log-in-action.js';
+export { SignUpActionElement } from './sign-up-action.js';
+export { SignInActionElement, type Credentials } from './sign-in-action.js';
 export { ActionElement, type ActionOutcome } from './action-element.js';
 export { AuthError, type AuthErrorCode, type AuthErrorOptions } from './errors.js';
 export { MemoryBackend, type MemoryBackendOptions, type MemoryUserSeed } from './backends/memory.js';

@@ -1,0 +1,6 @@
+import { LogInActionElement } from '../log-in-action.js';
+import { defineElement } from './define-element.js';
+
+defineElement('log-in-action', LogInActionElement);
+
+export { LogInActionElement };

@@ -1,0 +1,6 @@
+import { SignUpActionElement } from '../sign-up-action.js';
+import { defineElement } from './define-element.js';
+
+defineElement('sign-up-action', SignUpActionElement);
+
+export { SignUpActionElement };

@@ -1,0 +1,35 @@
+import type { PublicUser } from './backends/backend.js';
+import { SignInActionElement, type Credentials } from './sign-in-action.js';
+import type { UserSessionElement } from './user-session.js';
+
+/**
+ * Signs a user in through its `<user-session>` on `do()`, a click, or submit of the
+ * surrounding form (fields `username` and `password`).
+ *
+ * @summary A log-in button (or your own content) that signs the user in.
+ *
+ * @attr {string} label - Text of the default button (default "Log in").
+ * @attr {string} session - Id of the `<user-session>` to use, looked up when the action runs.
+ * @attr {boolean} busy - Present while a log-in is in progress (output only).
+ *
+ * @fires {CustomEvent<SignInSuccessDetail>} success - Signed in. `detail: { user }`. Does not bubble.
+ * @fires {CustomEvent<SignInFailureDetail>} failure - `detail: { error }` (`invalid-credentials`, `network`…). Does not bubble.
+ *
+ * @slot - Your own trigger, such as `<button type="submit">Log in</button>`; replaces the default button.
+ * @csspart button - The default button.
+ */
+export class LogInActionElement extends SignInActionElement {
+  protected get defaultLabel(): string {
+    return 'Log in';
+  }
+
+  protected signIn(session: UserSessionElement, { username, password }: Credentials): Promise<PublicUser> {
+    return session.logIn(username, password);
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'log-in-action': LogInActionElement;
+  }
+}

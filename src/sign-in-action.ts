@@ -1,0 +1,88 @@
+import { ActionElement, type ActionOutcome } from './action-element.js';
+import type { PublicUser } from './backends/backend.js';
+import { toAuthError, type AuthError } from './errors.js';
+import type { SignInActionEventMap, SignInFailureDetail, SignInSuccessDetail } from './events.js';
+import type { UserSessionElement } from './user-session.js';
+
+export interface Credentials {
+  username: string;
+  password: string;
+  /** Other fields of the form (sign-up sends them to the new user). */
+  extra: Record<string, unknown>;
+}
+
+/**
+ * What `<log-in-action>` and `<sign-up-action>` share: credentials from the `username` /
+ * `password` properties or the surrounding `<form>` (fields named `username`, `password`),
+ * and submit of that form as one more trigger.
+ */
+export abstract class SignInActionElement extends ActionElement<SignInSuccessDetail, SignInFailureDetail> {
+  /** Username to use instead of the form's `username` field. */
+  username: string | null = null;
+  /** Password to use instead of the form's `password` field. Never an attribute. */
+  password: string | null = null;
+
+  #form: HTMLFormElement | null = null;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#form = this.closest('form');
+    this.#form?.addEventListener('submit', this.#onSubmit);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#form?.removeEventListener('submit', this.#onSubmit);
+    this.#form = null;
+  }
+
+  protected abstract signIn(session: UserSessionElement, credentials: Credentials): Promise<PublicUser>;
+
+  protected async perform(session: UserSessionElement): Promise<ActionOutcome<SignInSuccessDetail, SignInFailureDetail>> {
+    try {
+      return { ok: true, detail: { user: await this.signIn(session, this.#credentials()) } };
+    } catch (caught) {
+      return { ok: false, detail: { error: toAuthError(caught) } };
+    }
+  }
+
+  protected failureDetail(error: AuthError): SignInFailureDetail {
+    return { error };
+  }
+
+  /** The form is read when the action runs, so it sees what the user typed. */
+  #credentials(): Credentials {
+    const extra: Record<string, unknown> = {};
+    let username = '';
+    let password = '';
+    if (this.#form) {
+      for (const [name, value] of new FormData(this.#form)) {
+        if (typeof value !== 'string') continue;
+        if (name === 'username') username = value.trim();
+        else if (name === 'password') password = value;
+        else if (value !== '') extra[name] = value;
+      }
+    }
+    return { username: this.username ?? username, password: this.password ?? password, extra };
+  }
+
+  #onSubmit = (event: SubmitEvent): void => {
+    event.preventDefault();
+    void this.do();
+  };
+}
+
+export interface SignInActionElement {
+  addEventListener<K extends keyof SignInActionEventMap>(
+    type: K,
+    listener: (this: SignInActionElement, event: SignInActionEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof SignInActionEventMap>(
+    type: K,
+    listener: (this: SignInActionElement, event: SignInActionEventMap[K]) => unknown,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
+}

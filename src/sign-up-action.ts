@@ -1,0 +1,39 @@
+import type { PublicUser } from './backends/backend.js';
+import { SignInActionElement, type Credentials } from './sign-in-action.js';
+import type { UserSessionElement } from './user-session.js';
+
+/**
+ * Creates an account and signs it in through its `<user-session>` on `do()`, a click, or
+ * submit of the surrounding form (fields `username`, `password`; other named fields such as
+ * `email` go to the new user).
+ *
+ * @summary A sign-up button (or your own content) that creates an account.
+ *
+ * @attr {string} label - Text of the default button (default "Sign up").
+ * @attr {string} session - Id of the `<user-session>` to use, looked up when the action runs.
+ * @attr {boolean} busy - Present while a sign-up is in progress (output only).
+ *
+ * @fires {CustomEvent<SignInSuccessDetail>} success - Account created and signed in. `detail: { user }`. Does not bubble.
+ * @fires {CustomEvent<SignInFailureDetail>} failure - `detail: { error }` (`username-taken`, `network`…). Does not bubble.
+ *
+ * @slot - Your own trigger, such as `<button type="submit">Create account</button>`; replaces the default button.
+ * @csspart button - The default button.
+ */
+export class SignUpActionElement extends SignInActionElement {
+  /** Extra fields for the new user, merged over the form's other fields. */
+  fields: Record<string, unknown> = {};
+
+  protected get defaultLabel(): string {
+    return 'Sign up';
+  }
+
+  protected signIn(session: UserSessionElement, { username, password, extra }: Credentials): Promise<PublicUser> {
+    return session.signUp(username, password, { ...extra, ...this.fields });
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sign-up-action': SignUpActionElement;
+  }
+}
