@@ -1,5 +1,6 @@
 // The package entry: the whole public API, and every tag defined (skipping tags already defined).
-// Import the modules under `user-session-elements/classes/…` instead to define tags yourself.
+// Import the class modules (`user-session-elements/user-session.js`, …) to define tags yourself,
+// or `user-session-elements/define/<tag>.js` to define one tag.
 import './define/user-session.js';
 import './define/log-out-action.js';
 import './define/log-in-action.js';

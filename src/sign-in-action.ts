@@ -16,6 +16,9 @@ export interface Credentials {
  * `password` properties or the surrounding `<form>` (fields named `username`, `password`),
  * and submit of that form as one more trigger.
  */
+/** Sign-in actions in the document, to choose which one handles a form's submit. */
+const connectedActions = new Set<SignInActionElement>();
+
 export abstract class SignInActionElement extends ActionElement<SignInSuccessDetail, SignInFailureDetail> {
   /** Username to use instead of the form's `username` field. */
   username: string | null = null;
@@ -28,12 +31,14 @@ export abstract class SignInActionElement extends ActionElement<SignInSuccessDet
     super.connectedCallback();
     this.#form = this.closest('form');
     this.#form?.addEventListener('submit', this.#onSubmit);
+    connectedActions.add(this);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#form?.removeEventListener('submit', this.#onSubmit);
     this.#form = null;
+    connectedActions.delete(this);
   }
 
   protected abstract signIn(session: UserSessionElement, credentials: Credentials): Promise<PublicUser>;
@@ -66,7 +71,17 @@ export abstract class SignInActionElement extends ActionElement<SignInSuccessDet
     return { username: this.username ?? username, password: this.password ?? password, extra };
   }
 
+  /**
+   * A form with both a log-in and a sign-up action submits to one of them: the one holding the
+   * submit button that was used, else the first one in the form.
+   */
   #onSubmit = (event: SubmitEvent): void => {
+    const form = this.#form;
+    const candidates = [...connectedActions].filter((action) => action.#form === form);
+    const chosen =
+      candidates.find((action) => event.submitter && action.contains(event.submitter)) ??
+      candidates.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1))[0];
+    if (chosen !== this) return;
     event.preventDefault();
     void this.do();
   };

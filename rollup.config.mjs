@@ -1,0 +1,37 @@
+// Two builds of src/:
+//  - dist/*.js + *.d.ts: one ESM module per source file, lit left as an import (npm users);
+//  - dist/user-session-elements.min.js: one self-contained minified file with lit inside, for
+//    <script type="module" src="…"> from a CDN.
+import resolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+
+const entries = {
+  index: 'src/index.ts',
+  'user-session': 'src/user-session.ts',
+  'log-out-action': 'src/log-out-action.ts',
+  'log-in-action': 'src/log-in-action.ts',
+  'sign-up-action': 'src/sign-up-action.ts',
+  'define/user-session': 'src/define/user-session.ts',
+  'define/log-out-action': 'src/define/log-out-action.ts',
+  'define/log-in-action': 'src/define/log-in-action.ts',
+  'define/sign-up-action': 'src/define/sign-up-action.ts',
+};
+
+export default [
+  {
+    input: entries,
+    external: (id) => id === 'lit' || id.startsWith('lit/') || id.startsWith('@lit/'),
+    output: { dir: 'dist', format: 'esm', preserveModules: true, preserveModulesRoot: 'src', sourcemap: true },
+    plugins: [typescript({ tsconfig: './tsconfig.build.json' })],
+  },
+  {
+    input: 'src/index.ts',
+    output: { file: 'dist/user-session-elements.min.js', format: 'esm', sourcemap: true },
+    plugins: [
+      resolve({ exportConditions: ['production'] }),
+      typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationDir: undefined, outDir: 'dist' }),
+      terser({ ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false } }),
+    ],
+  },
+];
