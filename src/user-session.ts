@@ -208,11 +208,15 @@ export class UserSessionElement extends ReactiveElement {
     shared.write(null, 'log-out');
     if (scope === 'local') return result({ signedOutLocally: true });
     try {
-      await this.#call((signal) => backend.logOut(session, { scope, signal }));
+      await this.#revoke(backend)(session, scope);
     } catch (caught) {
       const error = toAuthError(caught, session.token);
       // Already invalid on the server: the goal is met.
-      if (error.code !== 'invalid-session') return result({ ok: false, error, signedOutLocally: true });
+      if (error.code === 'invalid-session') return result({ revoked: true, signedOutLocally: true });
+      // The server could not be told: keep the token for a later try (never exposed).
+      const revocationPending = error.code === 'network' || error.code === 'timeout' || error.code === 'server';
+      if (revocationPending) shared.outbox.add(session, scope);
+      return result({ ok: false, error, signedOutLocally: true, revocationPending });
     }
     return result({ revoked: true, signedOutLocally: true });
   }
@@ -302,14 +306,34 @@ export class UserSessionElement extends ReactiveElement {
     shared.reread('restored');
     this.#onStoredChange(shared.raw, 'restored');
     this.#validateInBackground(shared);
+    globalThis.addEventListener?.('online', this.#onOnline);
+    if (!shared.outboxRetriedOnLoad) {
+      shared.outboxRetriedOnLoad = true;
+      this.#retryRevocations(false);
+    }
   }
 
   #detach(): void {
+    globalThis.removeEventListener?.('online', this.#onOnline);
     this.#shared?.leave(this.#onStoredChange);
     this.#shared = null;
     this.#validation?.abort(new AuthError('aborted', 'The element was disconnected.'));
     this.#validation = null;
   }
+
+  /** Asks the backend to revoke a session, within the timeout. */
+  #revoke(backend: AuthBackend) {
+    return (session: StoredSession, scope: 'current' | 'all') =>
+      this.#call((signal) => backend.logOut(session, { scope, signal }));
+  }
+
+  /** Retries the revocation outbox: due entries on page load, all of them when back online. */
+  #retryRevocations(now: boolean): void {
+    const shared = this.#shared;
+    if (shared && shared.outbox.size > 0) void shared.outbox.flush(this.#revoke(this.backend), now);
+  }
+
+  #onOnline = (): void => this.#retryRevocations(true);
 
   /** Checks a restored session with the server once per stored value, whichever member connects first. */
   #validateInBackground(shared: SharedSession): void {

@@ -90,7 +90,7 @@ describe('<log-out-action>', () => {
       expect(error).to.be.instanceOf(AuthError);
       expect(error.code).to.equal('network');
       expect(signedOutLocally).to.equal(true);
-      expect(revocationPending).to.equal(false);
+      expect(revocationPending).to.equal(true);
       expect(Object.keys(failures[0]!.detail).sort()).to.deep.equal(['error', 'revocationPending', 'signedOutLocally']);
       expect(action.error).to.equal('The server could not be reached.');
       expect(session).not.to.have.attribute('authenticated');

@@ -1,3 +1,4 @@
+import { RevocationOutbox } from './outbox.js';
 import { KeyStore, type StorageMode } from './store.js';
 import { TabSync } from './sync.js';
 
@@ -32,6 +33,10 @@ export class SharedSession {
   raw: string | null;
   /** The raw value whose server validation is under way or done, so members validate once. */
   validatedRaw: string | null = null;
+  /** Tokens still to revoke on the server, stored under `<key>:pending-revocations`. */
+  readonly outbox: RevocationOutbox;
+  /** Whether this page already retried the outbox once (the "next page load" retry). */
+  outboxRetriedOnLoad = false;
 
   readonly #store: KeyStore;
   readonly #listeners = new Set<ChangeListener>();
@@ -41,6 +46,7 @@ export class SharedSession {
     this.id = id;
     this.#store = store;
     this.raw = store.read();
+    this.outbox = new RevocationOutbox(new KeyStore(store.mode, `${store.key}:pending-revocations`));
     const area = store.area;
     this.#tabs = area && store.mode === 'local' ? new TabSync(store.key, area, () => this.reread('other-tab')) : null;
   }

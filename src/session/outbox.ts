@@ -1,0 +1,87 @@
+import type { RevokeScope, StoredSession } from '../backends/backend.js';
+import { AuthError } from '../errors.js';
+import { isRecord, nonEmptyString, parseJson } from '../internal/session-codec.js';
+import type { KeyStore } from './store.js';
+
+/** A token the server could not be told to revoke yet. Kept in storage, never exposed. */
+interface PendingRevocation {
+  token: string;
+  userId: string;
+  scope: RevokeScope;
+  attempts: number;
+  /** Not retried on page load before this time (ms since epoch); `online` retries at once. */
+  retryAt: number;
+}
+
+export type Revoke = (session: StoredSession, scope: RevokeScope) => Promise<void>;
+
+/** Codes worth another try later; anything else will not get better by waiting. */
+const retryable = new Set(['network', 'timeout', 'server']);
+const maxAttempts = 50;
+const backoffMs = (attempts: number) => Math.min(1000 * 2 ** attempts, 10 * 60_000);
+
+/**
+ * The revocation outbox (SPEC §3.3): tokens whose log-out reached no server. Stored next to
+ * the session, retried on `online` and on the next page load with backoff, and deleted once
+ * the server has revoked the token or refused it as invalid.
+ */
+export class RevocationOutbox {
+  readonly #store: KeyStore;
+  #flushing: Promise<void> | null = null;
+
+  constructor(store: KeyStore) {
+    this.#store = store;
+  }
+
+  get size(): number {
+    return this.#read().length;
+  }
+
+  add(session: StoredSession, scope: RevokeScope): void {
+    // Due at once: the next page load tries again; backoff starts with the retries that fail.
+    const entry: PendingRevocation = { token: session.token, userId: session.user.id, scope, attempts: 1, retryAt: Date.now() };
+    this.#write([...this.#read().filter((e) => e.token !== session.token), entry]);
+  }
+
+  /** Retries due entries (all of them with `now`), one at a time; joins a flush under way. */
+  flush(revoke: Revoke, now = false): Promise<void> {
+    return (this.#flushing ??= this.#run(revoke, now).finally(() => (this.#flushing = null)));
+  }
+
+  async #run(revoke: Revoke, now: boolean): Promise<void> {
+    for (const entry of this.#read()) {
+      if (!now && entry.retryAt > Date.now()) continue;
+      let done = true;
+      try {
+        await revoke({ token: entry.token, user: { id: entry.userId } }, entry.scope);
+      } catch (error) {
+        const code = error instanceof AuthError ? error.code : 'server';
+        done = code === 'invalid-session' || !retryable.has(code) || entry.attempts >= maxAttempts;
+      }
+      // Read again: another tab or call may have changed the list meanwhile.
+      const rest = this.#read().filter((e) => e.token !== entry.token);
+      const attempts = entry.attempts + 1;
+      this.#write(done ? rest : [...rest, { ...entry, attempts, retryAt: Date.now() + backoffMs(attempts) }]);
+    }
+  }
+
+  #read(): PendingRevocation[] {
+    const list = parseJson(this.#store.read() ?? '[]');
+    return Array.isArray(list) ? list.filter(isPendingRevocation) : [];
+  }
+
+  #write(list: PendingRevocation[]): void {
+    this.#store.write(list.length > 0 ? JSON.stringify(list) : null);
+  }
+}
+
+function isPendingRevocation(value: unknown): value is PendingRevocation {
+  return (
+    isRecord(value) &&
+    nonEmptyString(value.token) &&
+    nonEmptyString(value.userId) &&
+    (value.scope === 'current' || value.scope === 'all') &&
+    typeof value.attempts === 'number' &&
+    typeof value.retryAt === 'number'
+  );
+}
