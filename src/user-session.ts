@@ -303,8 +303,8 @@ export class UserSessionElement extends ReactiveElement {
   #attach(): void {
     const shared = SharedSession.join(toStorageMode(this.storage), this.#storageKey(), this.#onStoredChange);
     this.#shared = shared;
-    shared.reread('restored');
-    this.#onStoredChange(shared.raw, 'restored');
+    shared.reread('other-tab');
+    this.#onStoredChange(shared.raw, shared.reason);
     this.#validateInBackground(shared);
     globalThis.addEventListener?.('online', this.#onOnline);
     if (!shared.outboxRetriedOnLoad) {
@@ -363,7 +363,9 @@ export class UserSessionElement extends ReactiveElement {
     this.#user = after ? Object.freeze({ ...after.user }) : null;
     this.#reflect();
     if (!after) {
-      this.#emit('logged-out', { reason: (loggedOutReasons.includes(reason) ? reason : 'session-lost') as LoggedOutReason });
+      // Only the server's word is "session-lost"; a change whose cause this page did not see
+      // (storage changed while every element was away) counts as done elsewhere.
+      this.#emit('logged-out', { reason: (loggedOutReasons.includes(reason) ? reason : 'other-tab') as LoggedOutReason });
     } else if (!before) {
       const inReason = (loggedInReasons.includes(reason) ? reason : 'restored') as LoggedInReason;
       this.#emit('logged-in', { user: this.#user!, reason: inReason });

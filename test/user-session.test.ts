@@ -258,7 +258,7 @@ describe('<user-session>', () => {
   });
 
   describe('disconnect and reconnect', () => {
-    it('a disconnected element stops following; on reconnect it catches up once', async () => {
+    it('a disconnected element stops following; on reconnect it catches up once, with the reason of the change', async () => {
       const backend = new RecordingBackend();
       const [a, b] = [connectSession(backend), connectSession(backend)];
       created.push(a, b);
@@ -270,7 +270,7 @@ describe('<user-session>', () => {
       expect(b).to.have.attribute('authenticated'); // frozen while away
       document.body.append(b);
       expect(b).not.to.have.attribute('authenticated');
-      expect(events.map((e) => `${e.type}:${e.detail.reason}`)).to.deep.equal(['logged-out:session-lost']);
+      expect(events.map((e) => `${e.type}:${e.detail.reason}`)).to.deep.equal(['logged-out:log-out']);
     });
 
     it('moving an element (disconnect + connect) fires nothing and keeps working', async () => {
@@ -296,6 +296,18 @@ describe('<user-session>', () => {
       const error = await el.logIn('ada', 'secret-pw').catch((e: AuthError) => e);
       expect(error.code).to.equal('misconfigured');
     });
+  });
+
+  it('a key removed while every element was away reads as signed out elsewhere ("other-tab"), not "session-lost"', async () => {
+    const backend = new RecordingBackend();
+    const el = connectSession(backend);
+    created.push(el);
+    await signIn(el);
+    el.remove();
+    localStorage.removeItem(storageKey);
+    const events = recordEvents(el, ['logged-out']);
+    document.body.append(el);
+    expect(events.map((e) => e.detail.reason)).to.deep.equal(['other-tab']);
   });
 
   describe('bad settings', () => {

@@ -47,6 +47,11 @@ export class MemoryBackend implements AuthBackend {
     return user;
   }
 
+  /** Whether a session token is valid right now. */
+  isActive(token: string): boolean {
+    return this.#sessions.has(token);
+  }
+
   /** How many sessions are valid right now (all users). */
   get activeSessions(): number {
     return this.#sessions.size;

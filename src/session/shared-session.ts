@@ -31,6 +31,8 @@ export class SharedSession {
   readonly id: string;
   /** The raw value last read or written. */
   raw: string | null;
+  /** Why `raw` last changed, for members that were away (disconnected) and catch up. */
+  reason: ChangeReason = 'restored';
   /** The raw value whose server validation is under way or done, so members validate once. */
   validatedRaw: string | null = null;
   /** Tokens still to revoke on the server, stored under `<key>:pending-revocations`. */
@@ -62,7 +64,10 @@ export class SharedSession {
     registry.delete(this.id);
   }
 
-  /** Re-reads storage (on connect, or when another tab spoke) and tells members if it changed. */
+  /**
+   * Re-reads storage (on connect, or when another tab spoke) and tells members if it changed.
+   * A change found this way was made outside this page's elements: another tab or a script.
+   */
   reread(reason: ChangeReason): void {
     this.#publish(this.#store.read(), reason);
   }
@@ -76,6 +81,7 @@ export class SharedSession {
   #publish(raw: string | null, reason: ChangeReason): boolean {
     if (raw === this.raw) return false;
     this.raw = raw;
+    this.reason = reason;
     for (const listener of [...this.#listeners]) listener(raw, reason);
     return true;
   }
