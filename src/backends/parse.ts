@@ -17,6 +17,9 @@ interface RequestOptions {
   body?: Record<string, unknown>;
 }
 
+/** No auth answer is this big: a larger reply is a wrong server, not a user to parse. */
+const maxReplyBytes = 1_000_000;
+
 /** Fields of Parse's stored user JSON that are bookkeeping, not user fields. */
 const parseBookkeeping = ['objectId', 'className', '__type'];
 
@@ -104,8 +107,15 @@ export class ParseBackend implements AuthBackend {
     let text: string;
     try {
       response = await fetch(url, { method, headers, body: body && JSON.stringify(body), signal });
+      if (Number(response.headers.get('content-length')) > maxReplyBytes) {
+        void response.body?.cancel().catch(() => {});
+        throw new AuthError('server', `The server's reply is too large (over ${maxReplyBytes} bytes) for an auth answer.`, {
+          status: response.status,
+        });
+      }
       text = await response.text();
     } catch (error) {
+      if (error instanceof AuthError) throw error;
       if (signal.aborted) {
         throw signal.reason instanceof AuthError ? signal.reason : new AuthError('aborted', undefined, { cause: signal.reason });
       }

@@ -24,6 +24,7 @@ export class TabSync {
   }
 
   close(): void {
+    this.#channel?.removeEventListener('message', this.#onChange);
     this.#channel?.close();
     globalThis.removeEventListener?.('storage', this.#onStorage);
   }
