@@ -66,9 +66,9 @@ function instrument(): () => void {
     }
   };
   const { setTimeout: set, clearTimeout: clear } = globalThis;
-  const pending = new Set<number>();
+  const pending = new Set<unknown>();
   globalThis.setTimeout = ((fn: () => void, ms?: number, ...args: unknown[]) => {
-    const id = set(() => {
+    const id: unknown = set(() => {
       if (pending.delete(id)) live.timers--;
       fn(...(args as []));
     }, ms);
@@ -76,7 +76,7 @@ function instrument(): () => void {
     live.timers++;
     return id;
   }) as typeof setTimeout;
-  globalThis.clearTimeout = ((id: number) => {
+  globalThis.clearTimeout = ((id: Parameters<typeof clearTimeout>[0]) => {
     if (pending.delete(id)) live.timers--;
     clear(id);
   }) as typeof clearTimeout;
