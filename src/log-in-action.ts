@@ -6,6 +6,7 @@ import type { UserSessionElement } from './user-session.js';
  * Signs a user in through its `<user-session>` on `do()`, a click, or submit of the
  * surrounding form (fields `username` and `password`).
  *
+ * @tagname log-in-action
  * @summary A log-in button (or your own content) that signs the user in.
  *
  * @attr {string} label - Text of the default button (default "Log in").

@@ -7,6 +7,7 @@ import type { UserSessionElement } from './user-session.js';
  * The Noodl "Log Out" node as an element: signs the user out of its `<user-session>` on
  * `do()` or a click, local first, then revokes the session on the server.
  *
+ * @tagname log-out-action
  * @summary A log-out button (or your own content) that signs the user out.
  *
  * @attr {string} label - Text of the default button (default "Log out").

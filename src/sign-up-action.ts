@@ -7,6 +7,7 @@ import type { UserSessionElement } from './user-session.js';
  * submit of the surrounding form (fields `username`, `password`; other named fields such as
  * `email` go to the new user).
  *
+ * @tagname sign-up-action
  * @summary A sign-up button (or your own content) that creates an account.
  *
  * @attr {string} label - Text of the default button (default "Sign up").

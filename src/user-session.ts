@@ -26,6 +26,7 @@ const scopes: readonly string[] = ['current', 'local', 'all'];
  * background, and keeps every `<user-session>` on the same storage key in step, in this tab
  * and the others.
  *
+ * @tagname user-session
  * @summary The signed-in state of the page, as an element.
  *
  * @attr {boolean} authenticated - Present while a user is signed in. Output only: page code that sets or removes it is reverted.
