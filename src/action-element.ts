@@ -46,6 +46,11 @@ export abstract class ActionElement<Success, Failure extends { error: AuthError 
   #button: HTMLButtonElement | null = null;
   #slot: HTMLSlotElement | null = null;
 
+  /** Whether a click inside the element starts a run (subclasses leave some clicks to others). */
+  protected runsOnClick(_event: MouseEvent): boolean {
+    return true;
+  }
+
   /** Label of the default button when `label` is not set. */
   protected abstract get defaultLabel(): string;
 
@@ -57,7 +62,9 @@ export abstract class ActionElement<Success, Failure extends { error: AuthError 
 
   constructor() {
     super();
-    this.addEventListener('click', () => void this.do());
+    this.addEventListener('click', (event) => {
+      if (this.runsOnClick(event)) void this.do();
+    });
     upgradeProperty(this, 'sessionElement');
   }
 

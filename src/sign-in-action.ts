@@ -31,14 +31,25 @@ export abstract class SignInActionElement extends ActionElement<SignInSuccessDet
     super.connectedCallback();
     this.#form = this.closest('form');
     this.#form?.addEventListener('submit', this.#onSubmit);
+    this.#form?.addEventListener('keydown', this.#onKeydown);
     connectedActions.add(this);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#form?.removeEventListener('submit', this.#onSubmit);
+    this.#form?.removeEventListener('keydown', this.#onKeydown);
     this.#form = null;
     connectedActions.delete(this);
+  }
+
+  /**
+   * A click on a submit button of the form is left to the form: the browser checks the
+   * fields (`required`…) first, and only a valid form reaches the submit handler.
+   */
+  protected override runsOnClick(event: MouseEvent): boolean {
+    const button = event.composedPath().find((node) => node instanceof HTMLButtonElement || node instanceof HTMLInputElement);
+    return !(button && (button as HTMLButtonElement).type === 'submit' && (button as HTMLButtonElement).form === this.#form && this.#form);
   }
 
   protected abstract signIn(session: UserSessionElement, credentials: Credentials): Promise<PublicUser>;
@@ -75,6 +86,19 @@ export abstract class SignInActionElement extends ActionElement<SignInSuccessDet
    * A form with both a log-in and a sign-up action submits to one of them: the one holding the
    * submit button that was used, else the first one in the form.
    */
+  /**
+   * Enter in a field submits a form only when it has a submit button; the default button lives
+   * in the shadow root and is not one, so Enter asks the form to submit (with validation) here.
+   */
+  #onKeydown = (event: KeyboardEvent): void => {
+    const form = this.#form;
+    if (!form || event.key !== 'Enter' || !(event.target instanceof HTMLInputElement)) return;
+    const hasSubmitButton = [...form.elements].some((el) => (el as HTMLButtonElement).type === 'submit');
+    if (hasSubmitButton || event.defaultPrevented) return;
+    event.preventDefault();
+    form.requestSubmit();
+  };
+
   #onSubmit = (event: SubmitEvent): void => {
     const form = this.#form;
     const candidates = [...connectedActions].filter((action) => action.#form === form);

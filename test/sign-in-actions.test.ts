@@ -133,6 +133,45 @@ describe('<log-in-action> and <sign-up-action>', () => {
     expect(session.username).to.equal('grace');
   });
 
+  it('a submit button inside the action leaves the click to the form: required fields are checked first', async () => {
+    const backend = new RecordingBackend();
+    const session = await fixture<UserSessionElement>(html`
+      <user-session .backend=${backend} storage-key=${storageKey}>
+        <form>
+          <input name="username" aria-label="Username" required />
+          <input name="password" aria-label="Password" type="password" required />
+          <log-in-action><button type="submit">Log in</button></log-in-action>
+        </form>
+      </user-session>
+    `);
+    const action = session.querySelector('log-in-action')!;
+    const results = recordEvents(action, ['success', 'failure']);
+    action.querySelector('button')!.click(); // empty required fields: the browser blocks the submit
+    await new Promise((r) => setTimeout(r, 0));
+    expect(results).to.have.length(0);
+    expect(backend.count('logIn')).to.equal(0);
+
+    (session.querySelector('[name=username]') as HTMLInputElement).value = 'ada';
+    (session.querySelector('[name=password]') as HTMLInputElement).value = 'secret-pw';
+    const success = oneEvent(action, 'success');
+    action.querySelector('button')!.click();
+    await success;
+    expect(backend.count('logIn')).to.equal(1);
+  });
+
+  it('Enter in a field submits a form that has only the default (shadow) buttons', async () => {
+    const { session, fill, form, logIn, backend } = await formFixture();
+    fill({ username: 'ada', password: 'secret-pw' });
+    const success = oneEvent(logIn, 'success');
+    const enter = new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true });
+    form.querySelector('[name=password]')!.dispatchEvent(enter);
+    expect(enter.defaultPrevented).to.equal(true);
+    await success;
+    expect(backend.count('logIn')).to.equal(1);
+    expect(backend.count('signUp')).to.equal(0);
+    expect(session.authenticated).to.equal(true);
+  });
+
   it('a removed action stops listening to its old form', async () => {
     const { fill, form, logIn, backend } = await formFixture();
     fill({ username: 'ada', password: 'secret-pw' });
