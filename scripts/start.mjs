@@ -1,0 +1,226 @@
+#!/usr/bin/env node
+// `npm start`: the demo page against a real Parse Server on this machine.
+//
+//  1. Parse Server 9 + an embedded PostgreSQL (server/parse-harness.mjs), data kept in
+//     .data/parse so accounts survive restarts, on PARSE_PORT (default 1337; a free port if busy);
+//  2. Web Dev Server on PORT (default 8000; a free port if busy) serving index.html and demo/,
+//     compiling src/*.ts on the fly, and answering /demo/config.js with
+//     `export default { serverURL, appId }` for the Parse server of step 1.
+//
+// Both start in parallel. Ctrl-C / SIGTERM stop the dev server, Parse and PostgreSQL.
+// scripts/screenshot.mjs reuses startDemo().
+import net from 'node:net';
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { startParseServer } from '../server/index.mjs';
+
+const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * @typedef {object} DemoOptions
+ * @property {string} [appId] Parse application id. Default `'demo-app'`.
+ * @property {string | null} [dataDir] PostgreSQL data dir. Default `<repo>/.data/parse`;
+ *   `null`: a temp dir, deleted on stop.
+ * @property {number} [parsePort] Default `PARSE_PORT` or 1337; a free port if that one is busy.
+ * @property {number} [port] Dev server port. Default `PORT` or 8000; a free port if busy.
+ */
+
+/**
+ * @typedef {object} Demo
+ * @property {string} url The demo page.
+ * @property {string} serverURL Parse Server's URL, as given to the page.
+ * @property {string} appId
+ * @property {string | null} dataDir
+ * @property {boolean} freshData Whether this start created the database (first run).
+ * @property {string[]} notes Port fallbacks and the like, for the console.
+ * @property {{ totalMs: number, postgresMs: number, parseReadyAt: number, devServerReadyAt: number }} timings
+ *   `totalMs`: startDemo() from call to return; `postgresMs`: PostgreSQL's start; `…ReadyAt`:
+ *   when Parse Server / the dev server were up, in ms since the process started.
+ * @property {() => Promise<void>} stop Stops the dev server, then Parse and PostgreSQL (idempotent).
+ */
+
+/**
+ * Starts Parse Server (with its PostgreSQL) and the dev server for the demo page.
+ * @param {DemoOptions} [options]
+ * @returns {Promise<Demo>}
+ */
+export async function startDemo(options = {}) {
+  const t0 = performance.now();
+  const {
+    appId = 'demo-app',
+    dataDir = path.join(rootDir, '.data', 'parse'),
+    parsePort = Number(process.env.PARSE_PORT ?? 1337),
+    port = Number(process.env.PORT ?? 8000),
+  } = options;
+  /** @type {string[]} */
+  const notes = [];
+  const freshData = dataDir !== null && !existsSync(path.join(dataDir, 'pgdata', 'PG_VERSION'));
+
+  let parseReadyAt = 0;
+  const parseStarting = startParse({ appId, dataDir, port: parsePort, notes }).then((parse) => {
+    parseReadyAt = performance.now();
+    return parse;
+  });
+  parseStarting.catch(() => {}); // awaited below
+
+  let devServer;
+  let devServerReadyAt = 0;
+  try {
+    // Loaded while PostgreSQL starts, rather than before.
+    const [{ startDevServer }, { createDevServerConfig }] = await Promise.all([
+      import('@web/dev-server'),
+      import('../web-dev-server.config.mjs'),
+    ]);
+    const devPort = await pickPort(port, undefined, notes, 'PORT');
+    devServer = await startDevServer({
+      config: createDevServerConfig({
+        port: devPort,
+        getParseConfig: async () => {
+          const { serverURL } = await parseStarting;
+          return { serverURL, appId };
+        },
+      }),
+      readCliArgs: false,
+      readFileConfig: false,
+      autoExitProcess: false,
+      logStartMessage: false,
+    });
+    devServerReadyAt = performance.now();
+  } catch (error) {
+    await parseStarting.then((parse) => parse.stop()).catch(() => {});
+    throw error;
+  }
+
+  let parse;
+  try {
+    parse = await parseStarting;
+  } catch (error) {
+    await devServer.stop();
+    throw error;
+  }
+
+  const address = /** @type {net.AddressInfo} */ (devServer.server?.address());
+  /** @type {Promise<void> | undefined} */
+  let stopping;
+  return {
+    url: `http://localhost:${address.port}/`,
+    serverURL: parse.serverURL,
+    appId,
+    dataDir: parse.dataDir,
+    freshData,
+    notes,
+    timings: {
+      totalMs: performance.now() - t0,
+      postgresMs: parse.timings.postgresMs,
+      parseReadyAt,
+      devServerReadyAt,
+    },
+    stop: () =>
+      (stopping ??= (async () => {
+        await devServer.stop();
+        await parse.stop();
+      })()),
+  };
+}
+
+/** Starts the harness on `port`, or on a free port when that one is taken. */
+async function startParse({ appId, dataDir, port, notes }) {
+  const options = {
+    appId,
+    ...(dataDir === null ? {} : { dataDir }),
+    parseOptions: {
+      protectedFieldsOwnerExempt: true, // users may read their own email
+      // ParseBackend (src/backends/parse.ts) sends X-Parse-Installation-Id as a header, which
+      // Parse Server's default CORS Allow-Headers does not list: without this, every request of
+      // the page (served from another port) fails its preflight. The Parse JS SDK sends the
+      // installation id in the body instead.
+      allowHeaders: ['X-Parse-Installation-Id'],
+    },
+  };
+  try {
+    return await startParseServer({ ...options, port });
+  } catch (error) {
+    if (port === 0 || /** @type {any} */ (error)?.code !== 'EADDRINUSE') throw error;
+    const parse = await startParseServer({ ...options, port: 0 });
+    notes.push(`Port ${port} was busy (PARSE_PORT): Parse Server got port ${parse.port} instead.`);
+    return parse;
+  }
+}
+
+/** `port` if nothing listens on it, else a free port (0 lets the server choose). */
+async function pickPort(port, host, notes, variable) {
+  if (port === 0) return 0;
+  const free = await new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve(true)));
+  });
+  if (free) return port;
+  notes.push(`Port ${port} was busy (${variable}): the dev server uses a free port instead.`);
+  return 0;
+}
+
+const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
+
+async function main() {
+  /** @type {Promise<Demo> | undefined} */
+  let starting;
+  let signalled = false;
+  const onSignal = async (signal) => {
+    if (signalled) {
+      console.log(`\n${signal} again: exiting now.`);
+      process.exit(1); // the harness's exit handler still asks PostgreSQL to shut down
+    }
+    signalled = true;
+    console.log(`\n${signal}: stopping the dev server, Parse Server and PostgreSQL…`);
+    const t = performance.now();
+    try {
+      const demo = await starting;
+      await demo?.stop();
+      console.log(`Stopped in ${Math.round(performance.now() - t)} ms.`);
+      process.exit(0);
+    } catch (error) {
+      console.error('Could not stop cleanly:', error);
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  starting = startDemo();
+  let demo;
+  try {
+    demo = await starting;
+  } catch (error) {
+    console.error('The demo could not start:', error);
+    if (String(/** @type {any} */ (error)?.message).includes('postmaster.pid')) {
+      console.error('\nIs `npm start` already running? Its PostgreSQL holds .data/parse: stop it first.');
+    }
+    process.exit(1);
+  }
+  if (signalled) return;
+  const rel = demo.dataDir ? path.relative(process.cwd(), demo.dataDir) || '.' : '(temp dir)';
+  const t = demo.timings;
+  console.log(
+    [
+      '',
+      '  user-session-elements demo',
+      '',
+      `  Demo page      ${demo.url}`,
+      `  Parse Server   ${demo.serverURL}   (app id "${demo.appId}")`,
+      `  Data           ${rel}  ${demo.freshData ? '(new database: created on this start)' : '(existing database: accounts kept)'}`,
+      ...demo.notes.map((note) => `  Note           ${note}`),
+      '',
+      `  Ready in ${seconds(performance.now())} since node started (PostgreSQL took ${seconds(t.postgresMs)};` +
+        ` up at: dev server ${seconds(t.devServerReadyAt)}, Parse Server ${seconds(t.parseReadyAt)}).`,
+      '  Open the demo page in two tabs: sign-in and sign-out stay in step. Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  await main();
+}
