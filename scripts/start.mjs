@@ -132,11 +132,6 @@ async function startParse({ appId, dataDir, port, notes }) {
     ...(dataDir === null ? {} : { dataDir }),
     parseOptions: {
       protectedFieldsOwnerExempt: true, // users may read their own email
-      // ParseBackend (src/backends/parse.ts) sends X-Parse-Installation-Id as a header, which
-      // Parse Server's default CORS Allow-Headers does not list: without this, every request of
-      // the page (served from another port) fails its preflight. The Parse JS SDK sends the
-      // installation id in the body instead.
-      allowHeaders: ['X-Parse-Installation-Id'],
     },
   };
   try {

@@ -20,8 +20,8 @@ interface RequestOptions {
 /** No auth answer is this big: a larger reply is a wrong server, not a user to parse. */
 const maxReplyBytes = 1_000_000;
 
-/** Fields of Parse's stored user JSON that are bookkeeping, not user fields. */
-const parseBookkeeping = ['objectId', 'className', '__type'];
+/** Fields of Parse's user JSON that are bookkeeping (or access rules), not user fields. */
+const parseBookkeeping = ['objectId', 'className', '__type', 'ACL'];
 
 /**
  * Parse Server's REST API over `fetch` — no Parse SDK. Stores sessions in the SDK's own JSON
@@ -95,10 +95,10 @@ export class ParseBackend implements AuthBackend {
       throw new AuthError('misconfigured', 'Parse needs an application id: set the app-id attribute.');
     }
     const url = parseServerURL(serverURL, path);
-    const headers: Record<string, string> = {
-      'X-Parse-Application-Id': appId,
-      'X-Parse-Installation-Id': installationId(appId),
-    };
+    const headers: Record<string, string> = { 'X-Parse-Application-Id': appId };
+    // Stock Parse Server's CORS rules do not allow this header, so a page on another origin
+    // would see every request fail: send it only where no preflight applies.
+    if (url.origin === globalThis.location?.origin) headers['X-Parse-Installation-Id'] = installationId(appId);
     if (clientKey) headers['X-Parse-JavaScript-Key'] = clientKey;
     if (token) headers['X-Parse-Session-Token'] = token;
     if (body) headers['Content-Type'] = 'application/json';
@@ -133,17 +133,17 @@ function readReply(status: number, text: string): Record<string, unknown> {
     throw new AuthError('server', `The server answered ${status} with something that is not a JSON object.`, { status });
   }
   const serverCode = isRecord(data) && typeof data.code === 'number' ? data.code : undefined;
-  const said = isRecord(data) && typeof data.error === 'string' ? ` (Parse says: ${data.error})` : '';
+  const said = isRecord(data) && typeof data.error === 'string' ? ` Parse says: "${data.error}"` : '';
   const options = { status, serverCode };
   if (serverCode === 209 || (status === 401 && serverCode === undefined)) {
-    throw new AuthError('invalid-session', `The session is no longer valid${said}.`, options);
+    throw new AuthError('invalid-session', `The session is no longer valid.${said}`, options);
   }
-  if (serverCode === 101) throw new AuthError('invalid-credentials', `Wrong username or password${said}.`, options);
-  if (serverCode === 202) throw new AuthError('username-taken', `This username is already taken${said}.`, options);
+  if (serverCode === 101) throw new AuthError('invalid-credentials', `Wrong username or password.${said}`, options);
+  if (serverCode === 202) throw new AuthError('username-taken', `This username is already taken.${said}`, options);
   if (status >= 500 || serverCode === undefined) {
-    throw new AuthError('server', `The server failed with HTTP ${status}${said}.`, options);
+    throw new AuthError('server', `The server failed with HTTP ${status}.${said}`, options);
   }
-  throw new AuthError('bad-request', `The server refused the request${said}.`, options);
+  throw new AuthError('bad-request', `The server refused the request.${said}`, options);
 }
 
 function parseServerURL(serverURL: unknown, path: string): URL {
