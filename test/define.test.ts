@@ -1,0 +1,26 @@
+// Runs in its own page: the entry must skip tags the page already defined, and class modules
+// must define nothing by themselves.
+import './helpers/safe-errors.js';
+import { expect } from '@open-wc/testing';
+
+describe('defining the tags', () => {
+  it('class modules define nothing; the entry defines every tag and skips one already defined', async () => {
+    await import('../src/user-session.js');
+    await import('../src/log-out-action.js');
+    await import('../src/log-in-action.js');
+    await import('../src/sign-up-action.js');
+    for (const tag of ['user-session', 'log-out-action', 'log-in-action', 'sign-up-action']) {
+      expect(customElements.get(tag), `${tag} after importing its class module`).to.equal(undefined);
+    }
+
+    class PageOwnLogOut extends HTMLElement {}
+    customElements.define('log-out-action', PageOwnLogOut);
+    const kit = await import('../src/index.js'); // must not throw "already defined"
+
+    expect(customElements.get('log-out-action')).to.equal(PageOwnLogOut);
+    expect(customElements.get('user-session')).to.equal(kit.UserSessionElement);
+    expect(customElements.get('log-in-action')).to.equal(kit.LogInActionElement);
+    expect(customElements.get('sign-up-action')).to.equal(kit.SignUpActionElement);
+    expect(document.createElement('user-session')).to.be.instanceOf(kit.UserSessionElement);
+  });
+});
