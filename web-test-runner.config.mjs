@@ -6,8 +6,23 @@ import { puppeteerLauncher } from '@web/test-runner-puppeteer';
 import { webdriverLauncher } from '@web/test-runner-webdriver';
 import { defaultReporter, summaryReporter } from '@web/test-runner';
 import { countReporter } from './scripts/count-reporter.mjs';
+import { parseServerPlugin } from './scripts/wtr-parse-plugin.mjs';
 
 const engines = (process.env.BROWSERS ?? 'chromium,firefox,webkit').split(',');
+const files = ['test/**/*.test.ts'];
+
+/** The test-file patterns of this run: `--files …` on the command line, else `files`. */
+function filesOfThisRun() {
+  const args = process.argv.slice(2);
+  const given = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i].startsWith('--files=')) given.push(args[i].slice('--files='.length));
+    else if (args[i] === '--files') while (args[i + 1] && !args[i + 1].startsWith('-')) given.push(args[++i]);
+  }
+  return given.length > 0 ? given : files;
+}
+// Whether this run may include test/integration (which needs the real Parse Server).
+const runsIntegrationTests = filesOfThisRun().some((pattern) => pattern.includes('integration') || pattern.includes('**'));
 
 const launchers = {
   chromium: () =>
@@ -49,12 +64,17 @@ const launchers = {
 };
 
 export default {
-  files: ['test/**/*.test.ts'],
+  files,
   nodeResolve: true,
   concurrency: 1,
   concurrentBrowsers: 1,
   browsers: engines.map((name) => launchers[name]()),
-  plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' })],
+  plugins: [
+    esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }),
+    // A real Parse Server (embedded PostgreSQL, stock options) + fault proxy for test/integration,
+    // once per run: in the background from the start when the run may include them, else on first use.
+    parseServerPlugin({ startEagerly: runsIntegrationTests }),
+  ],
   testFramework: { config: { timeout: 10000, ...(process.env.WTR_GREP ? { grep: process.env.WTR_GREP } : {}) } },
   testsFinishTimeout: Number(process.env.WTR_FINISH_TIMEOUT ?? 180000),
   // Lit's one-time dev-mode notice is noise in every test file.

@@ -1,0 +1,204 @@
+// A Web Test Runner plugin that gives browser tests a real Parse Server (on a real, embedded
+// PostgreSQL, see server/README.md) with a fault-injecting proxy in front of it.
+//
+// - Started once for the whole run: at server start when `startEagerly` is set (the config sets
+//   it when the run's test files may include test/integration, so the 2–5 s start overlaps the
+//   browser launch and the first files), else by the first `parse-config` command. Runs without
+//   integration tests never load parse-server nor start PostgreSQL.
+// - One fresh temp database per run (a dataDir of our own, so the server can be stopped and
+//   started again on the same data and port: the "server is down" case), deleted at the end.
+// - Stopped by `serverStop` (normal end, Ctrl-C); if the process dies before that, the harness
+//   stops PostgreSQL on exit and a detached shell removes the data dir.
+//
+// Browser side (test/integration/parse-server.ts) calls these with `executeServerCommand`:
+//   parse-config          → { appId, serverURL, proxyServerURL } (starts everything if needed;
+//                            `{ ready: false }` if the start is still running after `waitMs`)
+//   parse-proxy-fault     payload: a fault for the proxy (server/fault-proxy.mjs) or null
+//   parse-proxy-reset     clears the fault and the request log
+//   parse-proxy-requests  → { requests: [{ method, path, fault }], preflights: [{ method, path }] }
+//   parse-server-stop     stops Parse Server and PostgreSQL (data kept, port kept)
+//   parse-server-start    starts them again on the same data dir and ports (no-op if running)
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const COMMANDS = new Set([
+  'parse-config',
+  'parse-proxy-fault',
+  'parse-proxy-reset',
+  'parse-proxy-requests',
+  'parse-server-stop',
+  'parse-server-start',
+]);
+
+/**
+ * @param {{ appId?: string, parseOptions?: Record<string, unknown>, startEagerly?: boolean, log?: (message: string) => void }} [options]
+ *   `parseOptions`: extra Parse Server options for the main server (merged over
+ *   `{ protectedFieldsOwnerExempt: true }`). `startEagerly`: start in the background when the
+ *   test server starts instead of on first use.
+ */
+export function parseServerPlugin(options = {}) {
+  const appId = options.appId ?? `it-${Date.now().toString(36)}`;
+  const parseOptions = { protectedFieldsOwnerExempt: true, ...options.parseOptions };
+  const log = options.log ?? ((message) => process.env.PARSE_PLUGIN_VERBOSE && console.log(`[parse-plugin] ${message}`));
+
+  /** @type {{ harness: any, proxy: any, serverURL: string, dataDir: string, port: number, pgPort: number | null } | null} */
+  let state = null;
+  /** @type {Promise<NonNullable<typeof state>> | null} */
+  let starting = null;
+  /** Serialises stop/start of the harness. */
+  let harnessChain = Promise.resolve();
+  /** @type {any} */
+  let harnessModule;
+  let stopped = false;
+
+  const loadHarness = async () => (harnessModule ??= await import('../server/index.mjs'));
+
+  /** If the process exits without serverStop: remove the data dir once PostgreSQL is gone. */
+  const onExit = () => {
+    if (!state?.dataDir || !existsSync(state.dataDir)) return;
+    let pid = '';
+    try {
+      pid = readFileSync(join(state.dataDir, 'pgdata', 'postmaster.pid'), 'utf8').split('\n')[0].trim();
+    } catch {
+      // no PostgreSQL running
+    }
+    try {
+      if (/^\d+$/.test(pid)) {
+        spawn('/bin/sh', ['-c', `while kill -0 ${pid} 2>/dev/null; do sleep 0.1; done; rm -rf -- "$0"`, state.dataDir], {
+          detached: true,
+          stdio: 'ignore',
+        }).unref();
+      } else {
+        rmSync(state.dataDir, { recursive: true, force: true });
+      }
+    } catch {
+      // best effort
+    }
+  };
+
+  const startHarness = async (/** @type {{ dataDir: string, port?: number, pgPort?: number | null }} */ where) => {
+    const { startParseServer } = await loadHarness();
+    return startParseServer({
+      appId,
+      dataDir: where.dataDir,
+      ...(where.port ? { port: where.port } : {}),
+      ...(where.pgPort ? { pgPort: where.pgPort } : {}),
+      parseOptions,
+    });
+  };
+
+  const start = () =>
+    (starting ??= (async () => {
+      if (stopped) throw new Error('parse plugin: the test server is stopping');
+      const t0 = Date.now();
+      const { startFaultProxy } = await loadHarness();
+      const dataDir = await mkdtemp(join(tmpdir(), 'wtr-parse-'));
+      let harness;
+      try {
+        harness = await startHarness({ dataDir });
+        const proxy = await startFaultProxy({ target: harness.serverURL });
+        state = { harness, proxy, serverURL: harness.serverURL, dataDir, port: harness.port, pgPort: harness.pgPort };
+        process.on('exit', onExit);
+      } catch (error) {
+        await harness?.stop().catch(() => {});
+        await rm(dataDir, { recursive: true, force: true }).catch(() => {});
+        throw error;
+      }
+      const { proxy } = state;
+      log(`Parse Server ${harness.serverURL}, proxy ${proxy.url}, started in ${Date.now() - t0} ms`);
+      return state;
+    })());
+
+  /** @param {() => Promise<void>} step */
+  const serially = (step) => {
+    const next = harnessChain.then(step);
+    harnessChain = next.catch(() => {});
+    return next;
+  };
+
+  const config = (/** @type {NonNullable<typeof state>} */ s) => ({
+    appId,
+    serverURL: s.serverURL,
+    proxyServerURL: `${s.proxy.url}/parse`,
+  });
+
+  return {
+    name: 'parse-server',
+
+    serverStart() {
+      // Errors surface at the first command, which awaits the same promise.
+      if (options.startEagerly) start().catch(() => {});
+    },
+
+    /** @param {{ command: string, payload: any }} args */
+    async executeCommand({ command, payload }) {
+      if (!COMMANDS.has(command)) return undefined;
+      if (command === 'parse-config') {
+        const waitMs = Number(payload?.waitMs ?? 15000);
+        const pending = start();
+        let timer;
+        const ready = await Promise.race([
+          pending.then(() => true),
+          new Promise((resolve) => (timer = setTimeout(() => resolve(false), waitMs))),
+        ]).finally(() => clearTimeout(timer));
+        return ready ? { ready: true, ...config(await pending) } : { ready: false };
+      }
+      const s = await start();
+      switch (command) {
+        case 'parse-proxy-fault':
+          s.proxy.setFault(payload ?? null);
+          return true;
+        case 'parse-proxy-reset':
+          s.proxy.reset();
+          return true;
+        case 'parse-proxy-requests':
+          return {
+            requests: s.proxy.requests.map((/** @type {any} */ r) => ({
+              method: r.method,
+              path: r.path,
+              fault: r.fault,
+            })),
+            preflights: s.proxy.preflights.map((/** @type {any} */ r) => ({ method: r.method, path: r.path })),
+          };
+        case 'parse-server-stop':
+          await serially(async () => {
+            if (!s.harness) return;
+            const harness = s.harness;
+            s.harness = null;
+            await harness.stop();
+            log('Parse Server stopped');
+          });
+          return true;
+        case 'parse-server-start':
+          await serially(async () => {
+            if (s.harness) return;
+            const t0 = Date.now();
+            s.harness = await startHarness({ dataDir: s.dataDir, port: s.port, pgPort: s.pgPort });
+            log(`Parse Server restarted in ${Date.now() - t0} ms`);
+          });
+          return { ready: true, ...config(s) };
+        default:
+          return undefined;
+      }
+    },
+
+    async serverStop() {
+      stopped = true;
+      if (!starting) return;
+      const s = await starting.catch(() => null);
+      if (!s) return;
+      await s.proxy.close().catch(() => {});
+      await serially(async () => {
+        await s.harness?.stop();
+        s.harness = null;
+      }).catch((error) => console.error('parse plugin: stopping Parse Server failed:', error));
+      await rm(s.dataDir, { recursive: true, force: true }).catch(() => {});
+      process.removeListener('exit', onExit);
+      state = null;
+      log('stopped');
+    },
+  };
+}
