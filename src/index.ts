@@ -17,3 +17,4 @@ export { MemoryBackend, type MemoryBackendOptions, type MemoryUserSeed } from '.
 export { ParseBackend, type ParseBackendOptions } from './backends/parse.js';
 export type { AuthBackend, PublicUser, RevokeScope, StoredSession } from './backends/backend.js';
 export type * from './events.js';
+export type * from './jsx.js';
