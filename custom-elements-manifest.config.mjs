@@ -20,7 +20,7 @@ function dropUnnamedEvents() {
 export default {
   // The public modules only: elements, errors, events and backends.
   globs: ['src/*.ts', 'src/backends/*.ts'],
-  exclude: ['src/**/*.d.ts'],
+  exclude: ['src/**/*.d.ts', 'src/jsx*.ts'],
   outdir: '.',
   litelement: true,
   dependencies: false,

@@ -58,7 +58,7 @@ export class ParseBackend implements AuthBackend {
       // The server lists only this user's sessions for this token, and lets it delete them.
       const { results } = await this.#request('GET', '/sessions', { signal, token });
       const others = Array.isArray(results)
-        ? results.filter((s) => isRecord(s) && nonEmptyString(s.objectId) && s.sessionToken !== token)
+        ? results.filter((s: unknown): s is Record<string, unknown> => isRecord(s) && nonEmptyString(s.objectId) && s.sessionToken !== token)
         : [];
       for (const other of others) {
         await this.#request('DELETE', `/sessions/${encodeURIComponent(String(other.objectId))}`, { signal, token }).catch(
@@ -155,7 +155,8 @@ function parseServerURL(serverURL: unknown, path: string): URL {
   }
   throw new AuthError(
     'misconfigured',
-    `"${serverURL ?? ''}" is not a usable server URL: set server-url to where Parse Server is mounted, e.g. http://localhost:1337/parse.`,
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- shows whatever a JS caller passed, as String() does
+    `"${String(serverURL ?? '')}" is not a usable server URL: set server-url to where Parse Server is mounted, e.g. http://localhost:1337/parse.`,
   );
 }
 

@@ -41,7 +41,7 @@ function locate(seeker: SessionSeeker): Element {
   }
 
   const all = seeker.ownerDocument.getElementsByTagName(tag);
-  if (all.length === 1) return all[0]!;
+  if (all.length === 1) return all[0];
   throw noSession(
     all.length === 0
       ? `No <${tag}> element found: put the action inside one, or give it session="id".`
