@@ -75,7 +75,8 @@ export class SharedSession {
   /** Stores a new value, tells every member of this page, then the other tabs. */
   write(raw: string | null, reason: ChangeReason): void {
     this.#store.write(raw);
-    if (this.#publish(raw, reason)) this.#tabs?.announce();
+    // Other tabs hear of it right after the current task: a log-out's request leaves first.
+    if (this.#publish(raw, reason)) queueMicrotask(() => this.#tabs?.announce());
   }
 
   #publish(raw: string | null, reason: ChangeReason): boolean {

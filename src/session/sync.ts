@@ -18,12 +18,15 @@ export class TabSync {
     globalThis.addEventListener?.('storage', this.#onStorage);
   }
 
-  /** Wakes the other tabs; they re-read the key. */
+  #closed = false;
+
+  /** Wakes the other tabs; they re-read the key. Does nothing once closed. */
   announce(): void {
-    this.#channel?.postMessage('changed');
+    if (!this.#closed) this.#channel?.postMessage('changed');
   }
 
   close(): void {
+    this.#closed = true;
     this.#channel?.removeEventListener('message', this.#onChange);
     this.#channel?.close();
     globalThis.removeEventListener?.('storage', this.#onStorage);
