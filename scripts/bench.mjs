@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { chromium } from 'playwright';
+import { chromiumLaunchOptions } from './chromium.mjs';
 import { startDevServer } from '@web/dev-server';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { startParseServer } from '../server/index.mjs';
@@ -55,16 +56,6 @@ if (args.sessions !== 'master' && args.sessions !== 'login') {
  * runs, as the action does).
  */
 const CLIENTS = args.diagnose ? ['a', 'b', 'c', 'd', 'e', 'f'] : ['a', 'b', 'c'];
-
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 const tStart = performance.now();
 const log = (message) => console.log(`[${((performance.now() - tStart) / 1000).toFixed(1).padStart(5)} s] ${message}`);
@@ -166,7 +157,7 @@ async function main() {
   const take = () => sessions[next++];
 
   // 3. Chromium.
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs });
+  browser = await chromium.launch(chromiumLaunchOptions);
   const chromiumVersion = browser.version();
   const page = await (await browser.newContext()).newPage();
   page.on('pageerror', (error) => console.error('[page error]', error.message));

@@ -14,6 +14,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright';
+import { chromiumLaunchOptions } from './chromium.mjs';
 import { startDemo } from './start.mjs';
 
 const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -32,18 +33,7 @@ console.log(`Demo at ${demo.url} (Parse ${demo.serverURL}), started in ${(demo.t
 
 let browser;
 try {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await chromium.launch(chromiumLaunchOptions);
   const page = await browser.newPage({
     viewport: { width: Number(args.width), height: Number(args.height) },
     colorScheme: 'light',
