@@ -3,27 +3,18 @@
 // page stays consistent, and nothing is stored.
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../helpers/safe-errors.js';
-import { clearStorage } from '../helpers/fixtures.js';
 import type { UserSessionElement } from '../../src/user-session.js';
 import type { LogInActionElement } from '../../src/log-in-action.js';
-import { parseConfig, password, proxy, signUpRest, storageKeyFor, type Fault, type ParseConfig } from './parse-server.js';
+import { password, proxy, signUpRest, storageKeyFor, useParseServer, type Fault, type ParseConfig } from './parse-server.js';
 
 describe('Parse Server: replies that are not what Parse sends', function () {
   let cfg: ParseConfig;
   let username: string;
 
-  before(async function () {
-    this.timeout(120_000);
-    cfg = await parseConfig();
+  useParseServer((config) => (cfg = config));
+  before(async () => {
     ({ username } = await signUpRest());
   });
-
-  beforeEach(async () => {
-    clearStorage();
-    await proxy.reset();
-  });
-
-  after(() => proxy.reset());
 
   async function logInThrough(fault: Fault) {
     const session = await fixture<UserSessionElement>(html`

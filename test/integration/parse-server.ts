@@ -2,6 +2,7 @@
 // scripts/wtr-parse-plugin.mjs, its fault proxy, and plain REST calls (as any page could make).
 import '../helpers/safe-errors.js';
 import { executeServerCommand } from '@web/test-runner-commands';
+import { clearStorage } from '../helpers/fixtures.js';
 
 export interface ParseConfig {
   appId: string;
@@ -153,4 +154,25 @@ export async function until(check: () => boolean, what: string, ms = 5000): Prom
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * The hooks every integration suite needs: the server's config before the first test (the
+ * first suite of a run may wait for the server to start), clean storage and proxy before each
+ * test, and afterwards the proxy reset and the server running again (a test may have stopped it).
+ */
+export function useParseServer(onConfig: (config: ParseConfig) => void): void {
+  before(async function () {
+    this.timeout(120_000);
+    onConfig(await parseConfig());
+  });
+  beforeEach(async () => {
+    clearStorage();
+    await proxy.reset();
+  });
+  afterEach(async function () {
+    this.timeout(30_000);
+    await proxy.reset();
+    await startServer();
+  });
 }

@@ -3,13 +3,12 @@
 // (attributes, events, storage), what the server says about the tokens, and what went over the wire.
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../helpers/safe-errors.js';
-import { clearStorage, recordEvents } from '../helpers/fixtures.js';
+import { recordEvents } from '../helpers/fixtures.js';
 import type { UserSessionElement } from '../../src/user-session.js';
 import type { LogOutActionElement } from '../../src/log-out-action.js';
 import { AuthError } from '../../src/errors.js';
 import {
   logInRest,
-  parseConfig,
   password,
   proxy,
   rest,
@@ -23,26 +22,13 @@ import {
   until,
   whoAmI,
   type ParseConfig,
+  useParseServer,
 } from './parse-server.js';
 
 describe('Parse Server: <log-out-action>', function () {
   let cfg: ParseConfig;
 
-  before(async function () {
-    this.timeout(120_000);
-    cfg = await parseConfig();
-  });
-
-  beforeEach(async () => {
-    clearStorage();
-    await proxy.reset();
-  });
-
-  afterEach(async function () {
-    this.timeout(30_000);
-    await proxy.reset();
-    await startServer(); // in case a test stopped it and failed before starting it again
-  });
+  useParseServer((config) => (cfg = config));
 
   /** A page with `<user-session>` + `<log-out-action>`, signed in as a new user. */
   async function signedInPage({ via = 'proxy' }: { via?: 'proxy' | 'direct' } = {}) {
@@ -295,20 +281,7 @@ describe('Parse Server: <log-out-action>', function () {
 describe('Parse Server: <user-session> restores and validates a stored session', function () {
   let cfg: ParseConfig;
 
-  before(async function () {
-    this.timeout(120_000);
-    cfg = await parseConfig();
-  });
-
-  beforeEach(async () => {
-    clearStorage();
-    await proxy.reset();
-  });
-
-  afterEach(async function () {
-    this.timeout(30_000);
-    await startServer();
-  });
+  useParseServer((config) => (cfg = config));
 
   /**
    * Connects a `<user-session>` the way a page load does, with listeners in place before it

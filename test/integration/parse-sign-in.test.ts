@@ -19,20 +19,13 @@ import {
   until,
   whoAmI,
   type ParseConfig,
+  useParseServer,
 } from './parse-server.js';
 
 describe('Parse Server: sign-up and log-in', function () {
   let cfg: ParseConfig;
 
-  before(async function () {
-    this.timeout(120_000);
-    cfg = await parseConfig();
-  });
-
-  beforeEach(async () => {
-    clearStorage();
-    await proxy.reset();
-  });
+  useParseServer((config) => (cfg = config));
 
   async function formPage(action: 'sign-up-action' | 'log-in-action') {
     const session = await fixture<UserSessionElement>(html`
