@@ -13,7 +13,7 @@ import { resolveBackend } from './internal/resolve-backend.js';
 import { upgradeProperty } from './internal/upgrade-property.js';
 import { deserializeSession, isRecord, nonEmptyString, serializeSession } from './internal/session-codec.js';
 import { SharedSession, type ChangeReason } from './session/shared-session.js';
-import { toStorageMode } from './session/store.js';
+import { storeId, toStorageMode } from './session/store.js';
 
 const defaultTimeout = 10_000;
 const loggedInReasons: readonly string[] = ['log-in', 'sign-up', 'restored', 'other-tab'];
@@ -416,7 +416,7 @@ export class UserSessionElement extends ReactiveElement {
   }
 
   #storageId(): string {
-    return SharedSession.idOf(toStorageMode(this.storage), this.#storageKey());
+    return storeId(toStorageMode(this.storage), this.#storageKey());
   }
 
   #timeoutMs(): number {

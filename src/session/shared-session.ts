@@ -1,5 +1,5 @@
 import { RevocationOutbox } from './outbox.js';
-import { KeyStore, type StorageMode } from './store.js';
+import { KeyStore, storeId, type StorageMode } from './store.js';
 import { TabSync } from './sync.js';
 
 /** Why the stored session changed; each element maps it onto its event's `reason`. */
@@ -17,15 +17,11 @@ const registry = new Map<string, SharedSession>();
 export class SharedSession {
   /** Joins the shared state of `mode`/`key`, creating it for the first member. */
   static join(mode: StorageMode, key: string, listener: ChangeListener): SharedSession {
-    const id = SharedSession.idOf(mode, key);
+    const id = storeId(mode, key);
     let shared = registry.get(id);
     if (!shared) registry.set(id, (shared = new SharedSession(id, new KeyStore(mode, key))));
     shared.#listeners.add(listener);
     return shared;
-  }
-
-  static idOf(mode: StorageMode, key: string): string {
-    return `${mode}\n${key}`;
   }
 
   readonly id: string;

@@ -5,6 +5,11 @@ export function toStorageMode(value: string | null | undefined): StorageMode {
   return value === 'session' || value === 'memory' ? value : 'local';
 }
 
+/** Names one storage key in one mode: `storage="local"` and `storage="session"` on a key are different stores. */
+export function storeId(mode: StorageMode, key: string): string {
+  return `${mode}\n${key}`;
+}
+
 /** Page-wide memory storage, per mode and key: used by `storage="memory"` and when Web Storage fails. */
 const memoryArea = new Map<string, string>();
 
@@ -33,7 +38,7 @@ export class KeyStore {
   constructor(mode: StorageMode, key: string) {
     this.mode = mode;
     this.key = key;
-    this.#memoryKey = `${mode}\n${key}`;
+    this.#memoryKey = storeId(mode, key);
     this.#usingMemory = webStorage(mode) === null;
   }
 
