@@ -76,13 +76,17 @@ export abstract class ActionElement<Success, Failure extends { error: AuthError 
     this.#sessionElement = element;
   }
 
-  /** True while a run is in progress (also reflected as the `busy` attribute). */
+  /** True while a run is in progress (also reflected as the `busy` attribute, with `aria-busy`). */
   get busy(): boolean {
     return this.#flight !== null;
   }
 
   /**
-   * Runs the action. While a run is in progress, calls join it and get the same result.
+   * Runs the action. A click anywhere inside the element does the same; calls and clicks
+   * during a run join it: one request, one event, one result. The `<user-session>` is found
+   * now: the `session` id, else `sessionElement`, else the closest ancestor (across shadow
+   * roots), else the only one in the document, else `failure` with code `no-session`; it waits
+   * while `<user-session>` is not defined yet.
    * Resolves to `true` after `success` was dispatched, `false` after `failure`; never rejects.
    */
   do(): Promise<boolean> {

@@ -5,6 +5,7 @@ import type { UserSessionElement } from './user-session.js';
 /**
  * Signs a user in through its `<user-session>` on `do()`, a click, or submit of the
  * surrounding form (fields `username` and `password`).
+ * A form holding both a `<log-in-action>` and a `<sign-up-action>` submits to the one whose submit button was used, else the first.
  *
  * @tagname log-in-action
  * @summary A log-in button (or your own content) that signs the user in.

@@ -11,14 +11,14 @@ export interface Credentials {
   extra: Record<string, unknown>;
 }
 
+/** Sign-in actions in the document, to choose which one handles a form's submit. */
+const connectedActions = new Set<SignInActionElement>();
+
 /**
  * What `<log-in-action>` and `<sign-up-action>` share: credentials from the `username` /
  * `password` properties or the surrounding `<form>` (fields named `username`, `password`),
  * and submit of that form as one more trigger.
  */
-/** Sign-in actions in the document, to choose which one handles a form's submit. */
-const connectedActions = new Set<SignInActionElement>();
-
 export abstract class SignInActionElement extends ActionElement<SignInSuccessDetail, SignInFailureDetail> {
   /** Username to use instead of the form's `username` field. */
   username: string | null = null;
@@ -83,10 +83,6 @@ export abstract class SignInActionElement extends ActionElement<SignInSuccessDet
   }
 
   /**
-   * A form with both a log-in and a sign-up action submits to one of them: the one holding the
-   * submit button that was used, else the first one in the form.
-   */
-  /**
    * Enter in a field submits a form only when it has a submit button; the default button lives
    * in the shadow root and is not one, so Enter asks the form to submit (with validation) here.
    */
@@ -99,6 +95,10 @@ export abstract class SignInActionElement extends ActionElement<SignInSuccessDet
     form.requestSubmit();
   };
 
+  /**
+   * A form with both a log-in and a sign-up action submits to one of them: the one holding the
+   * submit button that was used, else the first one in the form.
+   */
   #onSubmit = (event: SubmitEvent): void => {
     const form = this.#form;
     const candidates = [...connectedActions].filter((action) => action.#form === form);

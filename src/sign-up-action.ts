@@ -6,6 +6,7 @@ import type { UserSessionElement } from './user-session.js';
  * Creates an account and signs it in through its `<user-session>` on `do()`, a click, or
  * submit of the surrounding form (fields `username`, `password`; other named fields such as
  * `email` go to the new user).
+ * A form holding both a `<log-in-action>` and a `<sign-up-action>` submits to the one whose submit button was used, else the first.
  *
  * @tagname sign-up-action
  * @summary A sign-up button (or your own content) that creates an account.

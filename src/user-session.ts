@@ -38,11 +38,11 @@ const scopes: readonly string[] = ['current', 'local', 'all'];
  * @attr {string} storage-key - Defaults to `Parse/<app-id>/currentUser`, the Parse SDK's key.
  * @attr {number} timeout - Limit in ms for each server request (default 10000).
  *
- * @fires {CustomEvent<LoggedInDetail>} logged-in - A user is now signed in. `detail: { user, reason }`.
- * @fires {CustomEvent<LoggedOutDetail>} logged-out - Signed in → signed out, once per transition. `detail: { reason }`.
- * @fires {CustomEvent<UserChangeDetail>} user-change - The signed-in user's public fields changed. `detail: { user }`.
+ * @fires {CustomEvent<LoggedInDetail>} logged-in - A user is now signed in. `detail: { user, reason }`, reason `log-in`, `sign-up`, `restored` or `other-tab`. Bubbles, not composed.
+ * @fires {CustomEvent<LoggedOutDetail>} logged-out - Signed in → signed out, once per transition, after the `authenticated` attribute is removed. `detail: { reason }`, reason `log-out`, `other-tab` or `session-lost`. Bubbles, not composed.
+ * @fires {CustomEvent<UserChangeDetail>} user-change - The signed-in user's public fields changed. `detail: { user }`. Bubbles, not composed.
  *
- * @cssstate authenticated - Matches `:state(authenticated)` while signed in.
+ * @cssstate authenticated - Matches `:state(authenticated)` while signed in, where the browser supports custom states.
  */
 export class UserSessionElement extends ReactiveElement {
   static override properties = {
@@ -58,17 +58,17 @@ export class UserSessionElement extends ReactiveElement {
     return [...super.observedAttributes, 'authenticated', 'backend'];
   }
 
-  /** Where Parse Server is mounted (`server-url`). */
+  /** Where Parse Server is mounted, e.g. `http://localhost:1337/parse`. */
   serverUrl: string | null = null;
   /** Parse application id (`app-id`). */
   appId: string | null = null;
-  /** Optional Parse JavaScript key (`client-key`). */
+  /** Optional Parse JavaScript key, sent as `X-Parse-JavaScript-Key`. */
   clientKey: string | null = null;
-  /** `local` (default), `session` or `memory`. */
+  /** `local` (default), `session` or `memory`. Falls back to memory where Web Storage is blocked or full. */
   storage: string | null = null;
-  /** Storage key; defaults to `Parse/<app-id>/currentUser`. */
+  /** Defaults to `Parse/<app-id>/currentUser`: the Parse JS SDK's key and JSON shape, so both see the same user. */
   storageKey: string | null = null;
-  /** Limit in ms for each server request. */
+  /** Limit in ms for each server request (default 10000); a slower request fails with `AuthError` code `timeout`. */
   timeout: number = defaultTimeout;
 
   #backendObject: AuthBackend | null = null;
@@ -126,12 +126,15 @@ export class UserSessionElement extends ReactiveElement {
   get user(): PublicUser | null {
     return this.#user;
   }
+  /** The signed-in user's id, or `null`. */
   get userId(): string | null {
     return this.#user?.id ?? null;
   }
+  /** The signed-in user's `username`, or `null`. */
   get username(): string | null {
     return typeof this.#user?.username === 'string' ? this.#user.username : null;
   }
+  /** The signed-in user's `email`, or `null`. */
   get email(): string | null {
     return typeof this.#user?.email === 'string' ? this.#user.email : null;
   }
@@ -175,7 +178,7 @@ export class UserSessionElement extends ReactiveElement {
     return this.#signIn('log-in', username, password, (backend, signal) => backend.logIn(username, password, { signal }));
   }
 
-  /** Creates an account and signs in. `extra` fields (email…) go to the new user. Rejects like `logIn`. */
+  /** Creates an account and signs in. `extra` fields (email…) go to the new user. Rejects like `logIn`, and with `username-taken` when the name exists. */
   signUp(username: string, password: string, extra: Record<string, unknown> = {}): Promise<PublicUser> {
     const fields = isRecord(extra) ? extra : {};
     return this.#signIn('sign-up', username, password, (backend, signal) =>
@@ -185,7 +188,8 @@ export class UserSessionElement extends ReactiveElement {
 
   /**
    * Signs out, local first: the stored session is removed and `logged-out` fires before the
-   * server is asked to revoke the token. Never rejects.
+   * server is asked to revoke the token. Never rejects: resolves to a `LogOutResult`
+   * `{ ok, scope, revoked, error?, signedOutLocally, revocationPending }`.
    */
   async logOut({ scope = 'current' }: { scope?: LogOutScope } = {}): Promise<LogOutResult> {
     const result = (fields: Partial<LogOutResult>): LogOutResult => ({
@@ -223,7 +227,7 @@ export class UserSessionElement extends ReactiveElement {
   }
 
   /**
-   * Checks the stored session with the server and takes the user's current fields.
+   * Checks the stored session with the server (Parse: `GET /users/me`) and takes the user's current fields.
    * Resolves to the user, or `null` when signed out (an invalid session signs out with reason
    * `session-lost`). Rejects with an `AuthError` when the server cannot tell (offline keeps the user signed in).
    */
