@@ -53,6 +53,10 @@ const launchers = {
     }),
 };
 
+// A real Parse Server (embedded PostgreSQL, stock options) + fault proxy for test/integration,
+// once per run: in the background from the start when the run may include them, else on first use.
+const parseServer = parseServerPlugin({ startEagerly: runsIntegrationTests });
+
 export default {
   files,
   nodeResolve: true,
@@ -61,10 +65,10 @@ export default {
   browsers: engines.map((name) => launchers[name]()),
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }),
-    // A real Parse Server (embedded PostgreSQL, stock options) + fault proxy for test/integration,
-    // once per run: in the background from the start when the run may include them, else on first use.
-    parseServerPlugin({ startEagerly: runsIntegrationTests }),
+    parseServer,
   ],
+  // `/same-origin/parse/…` on the test server itself reaches the same Parse Server.
+  middleware: [parseServer.middleware],
   testFramework: { config: { timeout: 10000, ...(process.env.WTR_GREP ? { grep: process.env.WTR_GREP } : {}) } },
   testsFinishTimeout: Number(process.env.WTR_FINISH_TIMEOUT ?? 180000),
   // Lit's one-time dev-mode notice is noise in every test file.

@@ -18,11 +18,17 @@
 //   parse-proxy-requests  → { requests: [{ method, path, fault }], preflights: [{ method, path }] }
 //   parse-server-stop     stops Parse Server and PostgreSQL (data kept, port kept)
 //   parse-server-start    starts them again on the same data dir and ports (no-op if running)
+//
+// Same origin: the plugin's `middleware` (put it in the config's `middleware`) forwards
+// `/same-origin/parse/…` on the test server itself to the fault proxy, so a page can use
+// `server-url="/same-origin/parse"` as behind a site's own reverse proxy.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+const sameOriginPrefix = '/same-origin';
 
 const COMMANDS = new Set([
   'parse-config',
@@ -125,8 +131,35 @@ export function parseServerPlugin(options = {}) {
     proxyServerURL: `${s.proxy.url}/parse`,
   });
 
+  /**
+   * Koa middleware: `/same-origin/parse/…` → the fault proxy (and so Parse Server), with the
+   * method, headers and body as sent. Anything else goes on to the test server.
+   * @param {any} ctx @param {() => Promise<void>} next
+   */
+  const sameOrigin = async (ctx, next) => {
+    if (!ctx.path.startsWith(`${sameOriginPrefix}/`)) return next();
+    const s = await start();
+    const chunks = [];
+    for await (const chunk of ctx.req) chunks.push(chunk);
+    /** @type {Record<string, string>} */
+    const headers = {};
+    for (const [name, value] of Object.entries(ctx.req.headers)) {
+      if (typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name)) headers[name] = value;
+    }
+    const reply = await fetch(`${s.proxy.url}${ctx.url.slice(sameOriginPrefix.length)}`, {
+      method: ctx.method,
+      headers,
+      body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
+    });
+    ctx.status = reply.status;
+    const type = reply.headers.get('content-type');
+    if (type) ctx.type = type;
+    ctx.body = Buffer.from(await reply.arrayBuffer());
+  };
+
   return {
     name: 'parse-server',
+    middleware: sameOrigin,
 
     serverStart() {
       // Errors surface at the first command, which awaits the same promise.
@@ -160,6 +193,9 @@ export function parseServerPlugin(options = {}) {
               method: r.method,
               path: r.path,
               fault: r.fault,
+              contentType: r.headers['content-type'] ?? null,
+              // Names only: which Parse keys travelled as headers.
+              parseHeaders: Object.keys(r.headers).filter((name) => name.startsWith('x-parse-')).sort(),
             })),
             preflights: s.proxy.preflights.map((/** @type {any} */ r) => ({ method: r.method, path: r.path })),
           };

@@ -330,6 +330,11 @@ describe('<user-session>', () => {
       const badUrl = await el.logIn('ada', 'x').catch((e: AuthError) => e);
       expect(badUrl.code).to.equal('misconfigured');
       expect(badUrl.message).to.contain('server-url');
+      // A path is taken on the page's origin only when it starts with "/".
+      el.setAttribute('server-url', 'parse');
+      const relative = await el.logIn('ada', 'x').catch((e: AuthError) => e);
+      expect(relative.code).to.equal('misconfigured');
+      expect(relative.message).to.contain('"parse" is not a usable server URL');
       el.removeAttribute('app-id');
       el.setAttribute('server-url', 'http://127.0.0.1:9/parse');
       const noApp = await el.logIn('ada', 'x').catch((e: AuthError) => e);

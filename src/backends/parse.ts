@@ -95,18 +95,17 @@ export class ParseBackend implements AuthBackend {
       throw new AuthError('misconfigured', 'Parse needs an application id: set the app-id attribute.');
     }
     const url = parseServerURL(serverURL, path);
-    const headers: Record<string, string> = { 'X-Parse-Application-Id': appId };
-    // Stock Parse Server's CORS rules do not allow this header, so a page on another origin
-    // would see every request fail: send it only where no preflight applies.
-    if (url.origin === globalThis.location?.origin) headers['X-Parse-Installation-Id'] = installationId(appId);
-    if (clientKey) headers['X-Parse-JavaScript-Key'] = clientKey;
-    if (token) headers['X-Parse-Session-Token'] = token;
-    if (body) headers['Content-Type'] = 'application/json';
+    const keys = { appId, clientKey, token, installationId: installationId(appId) };
+    // Custom headers would make every cross-origin call a CORS preflight (an extra round trip,
+    // cached 5 s: Parse sends no Access-Control-Max-Age). There the kit speaks like the Parse
+    // SDK: a "simple" text/plain POST with the method and keys in the JSON body.
+    const init =
+      url.origin === globalThis.location?.origin ? headerRequest(method, keys, body) : simpleRequest(method, keys, body);
 
     let response: Response;
     let text: string;
     try {
-      response = await fetch(url, { method, headers, body: body && JSON.stringify(body), signal });
+      response = await fetch(url, { ...init, signal });
       if (Number(response.headers.get('content-length')) > maxReplyBytes) {
         void response.body?.cancel().catch(() => {});
         throw new AuthError('server', `The server's reply is too large (over ${maxReplyBytes} bytes) for an auth answer.`, {
@@ -123,6 +122,43 @@ export class ParseBackend implements AuthBackend {
     }
     return readReply(response.status, text);
   }
+}
+
+interface ParseKeys {
+  appId: string;
+  clientKey: string | undefined;
+  token: string | undefined;
+  installationId: string;
+}
+
+/** Parse's REST form: the keys in `X-Parse-*` headers, the body as JSON. */
+function headerRequest(method: string, keys: ParseKeys, body?: Record<string, unknown>): RequestInit {
+  const headers: Record<string, string> = {
+    'X-Parse-Application-Id': keys.appId,
+    'X-Parse-Installation-Id': keys.installationId,
+  };
+  if (keys.clientKey) headers['X-Parse-JavaScript-Key'] = keys.clientKey;
+  if (keys.token) headers['X-Parse-Session-Token'] = keys.token;
+  if (body) headers['Content-Type'] = 'application/json';
+  return { method, headers, body: body && JSON.stringify(body) };
+}
+
+/**
+ * The Parse SDK's form for browsers, which needs no CORS preflight: always POST, no custom
+ * headers, `Content-Type: text/plain`, and the real method and the keys as `_`-fields of the JSON body.
+ */
+function simpleRequest(method: string, keys: ParseKeys, body?: Record<string, unknown>): RequestInit {
+  // Parse field names never start with "_": such a field here would be read as a key.
+  const fields = Object.entries(body ?? {}).filter(([name]) => !name.startsWith('_'));
+  const payload: Record<string, unknown> = {
+    ...Object.fromEntries(fields),
+    _method: method,
+    _ApplicationId: keys.appId,
+    _InstallationId: keys.installationId,
+  };
+  if (keys.clientKey) payload._JavaScriptKey = keys.clientKey;
+  if (keys.token) payload._SessionToken = keys.token;
+  return { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify(payload) };
 }
 
 /** Turns a Parse reply into its JSON object, or throws the matching `AuthError`. */
@@ -146,17 +182,21 @@ function readReply(status: number, text: string): Record<string, unknown> {
   throw new AuthError('bad-request', `The server refused the request.${said}`, options);
 }
 
+/** The URL of `path` on the server: `serverURL` is an http(s) URL, or a path on the page's origin (`/parse`). */
 function parseServerURL(serverURL: unknown, path: string): URL {
   try {
-    const url = new URL(`${String(serverURL).replace(/\/+$/, '')}${path}`);
-    if (url.protocol === 'http:' || url.protocol === 'https:') return url;
+    if (nonEmptyString(serverURL)) {
+      const onPageOrigin = serverURL.startsWith('/') && !serverURL.startsWith('//');
+      const url = new URL(`${serverURL.replace(/\/+$/, '')}${path}`, onPageOrigin ? globalThis.location?.href : undefined);
+      if (url.protocol === 'http:' || url.protocol === 'https:') return url;
+    }
   } catch {
     // reported below
   }
   throw new AuthError(
     'misconfigured',
     // eslint-disable-next-line @typescript-eslint/no-base-to-string -- shows whatever a JS caller passed, as String() does
-    `"${String(serverURL ?? '')}" is not a usable server URL: set server-url to where Parse Server is mounted, e.g. http://localhost:1337/parse.`,
+    `"${String(serverURL ?? '')}" is not a usable server URL: set server-url to where Parse Server is mounted, e.g. http://localhost:1337/parse or /parse.`,
   );
 }
 
@@ -173,14 +213,17 @@ function sessionFromReply(reply: Record<string, unknown>): StoredSession {
 
 const installationIds = new Map<string, string>();
 
-/** The installation id the Parse SDK keeps at `Parse/<appId>/installationId`, created if missing. */
+/**
+ * The installation id the Parse SDK keeps at `Parse/<appId>/installationId`, created if missing.
+ * The page keeps using one id even if storage is cleared (it is written back) or unavailable.
+ */
 function installationId(appId: string): string {
   const key = `Parse/${appId}/installationId`;
   let id = installationIds.get(key);
-  if (id) return id;
   try {
-    id = localStorage.getItem(key) ?? undefined;
-    if (!id) localStorage.setItem(key, (id = uuid()));
+    const storedId = localStorage.getItem(key);
+    if (storedId) id = storedId;
+    else localStorage.setItem(key, (id ??= uuid()));
   } catch {
     id ??= uuid(); // storage unavailable: keep one for this page
   }

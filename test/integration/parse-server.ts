@@ -28,6 +28,9 @@ export interface ProxiedRequest {
   method: string;
   path: string;
   fault: 'status' | 'body' | 'html' | 'drop' | null;
+  contentType: string | null;
+  /** Names of the `x-parse-*` headers it carried, sorted. */
+  parseHeaders: string[];
 }
 
 let config: ParseConfig | undefined;
