@@ -99,7 +99,7 @@ export default defineConfig(
 
   {
     // These drive a browser through Playwright: their page.evaluate / waitForFunction callbacks run in the page.
-    files: ['scripts/screenshot.mjs', 'scripts/bench.mjs'],
+    files: ['scripts/bench.mjs', 'test/node/demo.test.mjs'],
     languageOptions: { globals: { ...globals.browser } },
   },
 

@@ -2,13 +2,15 @@
 // `npm start`: the demo page against a real Parse Server on this machine.
 //
 //  1. Parse Server 9 + an embedded PostgreSQL (server/parse-harness.mjs), data kept in
-//     .data/parse so accounts survive restarts, on PARSE_PORT (default 1337; a free port if busy);
-//  2. Web Dev Server on PORT (default 8000; a free port if busy) serving index.html and demo/,
+//     .data/parse (or DEMO_DATA_DIR) so accounts survive restarts, on PARSE_PORT (default 1337;
+//     a free port if busy; 0: any free port);
+//  2. Web Dev Server on PORT (default 8000; a free port if busy; 0: any) serving index.html and demo/,
 //     compiling src/*.ts on the fly, and answering /demo/config.js with
 //     `export default { serverURL, appId }` for the Parse server of step 1.
 //
-// Both start in parallel. Ctrl-C / SIGTERM stop the dev server, Parse and PostgreSQL.
-// scripts/screenshot.mjs reuses startDemo().
+// Both start in parallel. Ctrl-C / SIGTERM stop the dev server, Parse and PostgreSQL, and the
+// process exits with code 0. test/node/demo.test.mjs runs this file as the README says, with
+// PORT=0 PARSE_PORT=0 DEMO_DATA_DIR=<a temp dir>, and drives the page in headless Chromium.
 import net from 'node:net';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
@@ -17,12 +19,14 @@ import { performance } from 'node:perf_hooks';
 import { startParseServer } from '../server/index.mjs';
 
 const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** Where the demo's accounts are kept unless told otherwise. */
+const defaultDataDir = () => path.resolve(process.env.DEMO_DATA_DIR || path.join(rootDir, '.data', 'parse'));
 
 /**
  * @typedef {object} DemoOptions
  * @property {string} [appId] Parse application id. Default `'demo-app'`.
- * @property {string | null} [dataDir] PostgreSQL data dir. Default `<repo>/.data/parse`;
- *   `null`: a temp dir, deleted on stop.
+ * @property {string | null} [dataDir] PostgreSQL data dir (created if missing, kept on stop).
+ *   Default `DEMO_DATA_DIR` or `<repo>/.data/parse`; `null`: a temp dir, deleted on stop.
  * @property {number} [parsePort] Default `PARSE_PORT` or 1337; a free port if that one is busy.
  * @property {number} [port] Dev server port. Default `PORT` or 8000; a free port if busy.
  */
@@ -50,7 +54,7 @@ export async function startDemo(options = {}) {
   const t0 = performance.now();
   const {
     appId = 'demo-app',
-    dataDir = path.join(rootDir, '.data', 'parse'),
+    dataDir = defaultDataDir(),
     parsePort = Number(process.env.PARSE_PORT ?? 1337),
     port = Number(process.env.PORT ?? 8000),
   } = options;
@@ -159,6 +163,12 @@ async function pickPort(port, host, notes, variable) {
 
 const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
 
+/** `dir` relative to the working directory when it is inside it, else absolute. */
+function shortPath(dir) {
+  const rel = path.relative(process.cwd(), dir);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? dir : rel || '.';
+}
+
 async function main() {
   /** @type {Promise<Demo> | undefined} */
   let starting;
@@ -191,12 +201,12 @@ async function main() {
   } catch (error) {
     console.error('The demo could not start:', error);
     if (String(/** @type {any} */ (error)?.message).includes('postmaster.pid')) {
-      console.error('\nIs `npm start` already running? Its PostgreSQL holds .data/parse: stop it first.');
+      console.error(`\nIs \`npm start\` already running? Its PostgreSQL holds ${shortPath(defaultDataDir())}: stop it first.`);
     }
     process.exit(1);
   }
   if (signalled) return;
-  const rel = demo.dataDir ? path.relative(process.cwd(), demo.dataDir) || '.' : '(temp dir)';
+  const rel = demo.dataDir ? shortPath(demo.dataDir) : '(temp dir)';
   const t = demo.timings;
   console.log(
     [
