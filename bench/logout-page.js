@@ -3,7 +3,7 @@
 // Playwright with sessions it created beforehand, so nothing timed here signs anyone in.
 //
 // Each measure returns its duration in ms (and a split of it, see split()); only the log-out is timed:
-//   a: raw fetch POST /logout (+ reading the JSON reply);
+//   a: raw fetch POST /logout (+ reading the JSON reply), the same request the kit sends;
 //   b: <log-out-action>.do() → its `success` event;
 //   c: Parse.User.logOut() → its promise resolves;
 //   d, e, f (--diagnose only): see sessionLogOut, fetchWithSideWork, sessionLogOutDisabledButton.
@@ -91,17 +91,31 @@ async function usersMe(token) {
 }
 
 /**
- * (a) Raw fetch. `query` (preflight measure only) makes the URL one Chromium has no cached
- * preflight for, so this request pays a CORS preflight; Parse routes it as POST /logout.
+ * POST /logout for `token` as the kit sends it to a server on another origin (ParseBackend's
+ * "simple request", the Parse SDK's form: text/plain, the keys in the JSON body, no preflight),
+ * or with `headers` as Parse's REST form (X-Parse-* headers: CORS-preflighted cross-origin).
  */
-async function rawFetch({ token }, query = '') {
+function logoutRequest(token, { headers = false } = {}) {
+  // (X-Parse-Installation-Id is not in Parse's default CORS allow-list: the header form goes without it.)
+  if (headers) return { method: 'POST', headers: { 'X-Parse-Application-Id': appId, 'X-Parse-Session-Token': token } };
+  const installationId = localStorage.getItem(`Parse/${appId}/installationId`) ?? '';
+  const keys = { _method: 'POST', _ApplicationId: appId, _InstallationId: installationId, _SessionToken: token };
+  return { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify(keys) };
+}
+
+/**
+ * (a) Raw fetch of the kit's request. Preflight measure only: `headers` sends Parse's header
+ * form, and `query` makes the URL one Chromium has no cached preflight for, so that request
+ * pays a CORS preflight; Parse routes it as POST /logout.
+ */
+async function rawFetch({ token }, { query = '', headers = false } = {}) {
   await usersMe(token);
   const url = logoutURL + query;
-  const headers = { 'X-Parse-Application-Id': appId, 'X-Parse-Session-Token': token };
+  const init = logoutRequest(token, { headers });
   await settle();
   performance.clearResourceTimings();
   const t0 = performance.now();
-  const res = await fetch(url, { method: 'POST', headers });
+  const res = await fetch(url, init);
   await res.json();
   const t1 = performance.now();
   if (!res.ok) throw new Error(`(a) POST /logout answered ${res.status}`);
@@ -183,7 +197,7 @@ const channel = new BroadcastChannel('bench');
 async function fetchWithSideWork({ token, user }) {
   localStorage.setItem(storageKey, JSON.stringify({ ...user, sessionToken: token, className: '_User' }));
   await usersMe(token);
-  const headers = { 'X-Parse-Application-Id': appId, 'X-Parse-Session-Token': token };
+  const init = logoutRequest(token);
   await settle();
   performance.clearResourceTimings();
   const t0 = performance.now();
@@ -191,7 +205,7 @@ async function fetchWithSideWork({ token, user }) {
   channel.postMessage('changed');
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), 10_000);
-  const res = await fetch(logoutURL, { method: 'POST', headers, signal: controller.signal });
+  const res = await fetch(logoutURL, { ...init, signal: controller.signal });
   JSON.parse(await res.text());
   clearTimeout(timer);
   const t1 = performance.now();
@@ -225,11 +239,12 @@ window.bench = {
     return out;
   },
   /**
-   * The CORS preflight's cost: (a) on a URL never used before (`?preflight=<i>`: a preflight
-   * every time) and (a) on the usual URL (preflight cached), in alternating order.
+   * What the kit saves on another origin by not sending headers: Parse's header form on a URL
+   * never used before (`?preflight=<i>`: a CORS preflight every time) against the kit's simple
+   * request (never a preflight), in alternating order.
    */
   async preflightPair(i, cold, warm) {
-    const once = () => rawFetch(cold, `?preflight=${i}-${Math.random().toString(36).slice(2)}`);
+    const once = () => rawFetch(cold, { headers: true, query: `?preflight=${i}-${Math.random().toString(36).slice(2)}` });
     if (i % 2 === 0) {
       const c = await once();
       await sleep(0);
