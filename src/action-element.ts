@@ -27,6 +27,10 @@ export abstract class ActionElement<Success, Failure extends { error: AuthError 
     button {
       font: inherit;
     }
+    button[aria-disabled='true'] {
+      cursor: progress;
+      opacity: 0.65;
+    }
   `;
 
   static override properties = {
@@ -140,6 +144,10 @@ export abstract class ActionElement<Success, Failure extends { error: AuthError 
     this.toggleAttribute('busy', on);
     if (on) this.setAttribute('aria-busy', 'true');
     else this.removeAttribute('aria-busy');
-    if (this.#button) this.#button.disabled = on;
+    // aria-disabled, not disabled: a disabled button drops keyboard focus to <body> in every
+    // engine, so a keyboard or screen-reader user would lose their place. Clicks meanwhile only
+    // join the run in flight.
+    if (on) this.#button?.setAttribute('aria-disabled', 'true');
+    else this.#button?.removeAttribute('aria-disabled');
   }
 }

@@ -12,7 +12,7 @@ import type { UserSessionElement } from './user-session.js';
  *
  * @attr {string} label - Text of the default button (default "Log in").
  * @attr {string} session - Id of the `<user-session>` to use, looked up when the action runs.
- * @attr {boolean} busy - Present while a log-in is in progress (output only).
+ * @attr {boolean} busy - Present while a log-in is in progress (output only), with `aria-busy="true"`; the default button is marked `aria-disabled` meanwhile (it keeps keyboard focus).
  *
  * @fires {CustomEvent<SignInSuccessDetail>} success - Signed in. `detail: { user }`. Does not bubble.
  * @fires {CustomEvent<SignInFailureDetail>} failure - `detail: { error }` (`invalid-credentials`, `network`…). Does not bubble.

@@ -13,7 +13,7 @@ import type { UserSessionElement } from './user-session.js';
  * @attr {string} label - Text of the default button (default "Log out").
  * @attr {string} session - Id of the `<user-session>` to use, looked up when the action runs.
  * @attr {string} scope - `current` (default), `local` (forget here only, no server call) or `all` (every session of the user).
- * @attr {boolean} busy - Present while a log-out is in progress (output only), with `aria-busy="true"`; the default button is disabled meanwhile.
+ * @attr {boolean} busy - Present while a log-out is in progress (output only), with `aria-busy="true"`; the default button is marked `aria-disabled` meanwhile (it keeps keyboard focus).
  *
  * @fires {CustomEvent<LogOutSuccessDetail>} success - Signed out. `detail: { scope, revoked }`. Does not bubble.
  * @fires {CustomEvent<LogOutFailureDetail>} failure - Something failed. `detail: { error, signedOutLocally, revocationPending }`. Does not bubble.

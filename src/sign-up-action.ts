@@ -13,7 +13,7 @@ import type { UserSessionElement } from './user-session.js';
  *
  * @attr {string} label - Text of the default button (default "Sign up").
  * @attr {string} session - Id of the `<user-session>` to use, looked up when the action runs.
- * @attr {boolean} busy - Present while a sign-up is in progress (output only).
+ * @attr {boolean} busy - Present while a sign-up is in progress (output only), with `aria-busy="true"`; the default button is marked `aria-disabled` meanwhile (it keeps keyboard focus).
  *
  * @fires {CustomEvent<SignInSuccessDetail>} success - Account created and signed in. `detail: { user }`. Does not bubble.
  * @fires {CustomEvent<SignInFailureDetail>} failure - `detail: { error }` (`username-taken`, `network`…). Does not bubble.

@@ -1,4 +1,5 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import { AuthError } from '../src/errors.js';
 import { LogOutActionElement } from '../src/log-out-action.js';
 import { RecordingBackend } from './helpers/recording-backend.js';
@@ -199,7 +200,7 @@ describe('<log-out-action>', () => {
       expect(await Promise.all(runs)).to.deep.equal([false, false]);
     });
 
-    it('reflects busy and aria-busy and disables its button while pending, then clears them', async () => {
+    it('reflects busy and aria-busy and marks its button aria-disabled while pending, then clears them', async () => {
       const { session, action, backend } = await sessionWithAction();
       await signIn(session);
       const gate = backend.hold('logOut');
@@ -208,13 +209,13 @@ describe('<log-out-action>', () => {
       expect(action.busy).to.equal(true);
       expect(action).to.have.attribute('busy');
       expect(action.getAttribute('aria-busy')).to.equal('true');
-      expect(button.disabled).to.equal(true);
+      expect(button.getAttribute('aria-disabled')).to.equal('true');
       gate.resolve();
       await run;
       expect(action.busy).to.equal(false);
       expect(action).not.to.have.attribute('busy');
       expect(action).not.to.have.attribute('aria-busy');
-      expect(button.disabled).to.equal(false);
+      expect(button).not.to.have.attribute('aria-disabled');
     });
 
     it('busy is already cleared when success is dispatched, so a listener can start a new run', async () => {
@@ -296,6 +297,28 @@ describe('<log-out-action>', () => {
       expect(action.shadowRoot!.activeElement === button, 'the button takes focus').to.equal(true);
       expect(button.tabIndex).to.equal(0);
       expect(button.localName).to.equal('button'); // Enter and Space activate it natively
+    });
+
+    it('a keyboard log-out keeps focus on the button, during and after; a second Enter joins the run', async () => {
+      const { session, action, backend } = await sessionWithAction();
+      await signIn(session);
+      const gate = backend.hold('logOut');
+      const results = recordEvents(action, ['success', 'failure']);
+      const button = action.shadowRoot!.querySelector('button')!;
+      const focused = () => document.activeElement === action && action.shadowRoot!.activeElement === button;
+      button.focus();
+      await sendKeys({ press: 'Enter' });
+      await waitUntil(() => backend.count('logOut') === 1, 'the log-out request');
+      expect(action.busy).to.equal(true);
+      expect(button.getAttribute('aria-disabled')).to.equal('true');
+      expect(focused(), 'focus stays on the busy button').to.equal(true);
+      await sendKeys({ press: 'Enter' });
+      gate.resolve();
+      await waitUntil(() => results.length > 0, 'the outcome event');
+      await new Promise((r) => setTimeout(r, 20)); // a second event would come now
+      expect(results.map((e) => e.type)).to.deep.equal(['success']);
+      expect(backend.count('logOut'), 'one request').to.equal(1);
+      expect(focused(), 'focus still on the button after the run').to.equal(true);
     });
   });
 });
