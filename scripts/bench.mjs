@@ -52,7 +52,7 @@ if (args.sessions !== 'master' && args.sessions !== 'login') {
 }
 /**
  * a, b, c; with --diagnose also d (<user-session>.logOut() alone), e (raw fetch + the kit's
- * side work: storage, broadcast, timeout signal) and f (d + the default button disabled while it
+ * side work: storage, broadcast, timeout signal) and f (d + the default button aria-disabled while it
  * runs, as the action does).
  */
 const CLIENTS = args.diagnose ? ['a', 'b', 'c', 'd', 'e', 'f'] : ['a', 'b', 'c'];
@@ -548,7 +548,7 @@ function formatRun(run) {
       ? [
           `| (d) diagnose: <user-session>.logOut()    | ${ms(stats.d.median).padStart(9)} | ${ms(stats.d.p95).padStart(6)} | ${ms(stats.d.min).padStart(6)} |`,
           `| (e) diagnose: fetch + kit's side work    | ${ms(stats.e.median).padStart(9)} | ${ms(stats.e.p95).padStart(6)} | ${ms(stats.e.min).padStart(6)} |`,
-          `| (f) diagnose: (d) + button disabled      | ${ms(stats.f.median).padStart(9)} | ${ms(stats.f.p95).padStart(6)} | ${ms(stats.f.min).padStart(6)} |`,
+          `| (f) diagnose: (d) + button busy          | ${ms(stats.f.median).padStart(9)} | ${ms(stats.f.p95).padStart(6)} | ${ms(stats.f.min).padStart(6)} |`,
         ]
       : []),
     '',
