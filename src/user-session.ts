@@ -104,6 +104,7 @@ export class UserSessionElement extends ReactiveElement {
         serverURL: this.serverUrl,
         appId: this.appId,
         clientKey: this.clientKey,
+        storage: toStorageMode(this.storage),
       })
     );
   }

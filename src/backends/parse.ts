@@ -1,5 +1,6 @@
 import { AuthError } from '../errors.js';
 import { isRecord, nonEmptyString, parseJson, toPublicUser } from '../internal/session-codec.js';
+import { KeyStore, type StorageMode } from '../session/store.js';
 import type { AuthBackend, PublicUser, RevokeScope, StoredSession } from './backend.js';
 
 export interface ParseBackendOptions {
@@ -9,6 +10,12 @@ export interface ParseBackendOptions {
   appId: string;
   /** Optional JavaScript key (`X-Parse-JavaScript-Key`). */
   clientKey?: string;
+  /**
+   * Where the installation id is kept: `local` (default: localStorage, the Parse SDK's key),
+   * `session` or `memory` — `<user-session>` passes its own `storage`, so a page that keeps
+   * the session in memory leaves nothing in Web Storage.
+   */
+  storage?: StorageMode;
 }
 
 interface RequestOptions {
@@ -90,12 +97,12 @@ export class ParseBackend implements AuthBackend {
   }
 
   async #request(method: string, path: string, { signal, token, body }: RequestOptions): Promise<Record<string, unknown>> {
-    const { serverURL, appId, clientKey } = this.#options;
+    const { serverURL, appId, clientKey, storage = 'local' } = this.#options;
     if (!nonEmptyString(appId)) {
       throw new AuthError('misconfigured', 'Parse needs an application id: set the app-id attribute.');
     }
     const url = parseServerURL(serverURL, path);
-    const keys = { appId, clientKey, token, installationId: installationId(appId) };
+    const keys = { appId, clientKey, token, installationId: installationId(appId, storage) };
     // Custom headers would make every cross-origin call a CORS preflight (an extra round trip,
     // cached 5 s: Parse sends no Access-Control-Max-Age). There the kit speaks like the Parse
     // SDK: a "simple" text/plain POST with the method and keys in the JSON body.
@@ -211,23 +218,14 @@ function sessionFromReply(reply: Record<string, unknown>): StoredSession {
   return { token: sessionToken, user: toPublicUser(fields, objectId) };
 }
 
-const installationIds = new Map<string, string>();
-
 /**
- * The installation id the Parse SDK keeps at `Parse/<appId>/installationId`, created if missing.
- * The page keeps using one id even if storage is cleared (it is written back) or unavailable.
+ * The installation id the Parse SDK keeps at `Parse/<appId>/installationId`, created if missing,
+ * in the given storage (KeyStore: page memory where that storage fails).
  */
-function installationId(appId: string): string {
-  const key = `Parse/${appId}/installationId`;
-  let id = installationIds.get(key);
-  try {
-    const storedId = localStorage.getItem(key);
-    if (storedId) id = storedId;
-    else localStorage.setItem(key, (id ??= uuid()));
-  } catch {
-    id ??= uuid(); // storage unavailable: keep one for this page
-  }
-  installationIds.set(key, id);
+function installationId(appId: string, storage: StorageMode): string {
+  const store = new KeyStore(storage, `Parse/${appId}/installationId`);
+  let id = store.read();
+  if (!id) store.write((id = uuid()));
   return id;
 }
 

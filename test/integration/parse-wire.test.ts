@@ -10,6 +10,7 @@ import { recordEvents } from '../helpers/fixtures.js';
 import type { UserSessionElement } from '../../src/user-session.js';
 import type { LogOutActionElement } from '../../src/log-out-action.js';
 import {
+  logInRest,
   password,
   proxy,
   rest,
@@ -83,5 +84,23 @@ describe('Parse Server: what goes over the wire', function () {
       ]);
     }
     expect(serverSession.body.installationId).to.equal(installationId);
+  });
+
+  it('storage="memory" leaves nothing in Web Storage: the installation id stays in the page too', async () => {
+    const session = await fixture<UserSessionElement>(html`
+      <user-session app-id=${cfg.appId} server-url=${cfg.proxyServerURL} storage="memory"></user-session>
+    `);
+    const username = uniqueName('wire-mem');
+    await session.signUp(username, password);
+    expect(session.authenticated).to.equal(true);
+    expect([localStorage.length, sessionStorage.length], 'Web Storage untouched').to.deep.equal([0, 0]);
+    const { requests } = await proxy.log();
+    expect(requests.map(route)).to.deep.equal(['POST /parse/users']);
+    // The kit never shows its token: list the user's sessions with a second one made over REST.
+    const { results } = (await rest('GET', '/sessions', { token: await logInRest(username) })).body as {
+      results: { createdWith?: { action?: string }; installationId?: string }[];
+    };
+    const signUpSession = results.find((s) => s.createdWith?.action === 'signup');
+    expect(signUpSession?.installationId, 'the sign-up carried an installation id').to.match(/^[0-9a-f-]{36}$/);
   });
 });
