@@ -1,6 +1,6 @@
 import { AuthError } from '../errors.js';
 import { isRecord, nonEmptyString, parseJson, toPublicUser } from '../internal/session-codec.js';
-import { KeyStore, type StorageMode } from '../session/store.js';
+import { KeyStore, storeId, type StorageMode } from '../session/store.js';
 import type { AuthBackend, PublicUser, RevokeScope, StoredSession } from './backend.js';
 
 export interface ParseBackendOptions {
@@ -54,7 +54,10 @@ export class ParseBackend implements AuthBackend {
     extra: Record<string, unknown>,
     { signal }: { signal: AbortSignal },
   ): Promise<StoredSession> {
-    const body = { ...extra, username, password };
+    // Parse field names start with a letter; a form's `_method`, `_token`… would be read as
+    // request keys (`_method=PUT` turns the sign-up into another call): they are not user fields.
+    const fields = Object.entries(extra).filter(([name]) => !name.startsWith('_'));
+    const body = { ...Object.fromEntries(fields), username, password };
     const reply = await this.#request('POST', '/users', { signal, body });
     return sessionFromReply({ ...body, ...reply });
   }
@@ -155,10 +158,8 @@ function headerRequest(method: string, keys: ParseKeys, body?: Record<string, un
  * headers, `Content-Type: text/plain`, and the real method and the keys as `_`-fields of the JSON body.
  */
 function simpleRequest(method: string, keys: ParseKeys, body?: Record<string, unknown>): RequestInit {
-  // Parse field names never start with "_": such a field here would be read as a key.
-  const fields = Object.entries(body ?? {}).filter(([name]) => !name.startsWith('_'));
   const payload: Record<string, unknown> = {
-    ...Object.fromEntries(fields),
+    ...body,
     _method: method,
     _ApplicationId: keys.appId,
     _InstallationId: keys.installationId,
@@ -191,10 +192,12 @@ function readReply(status: number, text: string): Record<string, unknown> {
 
 /** The URL of `path` on the server: `serverURL` is an http(s) URL, or a path on the page's origin (`/parse`). */
 function parseServerURL(serverURL: unknown, path: string): URL {
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a URL object or whatever a JS caller passed, as String() shows it
+  const given = serverURL == null ? '' : String(serverURL).trim();
   try {
-    if (nonEmptyString(serverURL)) {
-      const onPageOrigin = serverURL.startsWith('/') && !serverURL.startsWith('//');
-      const url = new URL(`${serverURL.replace(/\/+$/, '')}${path}`, onPageOrigin ? globalThis.location?.href : undefined);
+    if (given) {
+      const onPageOrigin = /^\/(?![/\\])/.test(given); // "/parse", not "//host" or "/\host"
+      const url = new URL(`${given.replace(/\/+$/, '')}${path}`, onPageOrigin ? globalThis.location?.href : undefined);
       if (url.protocol === 'http:' || url.protocol === 'https:') return url;
     }
   } catch {
@@ -202,8 +205,7 @@ function parseServerURL(serverURL: unknown, path: string): URL {
   }
   throw new AuthError(
     'misconfigured',
-    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- shows whatever a JS caller passed, as String() does
-    `"${String(serverURL ?? '')}" is not a usable server URL: set server-url to where Parse Server is mounted, e.g. http://localhost:1337/parse or /parse.`,
+    `"${given}" is not a usable server URL: set server-url to where Parse Server is mounted, e.g. http://localhost:1337/parse or /parse.`,
   );
 }
 
@@ -218,12 +220,18 @@ function sessionFromReply(reply: Record<string, unknown>): StoredSession {
   return { token: sessionToken, user: toPublicUser(fields, objectId) };
 }
 
+/** One store per storage mode and app, so a storage that failed once stays on page memory. */
+const installationStores = new Map<string, KeyStore>();
+
 /**
  * The installation id the Parse SDK keeps at `Parse/<appId>/installationId`, created if missing,
  * in the given storage (KeyStore: page memory where that storage fails).
  */
 function installationId(appId: string, storage: StorageMode): string {
-  const store = new KeyStore(storage, `Parse/${appId}/installationId`);
+  const key = `Parse/${appId}/installationId`;
+  const where = storeId(storage, key);
+  let store = installationStores.get(where);
+  if (!store) installationStores.set(where, (store = new KeyStore(storage, key)));
   let id = store.read();
   if (!id) store.write((id = uuid()));
   return id;

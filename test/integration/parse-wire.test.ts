@@ -40,9 +40,15 @@ describe('Parse Server: what goes over the wire', function () {
     const installationId = localStorage.getItem(`Parse/${cfg.appId}/installationId`);
     const serverSession = await rest('GET', '/sessions/me', { token });
 
+    // Reconnect with the email gone from storage: only a working GET /users/me brings it back.
+    const key = `Parse/${cfg.appId}/currentUser`;
+    const { email, ...withoutEmail } = JSON.parse(localStorage.getItem(key)!) as Record<string, unknown>;
+    expect(email).to.equal(`${username}@example.com`);
+    localStorage.setItem(key, JSON.stringify(withoutEmail));
     const parent = session.parentNode!;
     session.remove();
     parent.append(session);
+    expect(session.email, 'read back from storage').to.equal(null);
     await until(() => !session.pending, 'validation on reconnect');
     expect(session.email, 'validated: fields from /users/me').to.equal(`${username}@example.com`);
 
