@@ -71,7 +71,7 @@ export type OnNamespacedEventProps<Tag extends UserSessionElementsTag> = {
 export interface UserSessionProps {
   /** `parse` (default), `memory`, or any `AuthBackend` object (property). */
   backend?: 'parse' | 'memory' | AuthBackend | undefined;
-  /** Where Parse Server is mounted, e.g. `http://localhost:1337/parse`. */
+  /** Where Parse Server is mounted: an http(s) URL such as `http://localhost:1337/parse`, or a path on this origin such as `/parse`. */
   'server-url'?: string | undefined;
   serverUrl?: string | null | undefined;
   /** Parse application id. */

@@ -31,9 +31,9 @@ const scopes: readonly string[] = ['current', 'local', 'all'];
  *
  * @attr {boolean} authenticated - Present while a user is signed in. Output only: page code that sets or removes it is reverted.
  * @attr {string} backend - `parse` (default) or `memory`. The `backend` property also takes any `AuthBackend` object.
- * @attr {string} server-url - Where Parse Server is mounted, e.g. `http://localhost:1337/parse`.
+ * @attr {string} server-url - Where Parse Server is mounted: an http(s) URL such as `http://localhost:1337/parse`, or a path on this origin such as `/parse`.
  * @attr {string} app-id - Parse application id.
- * @attr {string} client-key - Optional Parse JavaScript key.
+ * @attr {string} client-key - Optional Parse JavaScript key, sent with every request.
  * @attr {string} storage - `local` (default), `session` or `memory`. Falls back to memory where Web Storage fails.
  * @attr {string} storage-key - Defaults to `Parse/<app-id>/currentUser`, the Parse SDK's key.
  * @attr {number} timeout - Limit in ms for each server request (default 10000).
@@ -58,11 +58,11 @@ export class UserSessionElement extends ReactiveElement {
     return [...super.observedAttributes, 'authenticated', 'backend'];
   }
 
-  /** Where Parse Server is mounted, e.g. `http://localhost:1337/parse`. */
+  /** Where Parse Server is mounted: an http(s) URL such as `http://localhost:1337/parse`, or a path on this origin such as `/parse`. */
   serverUrl: string | null = null;
   /** Parse application id (`app-id`). */
   appId: string | null = null;
-  /** Optional Parse JavaScript key, sent as `X-Parse-JavaScript-Key`. */
+  /** Optional Parse JavaScript key, sent with every request (`X-Parse-JavaScript-Key`, or `_JavaScriptKey` to another origin). */
   clientKey: string | null = null;
   /** `local` (default), `session` or `memory`. Falls back to memory where Web Storage is blocked or full. */
   storage: string | null = null;

@@ -4,11 +4,11 @@ import { KeyStore, storeId, type StorageMode } from '../session/store.js';
 import type { AuthBackend, PublicUser, RevokeScope, StoredSession } from './backend.js';
 
 export interface ParseBackendOptions {
-  /** Where Parse Server is mounted, e.g. `http://localhost:1337/parse`. */
+  /** Where Parse Server is mounted: an http(s) URL such as `http://localhost:1337/parse`, or a path on this origin such as `/parse`. */
   serverURL: string;
-  /** Parse's application id (`X-Parse-Application-Id`). */
+  /** Parse's application id (`X-Parse-Application-Id`, or `_ApplicationId` to another origin). */
   appId: string;
-  /** Optional JavaScript key (`X-Parse-JavaScript-Key`). */
+  /** Optional JavaScript key (`X-Parse-JavaScript-Key`, or `_JavaScriptKey` to another origin). */
   clientKey?: string;
   /**
    * Where the installation id is kept: `local` (default: localStorage, the Parse SDK's key),
