@@ -123,9 +123,12 @@ describe('ParseBackend requests', () => {
     await fromURL.currentUser(session, { signal: signal() });
     const padded = new ParseBackend({ serverURL: '  /parse  ', appId: 'app' });
     await padded.currentUser(session, { signal: signal() });
+    const withQuery = new ParseBackend({ serverURL: 'https://parse.example.test/parse/?tenant=a', appId: 'app' });
+    await withQuery.currentUser(session, { signal: signal() });
     expect(sent.map((request) => request.url)).to.deep.equal([
       'https://parse.example.test/parse/users/me',
       `${location.origin}/parse/users/me`,
+      'https://parse.example.test/parse/users/me?tenant=a',
     ]);
     for (const serverURL of ['parse', 'ftp://example.test/parse', '/\\evil.example.test/parse', '']) {
       const error = await new ParseBackend({ serverURL, appId: 'app' })
@@ -135,6 +138,6 @@ describe('ParseBackend requests', () => {
       expect((error as AuthError).code, serverURL).to.equal('misconfigured');
       expect((error as AuthError).message, serverURL).to.contain(`"${serverURL}" is not a usable server URL`);
     }
-    expect(sent, 'no request for a refused URL').to.have.length(2);
+    expect(sent, 'no request for a refused URL').to.have.length(3);
   });
 });

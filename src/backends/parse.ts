@@ -197,7 +197,8 @@ function parseServerURL(serverURL: unknown, path: string): URL {
   try {
     if (given) {
       const onPageOrigin = /^\/(?![/\\])/.test(given); // "/parse", not "//host" or "/\host"
-      const url = new URL(`${given.replace(/\/+$/, '')}${path}`, onPageOrigin ? globalThis.location?.href : undefined);
+      const url = new URL(given, onPageOrigin ? globalThis.location?.href : undefined);
+      url.pathname = `${url.pathname.replace(/\/+$/, '')}${path}`; // a query string in server-url stays after the path
       if (url.protocol === 'http:' || url.protocol === 'https:') return url;
     }
   } catch {
