@@ -18,10 +18,14 @@
 //   parse-proxy-requests  → { requests: [{ method, path, fault }], preflights: [{ method, path }] }
 //   parse-server-stop     stops Parse Server and PostgreSQL (data kept, port kept)
 //   parse-server-start    starts them again on the same data dir and ports (no-op if running)
+//   parse-keyed-config    → { appId, serverURL, clientKey } of a second Parse app on the same
+//                            PostgreSQL (tables prefixed `keyed_`) that requires a JavaScript key
+//                            (started on first use)
 //
 // Same origin: the plugin's `middleware` (put it in the config's `middleware`) forwards
 // `/same-origin/parse/…` on the test server itself to the fault proxy, so a page can use
-// `server-url="/same-origin/parse"` as behind a site's own reverse proxy.
+// `server-url="/same-origin/parse"` as behind a site's own reverse proxy; `/same-origin/keyed/parse/…`
+// to the keyed app.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -37,7 +41,10 @@ const COMMANDS = new Set([
   'parse-proxy-requests',
   'parse-server-stop',
   'parse-server-start',
+  'parse-keyed-config',
 ]);
+const keyedPrefix = `${sameOriginPrefix}/keyed`;
+const keyedClientKey = 'it-javascript-key';
 
 /**
  * @param {{ appId?: string, parseOptions?: Record<string, unknown>, startEagerly?: boolean, log?: (message: string) => void }} [options]
@@ -138,7 +145,10 @@ export function parseServerPlugin(options = {}) {
    */
   const sameOrigin = async (ctx, next) => {
     if (!ctx.path.startsWith(`${sameOriginPrefix}/`)) return next();
-    const s = await start();
+    const keyedRoute = ctx.path.startsWith(`${keyedPrefix}/`);
+    const target = keyedRoute
+      ? `${new URL((await startKeyed()).serverURL).origin}${ctx.url.slice(keyedPrefix.length)}`
+      : `${(await start()).proxy.url}${ctx.url.slice(sameOriginPrefix.length)}`;
     const chunks = [];
     for await (const chunk of ctx.req) chunks.push(chunk);
     /** @type {Record<string, string>} */
@@ -146,7 +156,7 @@ export function parseServerPlugin(options = {}) {
     for (const [name, value] of Object.entries(ctx.req.headers)) {
       if (typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name)) headers[name] = value;
     }
-    const reply = await fetch(`${s.proxy.url}${ctx.url.slice(sameOriginPrefix.length)}`, {
+    const reply = await fetch(target, {
       method: ctx.method,
       headers,
       body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
@@ -156,6 +166,19 @@ export function parseServerPlugin(options = {}) {
     if (type) ctx.type = type;
     ctx.body = Buffer.from(await reply.arrayBuffer());
   };
+
+  /** @type {Promise<any> | null} */
+  let keyedStarting = null;
+  /** The second app, on the main app's PostgreSQL: started on first use, stopped with the main one. */
+  const startKeyed = () =>
+    (keyedStarting ??= start().then(async (s) => {
+      const { startParseServer } = await loadHarness();
+      return startParseServer({
+        appId: `${appId}-keyed`,
+        databaseURI: s.harness.databaseURI,
+        parseOptions: { ...parseOptions, javascriptKey: keyedClientKey, collectionPrefix: 'keyed_' },
+      });
+    }));
 
   return {
     name: 'parse-server',
@@ -178,6 +201,10 @@ export function parseServerPlugin(options = {}) {
           new Promise((resolve) => (timer = setTimeout(() => resolve(false), waitMs))),
         ]).finally(() => clearTimeout(timer));
         return ready ? { ready: true, ...config(await pending) } : { ready: false };
+      }
+      if (command === 'parse-keyed-config') {
+        const keyed = await startKeyed();
+        return { appId: keyed.appId, serverURL: keyed.serverURL, clientKey: keyedClientKey };
       }
       const s = await start();
       switch (command) {
@@ -224,6 +251,8 @@ export function parseServerPlugin(options = {}) {
     async serverStop() {
       stopped = true;
       if (!starting) return;
+      const keyed = await keyedStarting?.catch(() => null);
+      await keyed?.stop().catch(() => {});
       const s = await starting.catch(() => null);
       if (!s) return;
       await s.proxy.close().catch(() => {});

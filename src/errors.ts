@@ -18,7 +18,7 @@ export type AuthErrorCode =
   | 'timeout'
   /** The server failed (5xx), answered something that is not the expected JSON, or the backend threw. */
   | 'server'
-  /** The element's settings cannot work (unknown backend, bad `server-url`, missing `app-id`…). */
+  /** The element's settings cannot work (unknown backend, bad `server-url`, missing `app-id`, keys Parse refuses…). */
   | 'misconfigured'
   /** The request itself is wrong (empty username, unknown `scope`…). */
   | 'bad-request'

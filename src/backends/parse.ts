@@ -179,6 +179,10 @@ function readReply(status: number, text: string): Record<string, unknown> {
   const serverCode = isRecord(data) && typeof data.code === 'number' ? data.code : undefined;
   const said = isRecord(data) && typeof data.error === 'string' ? ` Parse says: "${data.error}"` : '';
   const options = { status, serverCode };
+  if (status === 403 && serverCode === undefined) {
+    // Parse's answer to an unknown application id or a missing / wrong client key.
+    throw new AuthError('misconfigured', `Parse refused the app's keys: check app-id and client-key.${said}`, options);
+  }
   if (serverCode === 209 || (status === 401 && serverCode === undefined)) {
     throw new AuthError('invalid-session', `The session is no longer valid.${said}`, options);
   }

@@ -51,6 +51,11 @@ export async function parseConfig(): Promise<ParseConfig> {
   return config;
 }
 
+/** A second Parse app on the same server's database that requires a JavaScript key (started on first use). */
+export function keyedConfig(): Promise<ParseConfig & { clientKey: string }> {
+  return executeServerCommand<ParseConfig & { clientKey: string }, undefined>('parse-keyed-config');
+}
+
 /** The fault proxy in front of the server. */
 export const proxy = {
   setFault: (fault: Fault | null) => executeServerCommand('parse-proxy-fault', fault),

@@ -3,13 +3,16 @@
 //   form, so no call waits for a CORS preflight;
 // - Parse on the page's own origin (`server-url="/same-origin/parse"`, forwarded by the test
 //   server as a site's reverse proxy would): Parse's REST form with X-Parse-* headers.
-// Both must sign up, validate, log out and really revoke, and carry the SDK's installation id.
+// Both must sign up, validate, log out and really revoke, and carry the SDK's installation id,
+// and the client key where the app requires one (a second app on the same server's database).
 import { expect, fixture, html } from '@open-wc/testing';
 import '../helpers/safe-errors.js';
-import { recordEvents } from '../helpers/fixtures.js';
+import { clearStorage, recordEvents } from '../helpers/fixtures.js';
 import type { UserSessionElement } from '../../src/user-session.js';
 import type { LogOutActionElement } from '../../src/log-out-action.js';
+import { AuthError } from '../../src/errors.js';
 import {
+  keyedConfig,
   logInRest,
   password,
   proxy,
@@ -110,3 +113,41 @@ describe('Parse Server: what goes over the wire', function () {
     expect(signUpSession?.installationId, 'the sign-up carried an installation id').to.match(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe('Parse Server: an app that requires a JavaScript key (client-key)', function () {
+  let keyed: Awaited<ReturnType<typeof keyedConfig>>;
+
+  before(async function () {
+    this.timeout(120_000);
+    keyed = await keyedConfig();
+  });
+  beforeEach(clearStorage);
+
+  for (const [where, serverURL] of [
+    ['on another origin (key in the body)', () => keyed.serverURL],
+    ['on the page origin (key in a header)', () => '/same-origin/keyed/parse'],
+  ] as const) {
+    it(`${where}: signs up, validates and logs out with the key; without it, a misconfigured error says so`, async () => {
+      const session = await fixture<UserSessionElement>(html`
+        <user-session app-id=${keyed.appId} server-url=${serverURL()} client-key=${keyed.clientKey}>
+          <log-out-action></log-out-action>
+        </user-session>
+      `);
+      const username = uniqueName('keyed');
+      await session.signUp(username, password, { email: `${username}@example.com` });
+      expect(session.authenticated).to.equal(true);
+      expect((await session.refresh())?.email, 'GET /users/me with the key').to.equal(`${username}@example.com`);
+      const results = recordEvents(session.querySelector('log-out-action')!, ['success', 'failure']);
+      await session.querySelector<LogOutActionElement>('log-out-action')!.do();
+      expect(results.map((e) => [e.type, e.detail])).to.deep.equal([['success', { scope: 'current', revoked: true }]]);
+
+      session.removeAttribute('client-key');
+      const refused = await session.logIn(username, password).catch((e: AuthError) => e);
+      expect(refused).to.be.instanceOf(AuthError);
+      expect([refused.code, refused.status]).to.deep.equal(['misconfigured', 403]);
+      expect(refused.message).to.contain('client-key');
+      expect(session.authenticated).to.equal(false);
+    });
+  }
+});
+
