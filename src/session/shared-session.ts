@@ -49,10 +49,6 @@ export class SharedSession {
     this.#tabs = area && store.mode === 'local' ? new TabSync(store.key, area, () => this.reread('other-tab')) : null;
   }
 
-  get key(): string {
-    return this.#store.key;
-  }
-
   leave(listener: ChangeListener): void {
     this.#listeners.delete(listener);
     if (this.#listeners.size > 0) return;

@@ -42,11 +42,6 @@ export class KeyStore {
     this.#usingMemory = webStorage(mode) === null;
   }
 
-  /** True when Web Storage was unavailable or failed and page memory is used instead. */
-  get usingMemory(): boolean {
-    return this.#usingMemory && this.mode !== 'memory';
-  }
-
   /** The Web Storage area in use, if any (for cross-tab sync). */
   get area(): Storage | null {
     return this.#usingMemory ? null : webStorage(this.mode);
