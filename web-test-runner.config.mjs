@@ -1,10 +1,12 @@
 // Web Test Runner: the same suite in Chromium, Firefox and WebKit, all from Debian's packages
-// (test tools cannot download browsers on these machines; see README "Testing").
+// (test tools cannot download browsers on these machines; see README "Testing"). Which binary
+// each engine uses is in scripts/browsers.mjs; `npm test` (scripts/test.mjs) installs them.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { puppeteerLauncher } from '@web/test-runner-puppeteer';
 import { webdriverLauncher } from '@web/test-runner-webdriver';
 import { defaultReporter, summaryReporter } from '@web/test-runner';
+import { firefoxPath, miniBrowserPath } from './scripts/browsers.mjs';
 import { chromiumLaunchOptions } from './scripts/chromium.mjs';
 import { countReporter } from './scripts/count-reporter.mjs';
 import { parseServerPlugin } from './scripts/wtr-parse-plugin.mjs';
@@ -35,7 +37,7 @@ const launchers = {
     puppeteerLauncher({
       launchOptions: {
         browser: 'firefox',
-        executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
+        executablePath: firefoxPath,
         headless: true,
       },
     }),
@@ -45,7 +47,7 @@ const launchers = {
       capabilities: {
         browserName: 'MiniBrowser',
         'webkitgtk:browserOptions': {
-          binary: '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
+          binary: miniBrowserPath,
           args: ['--automation'],
         },
         'wdio:enforceWebDriverClassic': true,

@@ -1,7 +1,9 @@
 // How this project launches Debian's Chromium (tests, screenshot, bench): test tools cannot
 // download browsers here, and without the networking flags Chromium floods the closed network.
+import { chromiumPath } from './browsers.mjs';
+
 export const chromiumLaunchOptions = {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  executablePath: chromiumPath,
   args: [
     '--no-sandbox',
     '--disable-gpu',

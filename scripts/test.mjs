@@ -3,23 +3,82 @@
 //  1. Web Test Runner in Chromium, Firefox and WebKit (BROWSERS=chromium,firefox to choose),
 //     WebKit through WebKitWebDriver under a virtual X display (xvfb-run) when there is none;
 //  2. node --test for the Node-side tests (server harness, SSR import) when there are any.
+// Browsers come from Debian (scripts/browsers.mjs says which package gives which engine). When
+// some are missing it installs them with apt-get if it can (root), else it says what to run,
+// runs the engines it has, and counts each engine it could not run as 1 failed.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  aptInstall,
+  describeMissing,
+  installCommand,
+  missingFor,
+  needsXvfb,
+  packagesOf,
+  requestedEngines,
+  whyNoApt,
+} from './browsers.mjs';
 
-const browsers = (process.env.BROWSERS ?? 'chromium,firefox,webkit').split(',').filter(Boolean);
+const requested = requestedEngines();
 const extraArgs = process.argv.slice(2);
 
-// WebKit's MiniBrowser needs an X display: re-run this script under xvfb-run.
-if (browsers.includes('webkit') && !process.env.DISPLAY && !process.env.UNDER_XVFB) {
-  const run = spawnSync('xvfb-run', ['-a', process.execPath, ...process.argv.slice(1)], {
+// Missing browsers: install them when this process may (once: not again under xvfb-run, which
+// gets the outcome in APT_OUTCOME).
+let missing = missingFor(requested);
+if (missing.length > 0 && !process.env.UNDER_XVFB) {
+  const packages = packagesOf(missing);
+  if (packages.length > 0 && !whyNoApt()) {
+    console.log(`Missing browsers:\n  ${describeMissing(missing).join('\n  ')}`);
+    const installed = aptInstall(packages);
+    if (installed) console.log(`Installed ${packages.join(' ')}.`);
+    process.env.APT_OUTCOME = installed ? 'installed' : 'failed';
+    missing = missingFor(requested);
+  }
+}
+// Engines that cannot run: their own binaries are missing, or (WebKit) no X display and no xvfb-run.
+const notRunnable = new Set(missing.map((m) => m.name).filter((name) => name !== 'xvfb'));
+if (missing.some((m) => m.name === 'xvfb')) notRunnable.add('webkit');
+const browsers = requested.filter((name) => !notRunnable.has(name));
+const cannotRun = requested.filter((name) => notRunnable.has(name));
+
+const missingNotice = (atEnd) => {
+  const packages = packagesOf(missing);
+  const reason = whyNoApt();
+  return [
+    `Cannot run ${cannotRun.join(', ')}: missing on this machine:`,
+    ...describeMissing(missing).map((line) => `  ${line}`),
+    ...(packages.length > 0
+      ? [
+          `Install them with:  ${installCommand(packages)}  ` +
+            (reason
+              ? `(not done automatically: ${reason})`
+              : process.env.APT_OUTCOME === 'installed'
+                ? '(apt-get installed them, yet the binaries above are still missing: check CHROMIUM_PATH, FIREFOX_PATH, MINIBROWSER_PATH)'
+                : '(apt-get failed: see its output above)'),
+        ]
+      : []),
+    `Each engine that could not run counts as 1 failed test.${!atEnd && browsers.length > 0 ? ` Running ${browsers.join(', ')} now.` : ''}`,
+  ].join('\n');
+};
+
+// WebKit's MiniBrowser needs an X display: re-run this script under xvfb-run (installed above).
+if (browsers.includes('webkit') && needsXvfb()) {
+  const rerun = spawnSync('xvfb-run', ['-a', process.execPath, ...process.argv.slice(1)], {
     stdio: 'inherit',
     env: { ...process.env, UNDER_XVFB: '1' },
   });
-  process.exit(run.status ?? 1);
+  if (rerun.error || rerun.status === null) {
+    console.error(`xvfb-run could not run this script: ${rerun.error?.message ?? `killed by ${rerun.signal}`}`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+  process.exit(rerun.status);
 }
+
+if (cannotRun.length > 0) console.error(`\n${missingNotice(false)}\n`);
 
 const freePort = () =>
   new Promise((resolve, reject) => {
@@ -56,18 +115,31 @@ const summary = [];
 let exitCode = 0;
 
 // 1. Browser tests.
-if (browsers.length > 0) {
-  let driver;
-  const env = { BROWSERS: browsers.join(',') };
-  if (browsers.includes('webkit')) {
-    const port = await freePort();
-    driver = spawn('WebKitWebDriver', [`--port=${port}`], { stdio: 'ignore' });
+for (const name of cannotRun) {
+  summary.push(`${name}: not run (browser missing, see below)`);
+  totals.failed++;
+}
+let driver;
+if (browsers.includes('webkit')) {
+  const port = await freePort();
+  driver = spawn('WebKitWebDriver', [`--port=${port}`], { stdio: 'ignore' });
+  driver.on('error', () => {}); // reported by waitForPort below
+  try {
     await waitForPort(port);
-    env.WEBKIT_DRIVER_PORT = String(port);
+    process.env.WEBKIT_DRIVER_PORT = String(port);
+  } catch (error) {
+    driver.kill();
+    driver = undefined;
+    console.error(`\nCannot run webkit: ${error.message}.\n`);
+    summary.push(`webkit: not run (${error.message})`);
+    totals.failed++;
+    browsers.splice(browsers.indexOf('webkit'), 1);
   }
+}
+if (browsers.length > 0) {
   const countsFile = join(mkdtempSync(join(tmpdir(), 'wtr-')), 'counts.json');
   const code = await run(process.execPath, ['node_modules/@web/test-runner/dist/bin.js', '--static-logging', ...extraArgs], {
-    ...env,
+    BROWSERS: browsers.join(','),
     WTR_COUNTS_FILE: countsFile,
   });
   driver?.kill();
@@ -78,7 +150,9 @@ if (browsers.length > 0) {
       for (const k of Object.keys(totals)) totals[k] += counts[k];
     }
   } else {
-    summary.push('browser tests: no results (the runner failed to start)');
+    const message = `Web Test Runner (${browsers.join(', ')}) exited with code ${code} and wrote no test counts: it failed before running the tests (see its output above)`;
+    console.error(`\n${message}.`);
+    summary.push(`browser tests: no results (${message})`);
     totals.failed++;
   }
 }
@@ -110,6 +184,7 @@ if (nodeTests.length > 0 && extraArgs.length === 0) {
 }
 
 console.log('\n' + summary.join('\n'));
+if (cannotRun.length > 0) console.error(`\n${missingNotice(true)}`);
 if (totals.failed > 0) exitCode = 1;
 console.log(`${totals.passed} passed, ${totals.failed} failed`);
 process.exit(exitCode);
