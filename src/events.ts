@@ -1,11 +1,13 @@
-import type { PublicUser } from './backends/backend.js';
+import type { LogOutScope, PublicUser } from './backends/backend.js';
 import type { AuthError } from './errors.js';
+import type { LoggedInReason, LoggedOutReason } from './session/reasons.js';
 
-export type LoggedInReason = 'log-in' | 'sign-up' | 'restored' | 'other-tab';
-export type LoggedOutReason = 'log-out' | 'other-tab' | 'session-lost';
+export type { LogOutScope } from './backends/backend.js';
+export type { LogOutResult, LogOutSucceeded, LogOutFailed } from './session/log-out-result.js';
+export type { LoggedInReason, LoggedOutReason } from './session/reasons.js';
 
 export interface LoggedInDetail {
-  /** Frozen public fields of the user (never the session token). */
+  /** Frozen public fields of the user (never a secret). */
   user: PublicUser;
   reason: LoggedInReason;
 }
@@ -14,23 +16,6 @@ export interface LoggedOutDetail {
 }
 export interface UserChangeDetail {
   user: PublicUser;
-}
-
-/** `current`: this browser's session. `local`: forget it here only. `all`: every session of the user. */
-export type LogOutScope = 'current' | 'local' | 'all';
-
-/** What `userSession.logOut()` resolves to: the facts the action's events carry. */
-export interface LogOutResult {
-  /** True when the goal is met: signed out here and, unless `scope` is `local`, revoked or already invalid. */
-  ok: boolean;
-  scope: LogOutScope;
-  /** True when the server confirmed the session is revoked (or already was invalid). */
-  revoked: boolean;
-  error?: AuthError;
-  /** True when this call removed the session from this browser. */
-  signedOutLocally: boolean;
-  /** True when the token still waits to be revoked on the server. */
-  revocationPending: boolean;
 }
 
 export interface LogOutSuccessDetail {

@@ -1,20 +1,26 @@
-// The package entry: the whole public API, and every tag defined (skipping tags already defined).
-// Import the class modules (`user-session-elements/user-session.js`, …) to define tags yourself,
-// or `user-session-elements/define/<tag>.js` to define one tag.
+// The package entry: the whole public API, every tag defined (skipping tags already defined),
+// and `backend="memory"` registered. Import the class modules (`user-session-elements/user-session.js`, …)
+// to define tags yourself, or `user-session-elements/define/<tag>.js` to define one tag: a page
+// that way loads only the Parse backend.
 import './define/user-session.js';
 import './define/log-out-action.js';
 import './define/log-in-action.js';
 import './define/sign-up-action.js';
+import './define/memory-backend.js';
 
-export { UserSessionElement } from './user-session.js';
-export { LogOutActionElement } from './log-out-action.js';
-export { LogInActionElement } from './log-in-action.js';
-export { SignUpActionElement } from './sign-up-action.js';
-export { SignInActionElement, type Credentials } from './sign-in-action.js';
-export { ActionElement, type ActionOutcome } from './action-element.js';
+export { UserSessionElement } from './elements/user-session.js';
+export { LogOutActionElement } from './elements/log-out-action.js';
+export { LogInActionElement } from './elements/log-in-action.js';
+export { SignUpActionElement } from './elements/sign-up-action.js';
+export { SignInActionElement, type Credentials } from './elements/sign-in-action.js';
+export { ActionElement, type ActionOutcome } from './elements/action-element.js';
 export { AuthError, type AuthErrorCode, type AuthErrorOptions } from './errors.js';
 export { MemoryBackend, type MemoryBackendOptions, type MemoryUserSeed } from './backends/memory.js';
 export { ParseBackend, type ParseBackendOptions } from './backends/parse.js';
-export type { AuthBackend, PublicUser, RevokeScope, StoredSession } from './backends/backend.js';
+export { registerBackend, type BackendFactory, type BackendSettings } from './backends/resolve.js';
+export { SessionController, type SessionChange, type SessionSettings } from './session/controller.js';
+export { Capability, LogOutScope, hasCapability, type AuthBackend, type PublicUser, type RevokeOptions, type RevokeScope, type StoredSession } from './backends/backend.js';
+export { LoggedInReason, LoggedOutReason } from './session/reasons.js';
+export { StorageMode } from './storage/key-store.js';
 export type * from './events.js';
 export type * from './jsx.js';

@@ -15,10 +15,10 @@
 // fires); Preact and Solid map the same lowercase names to the same events.
 import type { AuthBackend } from './backends/backend.js';
 import type { LogOutActionEventMap, LogOutScope, SignInActionEventMap, UserSessionEventMap } from './events.js';
-import type { LogInActionElement } from './log-in-action.js';
-import type { LogOutActionElement } from './log-out-action.js';
-import type { SignUpActionElement } from './sign-up-action.js';
-import type { UserSessionElement } from './user-session.js';
+import type { LogInActionElement } from './elements/log-in-action.js';
+import type { LogOutActionElement } from './elements/log-out-action.js';
+import type { SignUpActionElement } from './elements/sign-up-action.js';
+import type { UserSessionElement } from './elements/user-session.js';
 
 /** The kit's tags and their element classes (the same entries as in `HTMLElementTagNameMap`). */
 export interface UserSessionElementsTagNameMap {

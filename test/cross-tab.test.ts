@@ -1,5 +1,5 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import type { UserSessionElement } from '../src/user-session.js';
+import type { UserSessionElement } from '../src/elements/user-session.js';
 import { clearStorage, recordEvents, sessionWithAction, signIn, storageKey } from './helpers/fixtures.js';
 
 interface OtherTab extends Window {

@@ -5,10 +5,10 @@ import { expect } from '@open-wc/testing';
 
 describe('defining the tags', () => {
   it('class modules define nothing; the entry defines every tag and skips one already defined', async () => {
-    await import('../src/user-session.js');
-    await import('../src/log-out-action.js');
-    await import('../src/log-in-action.js');
-    await import('../src/sign-up-action.js');
+    await import('../src/elements/user-session.js');
+    await import('../src/elements/log-out-action.js');
+    await import('../src/elements/log-in-action.js');
+    await import('../src/elements/sign-up-action.js');
     for (const tag of ['user-session', 'log-out-action', 'log-in-action', 'sign-up-action']) {
       expect(customElements.get(tag), `${tag} after importing its class module`).to.equal(undefined);
     }

@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import type { LogOutActionElement } from '../src/log-out-action.js';
-import type { UserSessionElement } from '../src/user-session.js';
+import type { LogOutActionElement } from '../src/elements/log-out-action.js';
+import type { UserSessionElement } from '../src/elements/user-session.js';
 import { RecordingBackend } from './helpers/recording-backend.js';
 import { clearStorage, signIn } from './helpers/fixtures.js';
 

@@ -2,8 +2,8 @@
 // itself, late, the way a page that loads the kit after its markup does.
 import './helpers/safe-errors.js';
 import { expect, fixture, html } from '@open-wc/testing';
-import { LogOutActionElement } from '../src/log-out-action.js';
-import { UserSessionElement } from '../src/user-session.js';
+import { LogOutActionElement } from '../src/elements/log-out-action.js';
+import { UserSessionElement } from '../src/elements/user-session.js';
 import { RecordingBackend } from './helpers/recording-backend.js';
 
 describe('an action used before <user-session> is defined', () => {

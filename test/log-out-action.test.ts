@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { AuthError } from '../src/errors.js';
-import { LogOutActionElement } from '../src/log-out-action.js';
+import { LogOutActionElement } from '../src/elements/log-out-action.js';
 import { RecordingBackend } from './helpers/recording-backend.js';
 import { clearStorage, recordEvents, sessionWithAction, signIn, storageKey } from './helpers/fixtures.js';
 
@@ -140,16 +140,35 @@ describe('<log-out-action>', () => {
       expect(backend.calls.find((c) => c.method === 'logOut')!.signal.aborted).to.equal(true);
     });
 
-    it('an unknown scope fails with bad-request and keeps the user signed in', async () => {
+    it('an unknown scope signs out of this browser (like local), then fails with bad-request: a typo never leaves anyone signed in (SPEC §7.3)', async () => {
       const { session, action, backend } = await sessionWithAction();
       await signIn(session);
       action.setAttribute('scope', 'everything');
+      const events = recordEvents(session, ['logged-out']);
       const failure = oneEvent(action, 'failure');
       expect(await action.do()).to.equal(false);
-      expect((await failure).detail.error.code).to.equal('bad-request');
-      expect(session).to.have.attribute('authenticated');
+      const { error, signedOutLocally, revocationPending } = (await failure).detail;
+      expect(error.code).to.equal('bad-request');
+      expect(error.message).to.contain('"everything"');
+      expect({ signedOutLocally, revocationPending }).to.deep.equal({ signedOutLocally: true, revocationPending: false });
+      expect(events.map((e) => e.detail.reason)).to.deep.equal(['log-out']);
+      expect(session).not.to.have.attribute('authenticated');
+      expect(localStorage.getItem('test/currentUser')).to.equal(null);
       expect(backend.count('logOut')).to.equal(0);
     });
+
+    for (const typed of ['All', ' all ', 'ALL\n']) {
+      it(`scope=${JSON.stringify(typed)} means all: trimmed and case-insensitive (SPEC §7.3)`, async () => {
+        const { session, action, backend } = await sessionWithAction();
+        await signIn(session);
+        action.setAttribute('scope', typed);
+        const success = oneEvent(action, 'success');
+        expect(await action.do()).to.equal(true);
+        expect((await success).detail).to.deep.equal({ scope: 'all', revoked: true });
+        expect(backend.calls.filter((c) => c.method === 'logOut').map((c) => c.scope)).to.deep.equal(['all']);
+        expect(session).not.to.have.attribute('authenticated');
+      });
+    }
   });
 
   describe('not signed in', () => {

@@ -3,8 +3,8 @@
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
 import '../src/index.js';
-import type { LogOutActionElement } from '../src/log-out-action.js';
-import type { UserSessionElement } from '../src/user-session.js';
+import type { LogOutActionElement } from '../src/elements/log-out-action.js';
+import type { UserSessionElement } from '../src/elements/user-session.js';
 import { uncaught } from './helpers/fixtures.js';
 import { ScriptedBackend, type Outcome } from './helpers/scripted-backend.js';
 

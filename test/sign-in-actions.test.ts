@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import type { LogInActionElement } from '../src/log-in-action.js';
-import type { SignUpActionElement } from '../src/sign-up-action.js';
-import type { UserSessionElement } from '../src/user-session.js';
+import type { LogInActionElement } from '../src/elements/log-in-action.js';
+import type { SignUpActionElement } from '../src/elements/sign-up-action.js';
+import type { UserSessionElement } from '../src/elements/user-session.js';
 import { RecordingBackend } from './helpers/recording-backend.js';
 import { clearStorage, recordEvents, storageKey } from './helpers/fixtures.js';
 

@@ -1,4 +1,7 @@
-/** The public fields of a signed-in user. Never holds the session token. */
+import { AuthError } from '../errors.js';
+import { memberOf } from '../internal/guards.js';
+
+/** The public fields of a signed-in user. Never holds a secret. */
 export interface PublicUser {
   id: string;
   username?: string;
@@ -6,34 +9,106 @@ export interface PublicUser {
   [field: string]: unknown;
 }
 
-/** What a backend hands back after sign-in: the secret token and the public user. */
+/**
+ * What a backend hands back after sign-in and reads back from storage: the backend's secret
+ * and the public user. `token` is opaque to the elements: a Parse session token, an encoded
+ * OAuth token set, or for cookie sessions a non-secret marker naming the session. The elements
+ * never look inside it and never expose it; they only compare it (has the session changed?).
+ */
 export interface StoredSession {
   token: string;
   user: PublicUser;
 }
 
-/** `current`: this browser's session. `all`: every session of the user, where the backend can. */
-export type RevokeScope = 'current' | 'all';
+/**
+ * How far a log-out reaches. `current`: this browser's session, revoked on the server.
+ * `local`: forget it in this browser only, no server call. `others`: every other session of
+ * the user, this one kept. `all`: every session of the user, this one included.
+ */
+export const LogOutScope = { current: 'current', local: 'local', others: 'others', all: 'all' } as const;
+export type LogOutScope = (typeof LogOutScope)[keyof typeof LogOutScope];
+/** The scope an attribute or caller names, trimmed and case-insensitive; `null` if unknown. */
+export const toLogOutScope = memberOf(LogOutScope);
+
+/** The scopes a backend is asked to revoke on the server (`local` never reaches it). */
+export type RevokeScope = Exclude<LogOutScope, 'local'>;
 
 /**
- * What `<user-session>` needs from a server. Any object of this shape can be set as
- * `userSession.backend`. Methods reject with an `AuthError` (anything else is wrapped in one
- * of code `server`). The elements never look inside `token` and never expose it.
+ * Optional things a backend can do, declared in `capabilities`. An element asking for one the
+ * backend lacks fails with an `AuthError` of code `misconfigured` that names it.
+ */
+export const Capability = {
+  /** `logIn(username, password)`. */
+  passwordLogIn: 'password-log-in',
+  /** `signUp(username, password, extra)`. */
+  signUp: 'sign-up',
+  /** `logOut` with scope `others`: end every other session of the user. */
+  revokeOthers: 'revoke-others',
+  /** `logOut` with scope `all`: end every session of the user. */
+  revokeAll: 'revoke-all',
+} as const;
+export type Capability = (typeof Capability)[keyof typeof Capability];
+
+export interface RevokeOptions {
+  scope: RevokeScope;
+  signal: AbortSignal;
+  /**
+   * For `others` and `all` replayed from the outbox: only sessions the server created before
+   * this time (ms since the epoch, this browser's clock) are ended, so a session opened after
+   * the click (another device signing in meanwhile) survives. Absent: end them all.
+   */
+  createdBefore?: number;
+}
+
+/**
+ * What `<user-session>` needs from a server (second edition). Any object of this shape can be
+ * set as `userSession.backend`. Methods reject with an `AuthError` (anything else is wrapped in
+ * one of code `server`). Three families fit it (SPEC §8): a token kept in Web Storage (Parse),
+ * redirect log-in with refresh tokens (OpenID Connect), an httpOnly cookie the page cannot
+ * read (Better Auth) — each keeps in `StoredSession.token` what it needs and serializes it.
  */
 export interface AuthBackend {
-  logIn(username: string, password: string, o: { signal: AbortSignal }): Promise<StoredSession>;
-  signUp(
-    username: string,
-    password: string,
-    extra: Record<string, unknown>,
-    o: { signal: AbortSignal },
-  ): Promise<StoredSession>;
-  /** Revokes the session on the server. Rejects with code `invalid-session` if it already was. */
-  logOut(session: StoredSession, o: { scope: RevokeScope; signal: AbortSignal }): Promise<void>;
+  /**
+   * What the backend can do beyond `logOut` (scope `current`) and `currentUser`. Without it
+   * (a first-edition backend), the capabilities are read from the methods present, plus
+   * `revoke-all` as the first edition promised.
+   */
+  readonly capabilities?: readonly Capability[];
+  /** Signs in with a username (or email) and password. Capability `password-log-in`. */
+  logIn?(username: string, password: string, o: { signal: AbortSignal }): Promise<StoredSession>;
+  /** Creates an account and signs it in. Capability `sign-up`. */
+  signUp?(username: string, password: string, extra: Record<string, unknown>, o: { signal: AbortSignal }): Promise<StoredSession>;
+  /**
+   * Revokes sessions on the server: `current`, or with the matching capability `others` /
+   * `all`. Rejects with code `invalid-session` only when the server itself says the session
+   * is already invalid (a bare 401/403/404 from something in front of it is not proof of that).
+   */
+  logOut(session: StoredSession, o: RevokeOptions): Promise<void>;
   /** The user behind a session; rejects with code `invalid-session` if the server refuses it. */
   currentUser(session: StoredSession, o: { signal: AbortSignal }): Promise<PublicUser>;
   /** Optional: how a session is written to storage (default: JSON of `StoredSession`). */
   serialize?(session: StoredSession): string;
   /** Optional: reads what `serialize` wrote; `null` for anything that is not a session. */
   deserialize?(raw: string): StoredSession | null;
+}
+
+const firstEdition: readonly Capability[] = [Capability.revokeAll];
+
+/** Whether `backend` declares (or, first edition, implies) `capability`. */
+export function hasCapability(backend: AuthBackend, capability: Capability): boolean {
+  if (capability === Capability.passwordLogIn && typeof backend.logIn !== 'function') return false;
+  if (capability === Capability.signUp && typeof backend.signUp !== 'function') return false;
+  const declared = Array.isArray(backend.capabilities) ? backend.capabilities : null;
+  if (declared) return declared.includes(capability);
+  return capability === Capability.passwordLogIn || capability === Capability.signUp || firstEdition.includes(capability);
+}
+
+/** The capability a revoke scope needs (`current` needs none). */
+export function capabilityForScope(scope: RevokeScope): Capability | null {
+  return scope === 'others' ? Capability.revokeOthers : scope === 'all' ? Capability.revokeAll : null;
+}
+
+/** The error for a capability the backend lacks. */
+export function missingCapability(capability: Capability, code: 'misconfigured' | 'bad-request' = 'misconfigured'): AuthError {
+  return new AuthError(code, `This backend cannot do "${capability}": choose a backend that declares it in its capabilities.`);
 }

@@ -1,6 +1,6 @@
 import { AuthError } from '../errors.js';
-import { toPublicUser } from '../internal/session-codec.js';
-import type { AuthBackend, PublicUser, RevokeScope, StoredSession } from './backend.js';
+import { toPublicUser } from './session-codec.js';
+import { Capability, type AuthBackend, type PublicUser, type RevokeOptions, type StoredSession } from './backend.js';
 
 export interface MemoryUserSeed {
   username: string;
@@ -31,9 +31,10 @@ export class MemoryBackend implements AuthBackend {
     return (shared ??= new MemoryBackend());
   }
 
+  readonly capabilities = [Capability.passwordLogIn, Capability.signUp, Capability.revokeOthers, Capability.revokeAll];
   readonly #accounts = new Map<string, MemoryAccount>();
-  /** token → user id */
-  readonly #sessions = new Map<string, string>();
+  /** token → its user's id and creation time */
+  readonly #sessions = new Map<string, { userId: string; createdAt: number }>();
 
   constructor(options: MemoryBackendOptions = {}) {
     for (const seed of options.users ?? []) this.addUser(seed);
@@ -72,18 +73,19 @@ export class MemoryBackend implements AuthBackend {
     return this.#openSession(this.addUser({ ...extra, username, password }));
   }
 
-  async logOut(session: StoredSession, { scope }: { scope: RevokeScope }): Promise<void> {
-    const userId = this.#sessions.get(session.token);
+  async logOut(session: StoredSession, { scope, createdBefore = Infinity }: Pick<RevokeOptions, 'scope' | 'createdBefore'>): Promise<void> {
+    const userId = this.#sessions.get(session.token)?.userId;
     if (userId === undefined) throw new AuthError('invalid-session');
-    if (scope === 'all') {
-      for (const [token, owner] of this.#sessions) if (owner === userId) this.#sessions.delete(token);
-    } else {
-      this.#sessions.delete(session.token);
+    if (scope !== 'current') {
+      for (const [token, other] of this.#sessions) {
+        if (other.userId === userId && token !== session.token && other.createdAt <= createdBefore) this.#sessions.delete(token);
+      }
     }
+    if (scope !== 'others') this.#sessions.delete(session.token);
   }
 
   async currentUser(session: StoredSession, _options?: { signal: AbortSignal }): Promise<PublicUser> {
-    const userId = this.#sessions.get(session.token);
+    const userId = this.#sessions.get(session.token)?.userId;
     const account = [...this.#accounts.values()].find((a) => a.user.id === userId);
     if (!account) throw new AuthError('invalid-session');
     return { ...account.user };
@@ -91,7 +93,7 @@ export class MemoryBackend implements AuthBackend {
 
   #openSession(user: PublicUser): StoredSession {
     const token = `m:${randomId()}${randomId()}`;
-    this.#sessions.set(token, user.id);
+    this.#sessions.set(token, { userId: user.id, createdAt: Date.now() });
     return { token, user: { ...user } };
   }
 }

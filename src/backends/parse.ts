@@ -1,6 +1,7 @@
 import { AuthError } from '../errors.js';
-import { isRecord, nonEmptyString, parseJson, toPublicUser } from '../internal/session-codec.js';
-import { KeyStore, storeId, type StorageMode } from '../session/store.js';
+import { isRecord, nonEmptyString, parseJson } from '../internal/guards.js';
+import { KeyStore, storeId, type StorageMode } from '../storage/key-store.js';
+import { toPublicUser } from './session-codec.js';
 import type { AuthBackend, PublicUser, RevokeScope, StoredSession } from './backend.js';
 
 export interface ParseBackendOptions {

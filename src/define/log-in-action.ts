@@ -1,4 +1,4 @@
-import { LogInActionElement } from '../log-in-action.js';
+import { LogInActionElement } from '../elements/log-in-action.js';
 import { defineElement } from './define-element.js';
 
 defineElement('log-in-action', LogInActionElement);

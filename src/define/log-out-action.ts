@@ -1,4 +1,4 @@
-import { LogOutActionElement } from '../log-out-action.js';
+import { LogOutActionElement } from '../elements/log-out-action.js';
 import { defineElement } from './define-element.js';
 
 defineElement('log-out-action', LogOutActionElement);

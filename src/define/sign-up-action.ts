@@ -1,4 +1,4 @@
-import { SignUpActionElement } from '../sign-up-action.js';
+import { SignUpActionElement } from '../elements/sign-up-action.js';
 import { defineElement } from './define-element.js';
 
 defineElement('sign-up-action', SignUpActionElement);

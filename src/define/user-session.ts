@@ -1,4 +1,4 @@
-import { UserSessionElement } from '../user-session.js';
+import { UserSessionElement } from '../elements/user-session.js';
 import { defineElement } from './define-element.js';
 
 defineElement('user-session', UserSessionElement);

@@ -1,29 +1,36 @@
 import type { RevokeScope, StoredSession } from '../backends/backend.js';
 import { AuthError } from '../errors.js';
-import { isRecord, nonEmptyString, parseJson } from '../internal/session-codec.js';
-import type { KeyStore } from './store.js';
+import { isRecord, nonEmptyString, parseJson } from '../internal/guards.js';
+import type { KeyStore } from '../storage/key-store.js';
 
-/** A token the server could not be told to revoke yet. Kept in storage, never exposed. */
+/** A revocation the server could not be told of yet. Kept in storage, never exposed. */
 interface PendingRevocation {
   token: string;
   userId: string;
   scope: RevokeScope;
+  /** For `others` / `all`: the click time; sessions created later are not ended (SPEC §7.10). */
+  createdBefore?: number;
   attempts: number;
   /** Not retried on page load before this time (ms since epoch); `online` retries at once. */
   retryAt: number;
 }
 
-export type Revoke = (session: StoredSession, scope: RevokeScope) => Promise<void>;
+export type Revoke = (session: StoredSession, scope: RevokeScope, createdBefore?: number) => Promise<void>;
 
 /** Codes worth another try later; anything else will not get better by waiting. */
-const retryable = new Set(['network', 'timeout', 'server']);
+const retryable = new Set<string>(['network', 'timeout', 'server']);
 const maxAttempts = 50;
 const backoffMs = (attempts: number) => Math.min(1000 * 2 ** attempts, 10 * 60_000);
 
+/** Whether a failed revocation should wait in the outbox for another try. */
+export function worthRetrying(error: AuthError): boolean {
+  return retryable.has(error.code);
+}
+
 /**
- * The revocation outbox (SPEC §3.3): tokens whose log-out reached no server. Stored next to
- * the session, retried on `online` and on the next page load with backoff, and deleted once
- * the server has revoked the token or refused it as invalid.
+ * The revocation outbox (SPEC §3.3): revocations that reached no server. Stored next to the
+ * session, retried on `online` and on the next page load with backoff, and an entry is deleted
+ * only once the server has revoked it or refused it for good.
  */
 export class RevocationOutbox {
   readonly #store: KeyStore;
@@ -37,9 +44,11 @@ export class RevocationOutbox {
     return this.#read().length;
   }
 
-  add(session: StoredSession, scope: RevokeScope): void {
+  /** Queues a revocation; `createdBefore` (the click time) bounds `others` / `all`. */
+  add(session: StoredSession, scope: RevokeScope, createdBefore: number): void {
     // Due at once: the next page load tries again; backoff starts with the retries that fail.
     const entry: PendingRevocation = { token: session.token, userId: session.user.id, scope, attempts: 1, retryAt: Date.now() };
+    if (scope !== 'current') entry.createdBefore = createdBefore;
     this.#write([...this.#read().filter((e) => e.token !== session.token), entry]);
   }
 
@@ -53,10 +62,9 @@ export class RevocationOutbox {
       if (!now && entry.retryAt > Date.now()) continue;
       let done = true;
       try {
-        await revoke({ token: entry.token, user: { id: entry.userId } }, entry.scope);
+        await revoke({ token: entry.token, user: { id: entry.userId } }, entry.scope, entry.createdBefore);
       } catch (error) {
-        const code = error instanceof AuthError ? error.code : 'server';
-        done = code === 'invalid-session' || !retryable.has(code) || entry.attempts >= maxAttempts;
+        done = !(error instanceof AuthError && worthRetrying(error)) || entry.attempts >= maxAttempts;
       }
       // Read again: another tab or call may have changed the list meanwhile.
       const rest = this.#read().filter((e) => e.token !== entry.token);
@@ -75,12 +83,15 @@ export class RevocationOutbox {
   }
 }
 
+const scopes = new Set<unknown>(['current', 'others', 'all']);
+
 function isPendingRevocation(value: unknown): value is PendingRevocation {
   return (
     isRecord(value) &&
     nonEmptyString(value.token) &&
     nonEmptyString(value.userId) &&
-    (value.scope === 'current' || value.scope === 'all') &&
+    scopes.has(value.scope) &&
+    (value.createdBefore === undefined || typeof value.createdBefore === 'number') &&
     typeof value.attempts === 'number' &&
     typeof value.retryAt === 'number'
   );

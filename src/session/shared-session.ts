@@ -1,18 +1,17 @@
-import { RevocationOutbox } from './outbox.js';
-import { KeyStore, storeId, type StorageMode } from './store.js';
-import { TabSync } from './sync.js';
-
-/** Why the stored session changed; each element maps it onto its event's `reason`. */
-export type ChangeReason = 'log-in' | 'sign-up' | 'log-out' | 'restored' | 'session-lost' | 'other-tab';
+import { KeyStore, StorageMode, storeId, webStorage } from '../storage/key-store.js';
+import { TabSync } from '../storage/tab-sync.js';
+import { RevocationOutbox, type Revoke } from './outbox.js';
+import type { ChangeReason } from './reasons.js';
 
 export type ChangeListener = (raw: string | null, reason: ChangeReason) => void;
 
 const registry = new Map<string, SharedSession>();
 
 /**
- * The stored session of one storage key, shared by every `<user-session>` of this page on that
- * key, so they stay in step: a write here reaches each of them once, and other tabs through
- * `TabSync`. Holds the raw stored string only; each element decodes it with its backend.
+ * The stored session of one storage key, shared by every controller of this page on that key,
+ * so they stay in step: a change reaches each of them once, and other tabs through `TabSync`.
+ * Storage is the truth: `read()` goes to it every time, and `raw` is only the last value seen.
+ * Holds the raw stored string; each controller decodes it with its backend.
  */
 export class SharedSession {
   /** Joins the shared state of `mode`/`key`, creating it for the first member. */
@@ -25,28 +24,35 @@ export class SharedSession {
   }
 
   readonly id: string;
-  /** The raw value last read or written. */
-  raw: string | null;
-  /** Why `raw` last changed, for members that were away (disconnected) and catch up. */
-  reason: ChangeReason = 'restored';
-  /** The raw value whose server validation is under way or done, so members validate once. */
-  validatedRaw: string | null = null;
   /** Tokens still to revoke on the server, stored under `<key>:pending-revocations`. */
   readonly outbox: RevocationOutbox;
-  /** Whether this page already retried the outbox once (the "next page load" retry). */
-  outboxRetriedOnLoad = false;
 
   readonly #store: KeyStore;
   readonly #listeners = new Set<ChangeListener>();
   readonly #tabs: TabSync | null;
+  #raw: string | null;
+  #reason: ChangeReason = 'restored';
+  /** Stored values already checked with the server (or being checked), so members check once. */
+  readonly #validated = new Set<string>();
+  #outboxRetried = false;
 
   private constructor(id: string, store: KeyStore) {
     this.id = id;
     this.#store = store;
-    this.raw = store.read();
+    this.#raw = store.read();
     this.outbox = new RevocationOutbox(new KeyStore(store.mode, `${store.key}:pending-revocations`));
-    const area = store.area;
-    this.#tabs = area && store.mode === 'local' ? new TabSync(store.key, area, () => this.reread('other-tab')) : null;
+    // sessionStorage is per tab: only localStorage has other tabs to keep in step.
+    this.#tabs = store.mode === StorageMode.local && webStorage(store.mode) ? new TabSync(store.key, () => this.read()) : null;
+  }
+
+  /** The value last read or written (a cache: `read()` for the truth). */
+  get raw(): string | null {
+    return this.#raw;
+  }
+
+  /** Why `raw` last changed, for members that were away (disconnected) and catch up. */
+  get reason(): ChangeReason {
+    return this.#reason;
   }
 
   leave(listener: ChangeListener): void {
@@ -57,24 +63,62 @@ export class SharedSession {
   }
 
   /**
-   * Re-reads storage (on connect, or when another tab spoke) and tells members if it changed.
-   * A change found this way was made outside this page's elements: another tab or a script.
+   * Reads storage afresh and returns the value. If it changed since last seen, the change was
+   * made outside this page's elements (another tab, the Parse SDK, page code): members hear
+   * of it with reason `other-tab`.
    */
-  reread(reason: ChangeReason): void {
-    this.#publish(this.#store.read(), reason);
+  read(): string | null {
+    this.#publish(this.#store.read(), 'other-tab');
+    return this.#raw;
   }
 
-  /** Stores a new value, tells every member of this page, then the other tabs. */
-  write(raw: string | null, reason: ChangeReason): void {
-    this.#store.write(raw);
-    // Other tabs hear of it right after the current task: a log-out's request leaves first.
-    if (this.#publish(raw, reason)) queueMicrotask(() => this.#tabs?.announce());
+  /**
+   * Stores a new value (`null`: removes it everywhere it may live), tells every member of this
+   * page, then the other tabs. Returns whether storage now holds `raw`.
+   */
+  write(raw: string | null, reason: ChangeReason): boolean {
+    const stored = this.#store.write(raw);
+    if (this.#publish(this.#store.read(), reason)) this.#tabs?.announce();
+    return stored;
+  }
+
+  /**
+   * Writes `raw` only if storage still holds `expected` (read afresh): a late answer never
+   * brings back a session that was removed or replaced meanwhile. Returns whether it wrote.
+   */
+  replace(expected: string | null, raw: string | null, reason: ChangeReason): boolean {
+    if (this.read() !== expected) return false;
+    return this.write(raw, reason);
+  }
+
+  /** Marks a stored value as checked with the server (a fresh sign-in, a finished check). */
+  trust(raw: string | null): void {
+    if (raw !== null) this.#validated.add(raw);
+  }
+
+  /** True once per stored value: the caller checks it with the server. */
+  claimValidation(raw: string): boolean {
+    if (this.#validated.has(raw)) return false;
+    this.#validated.add(raw);
+    return true;
+  }
+
+  /** The check could not finish (offline): the next member to connect tries again. */
+  releaseValidation(raw: string): void {
+    this.#validated.delete(raw);
+  }
+
+  /** Retries the outbox once per page load (with its backoff), whichever member connects first. */
+  retryOutboxOnce(revoke: Revoke): void {
+    if (this.#outboxRetried) return;
+    this.#outboxRetried = true;
+    if (this.outbox.size > 0) void this.outbox.flush(revoke);
   }
 
   #publish(raw: string | null, reason: ChangeReason): boolean {
-    if (raw === this.raw) return false;
-    this.raw = raw;
-    this.reason = reason;
+    if (raw === this.#raw) return false;
+    this.#raw = raw;
+    this.#reason = reason;
     for (const listener of [...this.#listeners]) listener(raw, reason);
     return true;
   }

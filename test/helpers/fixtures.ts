@@ -1,8 +1,8 @@
 import './safe-errors.js';
 import { fixture, html } from '@open-wc/testing';
 import '../../src/index.js';
-import type { UserSessionElement } from '../../src/user-session.js';
-import type { LogOutActionElement } from '../../src/log-out-action.js';
+import type { UserSessionElement } from '../../src/elements/user-session.js';
+import type { LogOutActionElement } from '../../src/elements/log-out-action.js';
 import { RecordingBackend } from './recording-backend.js';
 
 export const storageKey = 'test/currentUser';

@@ -10,8 +10,8 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../helpers/safe-errors.js';
 import { clearStorage } from '../helpers/fixtures.js';
-import type { UserSessionElement } from '../../src/user-session.js';
-import type { LogOutActionElement } from '../../src/log-out-action.js';
+import type { UserSessionElement } from '../../src/elements/user-session.js';
+import type { LogOutActionElement } from '../../src/elements/log-out-action.js';
 import { logInRest, parseConfig, password, signUpRest, uniqueName } from './parse-server.js';
 
 const ROUNDS = 50;

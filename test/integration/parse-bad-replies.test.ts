@@ -3,8 +3,8 @@
 // page stays consistent, and nothing is stored.
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../helpers/safe-errors.js';
-import type { UserSessionElement } from '../../src/user-session.js';
-import type { LogInActionElement } from '../../src/log-in-action.js';
+import type { UserSessionElement } from '../../src/elements/user-session.js';
+import type { LogInActionElement } from '../../src/elements/log-in-action.js';
 import { password, proxy, signUpRest, storageKeyFor, useParseServer, type Fault, type ParseConfig } from './parse-server.js';
 
 describe('Parse Server: replies that are not what Parse sends', function () {

@@ -3,8 +3,8 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../helpers/safe-errors.js';
 import { clearStorage, recordEvents } from '../helpers/fixtures.js';
-import type { UserSessionElement } from '../../src/user-session.js';
-import type { LogOutActionElement } from '../../src/log-out-action.js';
+import type { UserSessionElement } from '../../src/elements/user-session.js';
+import type { LogOutActionElement } from '../../src/elements/log-out-action.js';
 import { parseConfig, password, signUpRest, stored, uniqueName, until, whoAmI, type ParseConfig } from './parse-server.js';
 
 /** The little of the SDK's API these tests use. */

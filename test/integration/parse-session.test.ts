@@ -4,8 +4,8 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../helpers/safe-errors.js';
 import { recordEvents } from '../helpers/fixtures.js';
-import type { UserSessionElement } from '../../src/user-session.js';
-import type { LogOutActionElement } from '../../src/log-out-action.js';
+import type { UserSessionElement } from '../../src/elements/user-session.js';
+import type { LogOutActionElement } from '../../src/elements/log-out-action.js';
 import { AuthError } from '../../src/errors.js';
 import {
   logInRest,

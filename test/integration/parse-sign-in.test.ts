@@ -3,10 +3,10 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../helpers/safe-errors.js';
 import { clearStorage, recordEvents } from '../helpers/fixtures.js';
-import type { UserSessionElement } from '../../src/user-session.js';
-import type { SignUpActionElement } from '../../src/sign-up-action.js';
-import type { LogInActionElement } from '../../src/log-in-action.js';
-import type { LogOutActionElement } from '../../src/log-out-action.js';
+import type { UserSessionElement } from '../../src/elements/user-session.js';
+import type { SignUpActionElement } from '../../src/elements/sign-up-action.js';
+import type { LogInActionElement } from '../../src/elements/log-in-action.js';
+import type { LogOutActionElement } from '../../src/elements/log-out-action.js';
 import { AuthError } from '../../src/errors.js';
 import {
   parseConfig,

@@ -8,8 +8,8 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../helpers/safe-errors.js';
 import { clearStorage, recordEvents } from '../helpers/fixtures.js';
-import type { UserSessionElement } from '../../src/user-session.js';
-import type { LogOutActionElement } from '../../src/log-out-action.js';
+import type { UserSessionElement } from '../../src/elements/user-session.js';
+import type { LogOutActionElement } from '../../src/elements/log-out-action.js';
 import { AuthError } from '../../src/errors.js';
 import {
   keyedConfig,

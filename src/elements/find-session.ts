@@ -1,5 +1,6 @@
 import { AuthError } from '../errors.js';
-import type { UserSessionElement } from '../user-session.js';
+import { isSessionElement, sessionTag } from './session-brand.js';
+import type { UserSessionElement } from './user-session.js';
 
 /** What an action offers to be matched with its `<user-session>`. */
 export interface SessionSeeker extends HTMLElement {
@@ -9,21 +10,25 @@ export interface SessionSeeker extends HTMLElement {
   sessionElement: Element | null;
 }
 
-const tag = 'user-session';
-
 /**
  * Finds the `<user-session>` an action works with, at the moment it runs: the `session` id,
  * else `sessionElement`, else the closest ancestor (crossing shadow roots), else the only one
- * in the document. Waits for a late `customElements.define('user-session')`.
+ * in the document. A session element is recognised by class (any tag name, any copy of the
+ * kit); a `<user-session>` not defined yet is waited for.
  * Rejects with an `AuthError` of code `no-session` when none (or no single one) is found.
  */
 export async function findSession(seeker: SessionSeeker): Promise<UserSessionElement> {
   const found = locate(seeker);
-  if (typeof (found as Partial<UserSessionElement>).logOut !== 'function') {
-    await customElements.whenDefined(tag);
-    customElements.upgrade(found);
-  }
-  return found as UserSessionElement;
+  if (isSessionElement(found)) return found;
+  await customElements.whenDefined(found.localName);
+  customElements.upgrade(found);
+  if (isSessionElement(found)) return found;
+  throw noSession(`<${found.localName}> is not a session element.`);
+}
+
+/** A session element, or a `<user-session>` still waiting for its definition. */
+function isCandidate(node: Node): boolean {
+  return isSessionElement(node) || (node instanceof Element && node.localName === sessionTag && !customElements.get(sessionTag));
 }
 
 function locate(seeker: SessionSeeker): Element {
@@ -37,21 +42,21 @@ function locate(seeker: SessionSeeker): Element {
   if (seeker.sessionElement) return mustBeSession(seeker.sessionElement, 'sessionElement');
 
   for (let node: Node | null = seeker.parentNode; node; node = node instanceof ShadowRoot ? node.host : node.parentNode) {
-    if (node instanceof Element && node.localName === tag) return node;
+    if (isCandidate(node)) return node as Element;
   }
 
-  const all = seeker.ownerDocument.getElementsByTagName(tag);
-  if (all.length === 1) return all[0];
+  const all = [...seeker.ownerDocument.querySelectorAll('*')].filter(isCandidate);
+  if (all.length === 1) return all[0]!;
   throw noSession(
     all.length === 0
-      ? `No <${tag}> element found: put the action inside one, or give it session="id".`
-      : `${all.length} <${tag}> elements and none contains the action: give it session="id" to choose.`,
+      ? `No <${sessionTag}> element found: put the action inside one, or give it session="id".`
+      : `${all.length} <${sessionTag}> elements and none contains the action: give it session="id" to choose.`,
   );
 }
 
 function mustBeSession(element: Element, source: string): Element {
-  if (element.localName === tag) return element;
-  throw noSession(`${source} names a <${element.localName}>, not a <${tag}>.`);
+  if (isCandidate(element)) return element;
+  throw noSession(`${source} names a <${element.localName}>, not a <${sessionTag}>.`);
 }
 
 function rootName(root: object): string {

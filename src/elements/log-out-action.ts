@@ -1,6 +1,7 @@
 import { ActionElement, type ActionOutcome } from './action-element.js';
-import type { AuthError } from './errors.js';
-import type { LogOutActionEventMap, LogOutFailureDetail, LogOutScope, LogOutSuccessDetail } from './events.js';
+import type { AuthError } from '../errors.js';
+import type { LogOutScope } from '../backends/backend.js';
+import type { LogOutActionEventMap, LogOutFailureDetail, LogOutSuccessDetail } from '../events.js';
 import type { UserSessionElement } from './user-session.js';
 
 /**
@@ -12,7 +13,7 @@ import type { UserSessionElement } from './user-session.js';
  *
  * @attr {string} label - Text of the default button (default "Log out").
  * @attr {string} session - Id of the `<user-session>` to use, looked up when the action runs.
- * @attr {string} scope - `current` (default), `local` (forget here only, no server call) or `all` (every session of the user).
+ * @attr {string} scope - `current` (default), `local` (forget here only, no server call), `others` (every other session of the user; stays signed in here) or `all` (every session of the user). Trimmed, case-insensitive; an unknown value signs out of this browser only, then fails with `bad-request`.
  * @attr {boolean} busy - Present while a log-out is in progress (output only), with `aria-busy="true"`; the default button is marked `aria-disabled` meanwhile (it keeps keyboard focus).
  *
  * @fires {CustomEvent<LogOutSuccessDetail>} success - Signed out. `detail: { scope, revoked }`. Does not bubble.
@@ -27,19 +28,24 @@ export class LogOutActionElement extends ActionElement<LogOutSuccessDetail, LogO
     scope: {},
   };
 
-  /** `current` (default: this browser's session), `local` (forget it here only, no server call) or `all` (every session of the user). */
-  scope: LogOutScope = 'current';
+  /**
+   * `current` (default: this browser's session), `local` (forget it here only, no server call),
+   * `others` (every other session of the user, this one kept) or `all` (every session of the user).
+   * Read when the action runs, trimmed and case-insensitive: a typo never leaves anyone signed in.
+   */
+  scope: LogOutScope | (string & {}) = 'current';
 
   protected get defaultLabel(): string {
     return 'Log out';
   }
 
   protected async perform(session: UserSessionElement): Promise<ActionOutcome<LogOutSuccessDetail, LogOutFailureDetail>> {
-    const { ok, scope, revoked, error, signedOutLocally, revocationPending } = await session.logOut({
-      scope: this.scope ?? 'current',
-    });
-    if (!ok && error) return { ok: false, detail: { error, signedOutLocally, revocationPending } };
-    return { ok: true, detail: { scope, revoked } };
+    const result = await session.logOut({ scope: this.scope ?? 'current' });
+    if (!result.ok) {
+      const { error, signedOutLocally, revocationPending } = result;
+      return { ok: false, detail: { error, signedOutLocally, revocationPending } };
+    }
+    return { ok: true, detail: { scope: result.scope, revoked: result.revoked } };
   }
 
   protected failureDetail(error: AuthError): LogOutFailureDetail {

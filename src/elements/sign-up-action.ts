@@ -1,4 +1,4 @@
-import type { PublicUser } from './backends/backend.js';
+import type { PublicUser } from '../backends/backend.js';
 import { SignInActionElement, type Credentials } from './sign-in-action.js';
 import type { UserSessionElement } from './user-session.js';
 

@@ -1,24 +1,22 @@
 /**
  * Tells other tabs of this origin that a storage key changed, and hears them. Messages carry
  * no data (never a token): receivers re-read storage. BroadcastChannel where it exists; the
- * `storage` event too, which also catches writes by other code such as the Parse SDK.
+ * `storage` event too, which also catches writes by other code such as the Parse SDK in
+ * another tab. Works whatever happened to writes: a full or blocked area still syncs.
  */
 export class TabSync {
   readonly #key: string;
-  readonly #area: Storage;
   readonly #onChange: () => void;
   readonly #channel: BroadcastChannel | null;
+  #closed = false;
 
-  constructor(key: string, area: Storage, onChange: () => void) {
+  constructor(key: string, onChange: () => void) {
     this.#key = key;
-    this.#area = area;
     this.#onChange = onChange;
     this.#channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`user-session:${key}`) : null;
     this.#channel?.addEventListener('message', this.#onChange);
     globalThis.addEventListener?.('storage', this.#onStorage);
   }
-
-  #closed = false;
 
   /** Wakes the other tabs; they re-read the key. Does nothing once closed. */
   announce(): void {
@@ -33,6 +31,6 @@ export class TabSync {
   }
 
   #onStorage = (event: StorageEvent): void => {
-    if (event.storageArea === this.#area && (event.key === this.#key || event.key === null)) this.#onChange();
+    if (event.key === this.#key || event.key === null) this.#onChange();
   };
 }

@@ -1,7 +1,7 @@
 import { ReactiveElement, css } from '@lit/reactive-element';
-import { AuthError, toAuthError } from './errors.js';
-import { findSession } from './internal/find-session.js';
-import { upgradeProperty } from './internal/upgrade-property.js';
+import { AuthError, toAuthError } from '../errors.js';
+import { findSession } from './find-session.js';
+import { upgradeProperty } from '../internal/upgrade-property.js';
 import type { UserSessionElement } from './user-session.js';
 
 /** How one run of an action ended: which event to fire, with what detail. */
@@ -61,6 +61,9 @@ export abstract class ActionElement<Success, Failure extends { error: AuthError 
   /** Does the work with the session found for this run. */
   protected abstract perform(session: UserSessionElement): Promise<ActionOutcome<Success, Failure>>;
 
+  /** Called when a run has its outcome, before the event: drop what the run should not keep. */
+  protected runEnded(): void {}
+
   /** The failure detail for an error that happened before `perform` could report one. */
   protected abstract failureDetail(error: AuthError): Failure;
 
@@ -106,6 +109,7 @@ export abstract class ActionElement<Success, Failure extends { error: AuthError 
     } catch (caught) {
       outcome = { ok: false, detail: this.failureDetail(toAuthError(caught)) };
     }
+    this.runEnded();
     this.#flight = null;
     this.#showBusy(false);
     if (!outcome.ok) this.error = outcome.detail.error.message;

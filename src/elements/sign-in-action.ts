@@ -1,7 +1,8 @@
 import { ActionElement, type ActionOutcome } from './action-element.js';
-import type { PublicUser } from './backends/backend.js';
-import { toAuthError, type AuthError } from './errors.js';
-import type { SignInActionEventMap, SignInFailureDetail, SignInSuccessDetail } from './events.js';
+import type { PublicUser } from '../backends/backend.js';
+import { toAuthError, type AuthError } from '../errors.js';
+import { upgradeProperty } from '../internal/upgrade-property.js';
+import type { SignInActionEventMap, SignInFailureDetail, SignInSuccessDetail } from '../events.js';
 import type { UserSessionElement } from './user-session.js';
 
 export interface Credentials {
@@ -22,10 +23,24 @@ const connectedActions = new Set<SignInActionElement>();
 export abstract class SignInActionElement extends ActionElement<SignInSuccessDetail, SignInFailureDetail> {
   /** Username to use instead of the form's `username` field. */
   username: string | null = null;
-  /** Password to use instead of the form's `password` field. Never an attribute. */
-  password: string | null = null;
-
   #form: HTMLFormElement | null = null;
+  #password: string | null = null;
+
+  constructor() {
+    super();
+    upgradeProperty(this, 'password');
+  }
+
+  /**
+   * Password to use instead of the form's `password` field, for the next run only: cleared
+   * when the run ends. Never an attribute, not enumerable (a serialised element never shows it).
+   */
+  get password(): string | null {
+    return this.#password;
+  }
+  set password(value: string | null) {
+    this.#password = value;
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -60,6 +75,11 @@ export abstract class SignInActionElement extends ActionElement<SignInSuccessDet
     } catch (caught) {
       return { ok: false, detail: { error: toAuthError(caught) } };
     }
+  }
+
+  /** The password is for one run: it does not stay on the element. */
+  protected override runEnded(): void {
+    this.#password = null;
   }
 
   protected failureDetail(error: AuthError): SignInFailureDetail {

@@ -1,0 +1,65 @@
+import { AuthError } from '../errors.js';
+import type { StorageMode } from '../storage/key-store.js';
+import { Capability, type AuthBackend } from './backend.js';
+import { ParseBackend } from './parse.js';
+
+/** What a `<user-session>`'s attributes say about its backend. */
+export interface BackendSettings {
+  /** The `backend` attribute: `parse` (default), or a name an entry point registered (`memory`…). */
+  name: string | null;
+  serverURL: string | null;
+  appId: string | null;
+  clientKey: string | null;
+  /** The `storage` attribute: where ParseBackend keeps the installation id too. */
+  storage: StorageMode;
+}
+
+export type BackendFactory = (settings: BackendSettings) => AuthBackend;
+
+/**
+ * Backends by name. Parse is built in (the default); every other backend is registered by the
+ * entry point that ships it (`user-session-elements` registers `memory`), so a page that uses
+ * only Parse never downloads another backend's code.
+ */
+const factories = new Map<string, BackendFactory>([
+  [
+    'parse',
+    ({ serverURL, appId, clientKey, storage }) =>
+      new ParseBackend({ serverURL: serverURL ?? '', appId: appId ?? '', clientKey: clientKey ?? undefined, storage }),
+  ],
+]);
+
+/** Makes `backend="<name>"` available (names are trimmed and case-insensitive). Later wins. */
+export function registerBackend(name: string, factory: BackendFactory): void {
+  factories.set(name.trim().toLowerCase(), factory);
+}
+
+/**
+ * The backend named by a `<user-session>`'s attributes, the same object until one of them
+ * changes. Never throws: an unknown name gives a backend whose every call rejects with a
+ * `misconfigured` error saying what to fix.
+ */
+export class BackendResolver {
+  #key = '';
+  #backend: AuthBackend | null = null;
+
+  resolve(settings: BackendSettings): AuthBackend {
+    const name = (settings.name ?? '').trim().toLowerCase() || 'parse';
+    const key = JSON.stringify([name, settings.serverURL, settings.appId, settings.clientKey, settings.storage]);
+    if (this.#backend && key === this.#key) return this.#backend;
+    this.#key = key;
+    const factory = factories.get(name);
+    return (this.#backend = factory ? factory(settings) : failingBackend(unknownBackend(settings.name ?? '')));
+  }
+}
+
+function unknownBackend(name: string): AuthError {
+  const known = [...factories.keys()].map((n) => `"${n}"`).join(', ');
+  const hint = name.trim().toLowerCase() === 'memory' ? ` The memory backend is registered by the package entry (import 'user-session-elements').` : '';
+  return new AuthError('misconfigured', `Unknown backend "${name}": use ${known}, or set the backend property to an AuthBackend object.${hint}`);
+}
+
+function failingBackend(error: AuthError): AuthBackend {
+  const fail = () => Promise.reject(error);
+  return { capabilities: Object.values(Capability), logIn: fail, signUp: fail, logOut: fail, currentUser: fail };
+}

@@ -1,0 +1,31 @@
+import { isRecord, nonEmptyString, parseJson } from '../internal/guards.js';
+import type { PublicUser, StoredSession } from './backend.js';
+
+/** Secrets that must never reach `user`, events or storage copies of the user. */
+const secretFields = new Set(['sessionToken', 'password', 'token', 'authData']);
+
+/**
+ * A copy of `fields` that is safe to show, with `id` set (SPEC §7.11): no session token, no
+ * password, no `authData` (third-party tokens), and no server-private field (names starting
+ * with `_`, such as Parse's `_hashed_password`, `_sessionToken`).
+ */
+export function toPublicUser(fields: Record<string, unknown>, id: string): PublicUser {
+  const user: PublicUser = { id };
+  for (const [name, value] of Object.entries(fields)) {
+    if (!secretFields.has(name) && !name.startsWith('_') && name !== 'id') user[name] = value;
+  }
+  return user;
+}
+
+/** The default storage format: JSON of `StoredSession`. */
+export function serializeSession(session: StoredSession): string {
+  return JSON.stringify({ token: session.token, user: session.user });
+}
+
+/** Reads what `serializeSession` wrote; `null` for corrupt JSON or a value of the wrong shape. */
+export function deserializeSession(raw: string): StoredSession | null {
+  const value = parseJson(raw);
+  if (!isRecord(value) || !nonEmptyString(value.token) || !isRecord(value.user)) return null;
+  if (!nonEmptyString(value.user.id)) return null;
+  return { token: value.token, user: toPublicUser(value.user, value.user.id) };
+}

@@ -1,0 +1,231 @@
+import { ReactiveElement } from '@lit/reactive-element';
+import type { AuthBackend, PublicUser } from '../backends/backend.js';
+import { BackendResolver } from '../backends/resolve.js';
+import type { UserSessionEventMap } from '../events.js';
+import { upgradeProperty } from '../internal/upgrade-property.js';
+import { SessionController, type SessionChange } from '../session/controller.js';
+import type { LogOutResult } from '../session/log-out-result.js';
+import { toStorageMode } from '../storage/key-store.js';
+import { sessionBrand } from './session-brand.js';
+
+const defaultTimeout = 10_000;
+
+/**
+ * Owns the signed-in state of a page: reads the stored session when connected, so the
+ * `authenticated` attribute is right before first paint, checks it with the server in the
+ * background, and keeps every `<user-session>` on the same storage key in step, in this tab
+ * and the others. Storage is the truth: every call reads it afresh, so a session the Parse SDK
+ * or page code wrote or removed is honoured at the next call.
+ *
+ * @tagname user-session
+ * @summary The signed-in state of the page, as an element.
+ *
+ * @attr {boolean} authenticated - Present while a user is signed in. Output only: page code that sets or removes it is reverted.
+ * @attr {string} backend - `parse` (default), or `memory` with the package entry. Trimmed, case-insensitive. The `backend` property also takes any `AuthBackend` object.
+ * @attr {string} server-url - Where Parse Server is mounted: an http(s) URL such as `http://localhost:1337/parse`, or a path on this origin such as `/parse`.
+ * @attr {string} app-id - Parse application id.
+ * @attr {string} client-key - Optional Parse JavaScript key, sent with every request.
+ * @attr {string} storage - `local` (default), `session` or `memory`; trimmed, case-insensitive. A value that cannot be written to Web Storage waits in page memory.
+ * @attr {string} storage-key - Defaults to `Parse/<app-id>/currentUser`, the Parse SDK's key.
+ * @attr {number} timeout - Limit in ms for each server request (default 10000).
+ *
+ * @fires {CustomEvent<LoggedInDetail>} logged-in - A user is now signed in. `detail: { user, reason }`, reason `log-in`, `sign-up`, `restored` or `other-tab`. Bubbles, not composed.
+ * @fires {CustomEvent<LoggedOutDetail>} logged-out - Signed in → signed out, once per transition, after the `authenticated` attribute is removed. `detail: { reason }`, reason `log-out`, `other-tab` or `session-lost`. Bubbles, not composed.
+ * @fires {CustomEvent<UserChangeDetail>} user-change - The signed-in user's public fields changed. `detail: { user }`. Bubbles, not composed.
+ *
+ * @cssstate authenticated - Matches `:state(authenticated)` while signed in, where the browser supports custom states.
+ */
+export class UserSessionElement extends ReactiveElement {
+  static override properties = {
+    serverUrl: { attribute: 'server-url' },
+    appId: { attribute: 'app-id' },
+    clientKey: { attribute: 'client-key' },
+    storage: {},
+    storageKey: { attribute: 'storage-key' },
+    timeout: { type: Number },
+  };
+
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'authenticated', 'backend'];
+  }
+
+  /** Where Parse Server is mounted: an http(s) URL such as `http://localhost:1337/parse`, or a path on this origin such as `/parse`. */
+  serverUrl: string | null = null;
+  /** Parse application id (`app-id`). */
+  appId: string | null = null;
+  /** Optional Parse JavaScript key, sent with every request (`X-Parse-JavaScript-Key`, or `_JavaScriptKey` to another origin). */
+  clientKey: string | null = null;
+  /** `local` (default), `session` or `memory`; trimmed, case-insensitive. A value Web Storage refuses (full, blocked) waits in page memory. */
+  storage: string | null = null;
+  /** Defaults to `Parse/<app-id>/currentUser`: the Parse JS SDK's key and JSON shape, so both see the same user. */
+  storageKey: string | null = null;
+  /** Limit in ms for each server request (default 10000); a slower request fails with `AuthError` code `timeout`. */
+  timeout: number = defaultTimeout;
+
+  readonly #resolver = new BackendResolver();
+  #backendObject: AuthBackend | null = null;
+  #internals: ElementInternals | null = null;
+  readonly #controller = new SessionController(
+    this,
+    () => ({
+      backend: this.backend,
+      storage: toStorageMode(this.storage),
+      storageKey: this.#storageKey(),
+      timeout: this.timeout,
+    }),
+    (change) => this.#announce(change),
+  );
+
+  constructor() {
+    super();
+    try {
+      this.#internals = this.attachInternals();
+    } catch {
+      // No ElementInternals: the attribute alone tells the state.
+    }
+    upgradeProperty(this, 'backend');
+  }
+
+  /**
+   * The backend in use, the same object until a setting attribute changes. Set a string
+   * (`"parse"`, `"memory"`) to change the `backend` attribute, or any `AuthBackend` object.
+   */
+  get backend(): AuthBackend {
+    return (
+      this.#backendObject ??
+      this.#resolver.resolve({
+        name: this.getAttribute('backend'),
+        serverURL: this.serverUrl,
+        appId: this.appId,
+        clientKey: this.clientKey,
+        storage: toStorageMode(this.storage),
+      })
+    );
+  }
+  set backend(value: AuthBackend | string | null) {
+    if (typeof value === 'string' || value === null) {
+      this.#backendObject = null;
+      if (value === null) this.removeAttribute('backend');
+      else this.setAttribute('backend', value);
+    } else {
+      this.#backendObject = value;
+      this.requestUpdate();
+    }
+  }
+
+  /** Whether a user is signed in (the `authenticated` attribute). */
+  get authenticated(): boolean {
+    return this.#controller.user !== null;
+  }
+  /** A frozen copy of the signed-in user's public fields, or `null`. Never holds a secret. */
+  get user(): PublicUser | null {
+    return this.#controller.user;
+  }
+  /** The signed-in user's id, or `null`. */
+  get userId(): string | null {
+    return this.user?.id ?? null;
+  }
+  /** The signed-in user's `username`, or `null`. */
+  get username(): string | null {
+    return typeof this.user?.username === 'string' ? this.user.username : null;
+  }
+  /** The signed-in user's `email`, or `null`. */
+  get email(): string | null {
+    return typeof this.user?.email === 'string' ? this.user.email : null;
+  }
+  /** True while a request to the backend is in flight. */
+  get pending(): boolean {
+    return this.#controller.pending;
+  }
+
+  /** No shadow root: the children render as they are, and the element adds no box styles of its own. */
+  protected override createRenderRoot(): HTMLElement {
+    return this;
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'authenticated') this.#reflect();
+    else if (name === 'backend' && old !== value) this.requestUpdate();
+  }
+
+  /**
+   * Signs in. Over an active session, that one is signed out first (revoked, or queued).
+   * Resolves to the user; rejects with an `AuthError` (`invalid-credentials`, `network`…).
+   */
+  logIn(username: string, password: string): Promise<PublicUser> {
+    return this.#controller.logIn(username, password);
+  }
+
+  /** Creates an account and signs in. `extra` fields (email…) go to the new user. Rejects like `logIn`, and with `username-taken` when the name exists. */
+  signUp(username: string, password: string, extra: Record<string, unknown> = {}): Promise<PublicUser> {
+    return this.#controller.signUp(username, password, extra);
+  }
+
+  /**
+   * Signs out, local first: the revocation request leaves, and in the same task the stored
+   * session is removed and `logged-out` fires. `scope`: `current` (default), `local`, `others`
+   * or `all` (trimmed, case-insensitive; an unknown one signs out here only and fails with
+   * `bad-request`). Never rejects: resolves to a `LogOutResult`
+   * `{ ok, scope, revoked, error?, signedOutLocally, revocationPending }`. Honoured even if the
+   * element is removed meanwhile.
+   */
+  logOut(options: { scope?: string } = {}): Promise<LogOutResult> {
+    return this.#controller.logOut(options);
+  }
+
+  /**
+   * Checks the stored session with the server (Parse: `GET /users/me`) and takes the user's current fields.
+   * Resolves to the user, or `null` when signed out (an invalid session signs out with reason
+   * `session-lost`). Rejects with an `AuthError` when the server cannot tell (offline keeps the user signed in).
+   */
+  refresh(): Promise<PublicUser | null> {
+    return this.#controller.refresh();
+  }
+
+  /** Reflects a change of the signed-in state, then fires its event. */
+  #announce({ type, ...detail }: SessionChange): void {
+    this.#reflect();
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: false }));
+  }
+
+  /** Puts the `authenticated` attribute and custom state back to the truth. */
+  #reflect(): void {
+    const on = this.authenticated;
+    if (this.hasAttribute('authenticated') !== on) this.toggleAttribute('authenticated', on);
+    try {
+      const states = this.#internals?.states;
+      if (on) states?.add('authenticated');
+      else states?.delete('authenticated');
+    } catch {
+      // Older engines only accept `--authenticated`; the attribute still tells.
+    }
+  }
+
+  #storageKey(): string {
+    if (this.storageKey) return this.storageKey;
+    return this.appId ? `Parse/${this.appId}/currentUser` : 'user-session/currentUser';
+  }
+}
+Object.defineProperty(UserSessionElement.prototype, sessionBrand, { value: true });
+
+export interface UserSessionElement {
+  addEventListener<K extends keyof UserSessionEventMap>(
+    type: K,
+    listener: (this: UserSessionElement, event: UserSessionEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof UserSessionEventMap>(
+    type: K,
+    listener: (this: UserSessionElement, event: UserSessionEventMap[K]) => unknown,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'user-session': UserSessionElement;
+  }
+}

@@ -1,0 +1,372 @@
+import type { ReactiveController, ReactiveControllerHost } from '@lit/reactive-element';
+import {
+  Capability,
+  capabilityForScope,
+  hasCapability,
+  missingCapability,
+  toLogOutScope,
+  type AuthBackend,
+  type LogOutScope,
+  type PublicUser,
+  type RevokeScope,
+  type StoredSession,
+} from '../backends/backend.js';
+import { deserializeSession, serializeSession, toPublicUser } from '../backends/session-codec.js';
+import { AuthError, toAuthError } from '../errors.js';
+import { callWithTimeout } from '../internal/call-with-timeout.js';
+import { isRecord, nonEmptyString } from '../internal/guards.js';
+import { storeId, type StorageMode } from '../storage/key-store.js';
+import { worthRetrying } from './outbox.js';
+import { asLoggedInReason, asLoggedOutReason, type ChangeReason, type LoggedInReason, type LoggedOutReason } from './reasons.js';
+import { SharedSession } from './shared-session.js';
+import { logOutFailure, logOutSuccess, type LogOutResult } from './log-out-result.js';
+
+/** What the controller reads from its host each time it acts. */
+export interface SessionSettings {
+  backend: AuthBackend;
+  storage: StorageMode;
+  storageKey: string;
+  /** Limit in ms for each backend request. */
+  timeout: number;
+}
+
+/** A change of the signed-in state, for the host to reflect and announce. */
+export type SessionChange =
+  | { type: 'logged-in'; user: PublicUser; reason: LoggedInReason }
+  | { type: 'logged-out'; reason: LoggedOutReason }
+  | { type: 'user-change'; user: PublicUser };
+
+const defaultTimeout = 10_000;
+
+/**
+ * One page's view of a stored session, and every flow on it (SPEC §3, §7), with no DOM:
+ * storage is the truth — each flow reads it afresh when it starts, and a late answer writes
+ * back only over the value it started from. The host supplies settings and turns changes
+ * into attributes and events; `<user-session>` is such a host.
+ */
+export class SessionController implements ReactiveController {
+  readonly #settings: () => SessionSettings;
+  readonly #onChange: (change: SessionChange) => void;
+  #shared: SharedSession | null = null;
+  #session: StoredSession | null = null;
+  #user: PublicUser | null = null;
+  #decodedWith: AuthBackend | null = null;
+  #inFlight = 0;
+  /** The sign-in under way: a newer sign-in or sign-out aborts it. */
+  #signIn: AbortController | null = null;
+  /** The background check started on connect: disconnecting aborts it. */
+  #validation: AbortController | null = null;
+
+  constructor(host: ReactiveControllerHost, settings: () => SessionSettings, onChange: (change: SessionChange) => void) {
+    this.#settings = settings;
+    this.#onChange = onChange;
+    host.addController(this);
+  }
+
+  /** A frozen copy of the user's public fields, or `null`. */
+  get user(): PublicUser | null {
+    return this.#user;
+  }
+
+  /** True while a request to the backend is in flight. */
+  get pending(): boolean {
+    return this.#inFlight > 0;
+  }
+
+  hostConnected(): void {
+    const { storage, storageKey } = this.#settings();
+    const shared = (this.#shared = SharedSession.join(storage, storageKey, this.#onStoredChange));
+    shared.read();
+    this.#onStoredChange(shared.raw, shared.reason);
+    this.#validateInBackground(shared);
+    globalThis.addEventListener?.('online', this.#onOnline);
+    shared.retryOutboxOnce(this.#revoker());
+  }
+
+  hostDisconnected(): void {
+    globalThis.removeEventListener?.('online', this.#onOnline);
+    this.#shared?.leave(this.#onStoredChange);
+    this.#shared = null;
+    this.#validation?.abort(new AuthError('aborted', 'The element was disconnected.'));
+    this.#validation = null;
+  }
+
+  /** After each host update: another storage key or backend means another stored session. */
+  hostUpdated(): void {
+    const shared = this.#shared;
+    if (!shared) return;
+    const { storage, storageKey, backend } = this.#settings();
+    if (shared.id !== storeId(storage, storageKey)) {
+      this.hostDisconnected();
+      this.hostConnected();
+    } else if (backend !== this.#decodedWith) {
+      this.#onStoredChange(shared.raw, 'restored');
+    }
+  }
+
+  /** Signs in (SPEC §5); over an active session, that one is signed out first (SPEC §7.12). */
+  logIn(username: string, password: string): Promise<PublicUser> {
+    return this.#signInWith('log-in', Capability.passwordLogIn, username, password, (backend, signal) =>
+      backend.logIn!(username, password, { signal }),
+    );
+  }
+
+  /** Creates an account and signs in; `extra` fields go to the new user. */
+  signUp(username: string, password: string, extra: Record<string, unknown> = {}): Promise<PublicUser> {
+    const fields = isRecord(extra) ? extra : {};
+    return this.#signInWith('sign-up', Capability.signUp, username, password, (backend, signal) =>
+      backend.signUp!(username, password, fields, { signal }),
+    );
+  }
+
+  /**
+   * Signs out, local first (SPEC §3): the revocation request starts, then in the same task the
+   * stored session is removed and `logged-out` fires; then the answer is awaited. An unknown
+   * scope signs out here (like `local`) and fails with `bad-request`. Works on a disconnected
+   * host too: a log-out an action started is always honoured (SPEC §7.8). Never rejects.
+   */
+  async logOut({ scope }: { scope?: unknown } = {}): Promise<LogOutResult> {
+    return this.#withShared(async (shared) => {
+      const asked = scope === undefined || scope === null ? 'current' : toLogOutScope(scope);
+      const raw = shared.read();
+      const session = this.#decode(raw);
+      this.#signIn?.abort(superseded());
+      if (!session) {
+        return asked ? logOutSuccess(asked, false, false) : logOutFailure('local', unknownScope(scope), false, false);
+      }
+      const effective: LogOutScope = asked ?? 'local';
+      const backend = this.#settings().backend;
+      const needed = effective === 'local' ? null : capabilityForScope(effective);
+      const able = needed === null || hasCapability(backend, needed);
+      // `all` on a backend that cannot: still end this browser's session on the server.
+      const serverScope: RevokeScope | null = effective === 'local' ? null : able ? effective : effective === 'all' ? 'current' : null;
+      const clickedAt = Date.now();
+      // The request leaves first; the bookkeeping below overlaps the network wait.
+      const revocation = serverScope ? this.#settle(this.#revoker(backend)(session, serverScope)) : null;
+      let signedOutLocally = effective !== 'others' && shared.write(null, 'log-out');
+
+      let revoked = false;
+      let pending = false;
+      let serverError: AuthError | null = null;
+      const answer = await revocation;
+      if (revocation && !answer) revoked = true;
+      else if (answer?.code === 'invalid-session') {
+        // Already invalid on the server: this browser's session is over, the goal is met…
+        revoked = true;
+        // …except for `others`, which could not be listed with it: forget it here too.
+        if (effective === 'others') {
+          signedOutLocally = shared.replace(raw, null, 'session-lost');
+          serverError = answer;
+        }
+      } else if (answer) {
+        // The server could not be told: the revocation waits in the outbox (never exposed).
+        pending = worthRetrying(answer);
+        if (pending) shared.outbox.add(session, serverScope!, clickedAt);
+        serverError = answer;
+      }
+      const error =
+        effective !== 'others' && !signedOutLocally
+          ? storageRefused()
+          : !asked
+            ? unknownScope(scope)
+            : !able
+              ? missingCapability(needed!, 'bad-request')
+              : serverError;
+      return error ? logOutFailure(effective, error, signedOutLocally, pending, revoked) : logOutSuccess(effective, revoked, signedOutLocally);
+    });
+  }
+
+  /**
+   * Checks the stored session with the server and takes the user's current fields. Resolves
+   * to the user, or `null` when signed out (an invalid session ends as `session-lost`).
+   * Rejects with an `AuthError` when the server cannot tell (offline keeps the user signed in).
+   */
+  refresh(cancel?: AbortSignal): Promise<PublicUser | null> {
+    return this.#withShared(async (shared) => {
+      const raw = shared.read();
+      const session = this.#decode(raw);
+      if (!session) return null;
+      const backend = this.#settings().backend;
+      let fields: PublicUser;
+      try {
+        fields = await this.#call((signal) => backend.currentUser(session, { signal }), cancel);
+      } catch (caught) {
+        const error = toAuthError(caught, session.token);
+        if (error.code !== 'invalid-session') throw error;
+        shared.replace(raw, null, 'session-lost');
+        return this.#decode(shared.read())?.user ?? null;
+      }
+      if (!isRecord(fields)) throw new AuthError('server', 'The backend answered without the user.');
+      const user = toPublicUser(fields, nonEmptyString(fields.id) ? fields.id : session.user.id);
+      const fresh = this.#encode(backend, { token: session.token, user });
+      // Only over the value it started from: a session removed meanwhile stays removed.
+      if (shared.replace(raw, fresh, 'restored')) shared.trust(fresh);
+      return this.#decode(shared.read())?.user ?? null;
+    });
+  }
+
+  async #signInWith(
+    reason: 'log-in' | 'sign-up',
+    capability: Capability,
+    username: unknown,
+    password: unknown,
+    start: (backend: AuthBackend, signal: AbortSignal) => Promise<StoredSession>,
+  ): Promise<PublicUser> {
+    if (!nonEmptyString(username) || !nonEmptyString(password)) {
+      throw new AuthError('bad-request', 'Enter a username and a password.');
+    }
+    const shared = this.#shared;
+    if (!shared) throw notConnected();
+    const backend = this.#settings().backend;
+    if (!hasCapability(backend, capability)) throw missingCapability(capability);
+    // Signing in over an active session signs that one out first (revoked, or queued).
+    if (this.#decode(shared.read())) void this.logOut({ scope: 'current' });
+    this.#signIn?.abort(superseded());
+    const call = (this.#signIn = new AbortController());
+    let session: StoredSession;
+    try {
+      session = await this.#call((signal) => start(backend, signal), call.signal);
+    } finally {
+      if (this.#signIn === call) this.#signIn = null;
+    }
+    if (!isRecord(session) || !nonEmptyString(session.token) || !isRecord(session.user) || !nonEmptyString(session.user.id)) {
+      throw new AuthError('server', 'The backend answered without a session token and user id.');
+    }
+    const fresh = { token: session.token, user: toPublicUser(session.user, session.user.id) };
+    if (this.#shared !== shared) {
+      // Disconnected meanwhile: do not leave this server session behind.
+      void this.#settle(this.#revoker(backend)(fresh, 'current'));
+      throw notConnected();
+    }
+    const raw = this.#encode(backend, fresh);
+    shared.write(raw, reason);
+    shared.trust(raw);
+    if (this.#session?.token !== fresh.token || !this.#user) {
+      throw new AuthError('server', 'The backend cannot read back the session it created.');
+    }
+    return this.#user;
+  }
+
+  /** Runs `flow` on the joined shared session, or on one joined for this flow alone. */
+  async #withShared<T>(flow: (shared: SharedSession) => Promise<T>): Promise<T> {
+    if (this.#shared) return flow(this.#shared);
+    const { storage, storageKey } = this.#settings();
+    const shared = SharedSession.join(storage, storageKey, ignore);
+    try {
+      return await flow(shared);
+    } finally {
+      shared.leave(ignore);
+    }
+  }
+
+  /** Runs one backend request within the timeout, counted in `pending`. */
+  async #call<T>(task: (signal: AbortSignal) => Promise<T>, cancel?: AbortSignal): Promise<T> {
+    this.#inFlight++;
+    try {
+      return await callWithTimeout(task, this.#timeoutMs(), cancel);
+    } finally {
+      this.#inFlight--;
+    }
+  }
+
+  /** Asks the backend to revoke, within the timeout; errors come redacted of the token. */
+  #revoker(backend = this.#settings().backend) {
+    return async (session: StoredSession, scope: RevokeScope, createdBefore?: number): Promise<void> => {
+      try {
+        await this.#call((signal) =>
+          backend.logOut(session, createdBefore === undefined ? { scope, signal } : { scope, signal, createdBefore }),
+        );
+      } catch (caught) {
+        throw toAuthError(caught, session.token);
+      }
+    };
+  }
+
+  /** A promise's error as a value (`null`: it fulfilled), so it can start now and be awaited later. */
+  #settle(work: Promise<unknown>): Promise<AuthError | null> {
+    return work.then(
+      () => null,
+      (caught: unknown) => toAuthError(caught),
+    );
+  }
+
+  #onOnline = (): void => {
+    const shared = this.#shared;
+    if (shared && shared.outbox.size > 0) void shared.outbox.flush(this.#revoker(), true);
+  };
+
+  /** Checks a restored session with the server once per stored value, whichever member connects first. */
+  #validateInBackground(shared: SharedSession): void {
+    const raw = shared.raw;
+    if (raw === null || !this.#session || !shared.claimValidation(raw)) return;
+    const validation = (this.#validation = new AbortController());
+    this.refresh(validation.signal)
+      .catch(() => shared.releaseValidation(raw)) // offline or server trouble: stay signed in, check again later
+      .finally(() => {
+        if (this.#validation === validation) this.#validation = null;
+      });
+  }
+
+  /** Takes a new stored value: updates the state, then tells the host what changed. */
+  #onStoredChange = (raw: string | null, reason: ChangeReason): void => {
+    // A deliberate sign-in or sign-out elsewhere outdates a sign-in still under way here.
+    if (reason !== 'restored' && reason !== 'session-lost') this.#signIn?.abort(superseded());
+    const before = this.#session;
+    const after = this.#decode(raw);
+    this.#decodedWith = this.#settings().backend;
+    this.#session = after;
+    if (!before && !after) return;
+    this.#user = after ? Object.freeze({ ...after.user }) : null;
+    if (!after) this.#onChange({ type: 'logged-out', reason: asLoggedOutReason(reason) });
+    else if (!before) this.#onChange({ type: 'logged-in', user: this.#user!, reason: asLoggedInReason(reason) });
+    else if (before.token !== after.token || !sameFields(before.user, after.user)) this.#onChange({ type: 'user-change', user: this.#user! });
+  };
+
+  #decode(raw: string | null): StoredSession | null {
+    if (raw === null) return null;
+    const backend = this.#settings().backend;
+    try {
+      const session = backend.deserialize ? backend.deserialize(raw) : deserializeSession(raw);
+      if (!isRecord(session) || !nonEmptyString(session.token) || !isRecord(session.user) || !nonEmptyString(session.user.id)) return null;
+      return { token: session.token, user: toPublicUser(session.user, session.user.id) };
+    } catch {
+      return null; // a throwing custom deserializer reads as "no session"
+    }
+  }
+
+  #encode(backend: AuthBackend, session: StoredSession): string {
+    return backend.serialize ? backend.serialize(session) : serializeSession(session);
+  }
+
+  #timeoutMs(): number {
+    const ms = Number(this.#settings().timeout);
+    return Number.isFinite(ms) && ms > 0 ? ms : defaultTimeout;
+  }
+}
+
+function ignore(): void {}
+
+/** Compares two users field by field, whatever the key order. */
+function sameFields(a: PublicUser, b: PublicUser): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
+}
+
+function superseded(): AuthError {
+  return new AuthError('aborted', 'A newer sign-in or sign-out replaced this request.');
+}
+
+function notConnected(): AuthError {
+  return new AuthError('misconfigured', 'The <user-session> element is not in the document.');
+}
+
+function unknownScope(scope: unknown): AuthError {
+  return new AuthError(
+    'bad-request',
+    `Unknown log-out scope "${String(scope)}": use current, local, others or all. Signed out of this browser only.`,
+  );
+}
+
+function storageRefused(): AuthError {
+  return new AuthError('misconfigured', 'This browser refused to remove the stored session (storage is blocked): still signed in here.');
+}

@@ -1,0 +1,27 @@
+/** Why a user is now signed in: a call on this page, read from storage on connect, or another tab. */
+export const LoggedInReason = { logIn: 'log-in', signUp: 'sign-up', restored: 'restored', otherTab: 'other-tab' } as const;
+export type LoggedInReason = (typeof LoggedInReason)[keyof typeof LoggedInReason];
+
+/** Why a user is now signed out: a log-out on this page, another tab, or the server refusing the session. */
+export const LoggedOutReason = { logOut: 'log-out', otherTab: 'other-tab', sessionLost: 'session-lost' } as const;
+export type LoggedOutReason = (typeof LoggedOutReason)[keyof typeof LoggedOutReason];
+
+/** Why the stored session changed; each controller maps it onto its event's `reason`. */
+export type ChangeReason = LoggedInReason | LoggedOutReason;
+
+const loggedInReasons = new Set<string>(Object.values(LoggedInReason));
+const loggedOutReasons = new Set<string>(Object.values(LoggedOutReason));
+
+/** The `logged-in` reason for a change; a change this page did not make counts as `restored`. */
+export function asLoggedInReason(reason: ChangeReason): LoggedInReason {
+  return loggedInReasons.has(reason) ? (reason as LoggedInReason) : LoggedInReason.restored;
+}
+
+/**
+ * The `logged-out` reason for a change. Only the server's word is `session-lost`; a change
+ * whose cause this page did not see (storage changed while every element was away) counts as
+ * made elsewhere: `other-tab`.
+ */
+export function asLoggedOutReason(reason: ChangeReason): LoggedOutReason {
+  return loggedOutReasons.has(reason) ? (reason as LoggedOutReason) : LoggedOutReason.otherTab;
+}
