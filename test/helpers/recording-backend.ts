@@ -1,5 +1,5 @@
 import { MemoryBackend, type MemoryBackendOptions } from '../../src/backends/memory.js';
-import type { PublicUser, RevokeScope, StoredSession } from '../../src/backends/backend.js';
+import type { PublicUser, RevokeOptions, RevokeScope, StoredSession } from '../../src/backends/backend.js';
 import { deferred, type Deferred } from './deferred.js';
 
 type Method = 'logIn' | 'signUp' | 'logOut' | 'currentUser';
@@ -38,7 +38,7 @@ export class RecordingBackend extends MemoryBackend {
     await this.#enter('signUp', o.signal);
     return super.signUp(username, password, extra);
   }
-  override async logOut(session: StoredSession, o: { scope: RevokeScope; signal: AbortSignal }): Promise<void> {
+  override async logOut(session: StoredSession, o: RevokeOptions): Promise<void> {
     await this.#enter('logOut', o.signal, o.scope);
     return super.logOut(session, o);
   }
