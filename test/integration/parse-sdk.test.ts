@@ -5,41 +5,8 @@ import '../helpers/safe-errors.js';
 import { clearStorage, recordEvents } from '../helpers/fixtures.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { LogOutActionElement } from '../../src/elements/log-out-action.js';
+import { loadParseSDK, type ParseSDK, type ParseUser } from '../helpers/parse-sdk.js';
 import { parseConfig, password, signUpRest, stored, uniqueName, until, whoAmI, type ParseConfig } from './parse-server.js';
-
-/** The little of the SDK's API these tests use. */
-interface ParseUser {
-  id: string;
-  get(field: string): unknown;
-  getSessionToken(): string;
-}
-interface ParseSDK {
-  initialize(appId: string, javascriptKey?: string): void;
-  serverURL: string;
-  User: {
-    logIn(username: string, password: string): Promise<ParseUser>;
-    current(): ParseUser | null;
-    currentAsync(): Promise<ParseUser | null>;
-    become(token: string): Promise<ParseUser>;
-    _clearCache(): void;
-  };
-}
-
-declare global {
-  interface Window {
-    Parse?: ParseSDK;
-  }
-}
-
-function loadScript(src: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = src;
-    script.onload = () => resolve();
-    script.onerror = () => reject(new Error(`could not load ${src}`));
-    document.head.append(script);
-  });
-}
 
 describe('Parse JavaScript SDK interop', function () {
   let cfg: ParseConfig;
@@ -48,10 +15,7 @@ describe('Parse JavaScript SDK interop', function () {
   before(async function () {
     this.timeout(120_000);
     cfg = await parseConfig();
-    await loadScript('/node_modules/parse/dist/parse.min.js');
-    Parse = window.Parse!;
-    Parse.initialize(cfg.appId);
-    Parse.serverURL = cfg.serverURL;
+    Parse = await loadParseSDK(cfg.appId, cfg.serverURL);
   });
 
   beforeEach(() => {
