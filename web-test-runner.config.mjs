@@ -11,6 +11,30 @@ import { chromiumLaunchOptions } from './scripts/chromium.mjs';
 import { countReporter } from './scripts/count-reporter.mjs';
 import { parseServerPlugin } from './scripts/wtr-parse-plugin.mjs';
 
+/**
+ * `/__kit-copy.js`: the whole kit bundled into one module by esbuild, as a second bundle of the
+ * kit on the same page would be (test/two-copies.test.ts): its classes are not the test's own.
+ */
+function kitCopyPlugin() {
+  return {
+    name: 'kit-copy',
+    async serve(context) {
+      if (context.path !== '/__kit-copy.js') return undefined;
+      const { build } = await import('esbuild');
+      const result = await build({
+        entryPoints: ['src/index.ts'],
+        bundle: true,
+        format: 'esm',
+        target: 'es2022',
+        write: false,
+        tsconfig: 'tsconfig.json',
+        ignoreAnnotations: true,
+      });
+      return { body: result.outputFiles[0].text, type: 'js' };
+    },
+  };
+}
+
 const engines = (process.env.BROWSERS ?? 'chromium,firefox,webkit').split(',');
 const files = ['test/**/*.test.ts'];
 
@@ -68,6 +92,7 @@ export default {
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }),
     parseServer,
+    kitCopyPlugin(),
   ],
   // `/same-origin/parse/…` on the test server itself reaches the same Parse Server.
   middleware: [parseServer.middleware],
