@@ -8,20 +8,21 @@ import typescript from '@rollup/plugin-typescript';
 
 const entries = {
   index: 'src/index.ts',
-  'user-session': 'src/user-session.ts',
-  'log-out-action': 'src/log-out-action.ts',
-  'log-in-action': 'src/log-in-action.ts',
-  'sign-up-action': 'src/sign-up-action.ts',
+  'elements/user-session': 'src/elements/user-session.ts',
+  'elements/log-out-action': 'src/elements/log-out-action.ts',
+  'elements/log-in-action': 'src/elements/log-in-action.ts',
+  'elements/sign-up-action': 'src/elements/sign-up-action.ts',
   'define/user-session': 'src/define/user-session.ts',
   'define/log-out-action': 'src/define/log-out-action.ts',
   'define/log-in-action': 'src/define/log-in-action.ts',
   'define/sign-up-action': 'src/define/sign-up-action.ts',
+  'define/memory-backend': 'src/define/memory-backend.ts',
 };
 
 export default [
   {
     input: entries,
-    external: (id) => id === 'lit' || id.startsWith('lit/') || id.startsWith('@lit/'),
+    external: (id) => id.startsWith('@lit/'),
     output: { dir: 'dist', format: 'esm', preserveModules: true, preserveModulesRoot: 'src', sourcemap: true },
     plugins: [typescript({ tsconfig: './tsconfig.build.json' })],
   },

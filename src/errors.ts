@@ -73,62 +73,38 @@ const defaultMessages: Record<AuthErrorCode, string> = {
 
 /**
  * Turns anything thrown by a backend into an `AuthError` (code `server`, original as `cause`).
- * With `secret` (a session token), the result quotes it nowhere — not raw, URL-encoded or
- * JSON-escaped, not in `message`, `stack` or down the `cause` chain: a cause that quotes it
- * is replaced by a redacted copy.
+ * With `secret` (a session token), the result quotes it nowhere (SPEC §7.9): not raw,
+ * URL-encoded or JSON-escaped, not in `message` or `stack`; a `cause` chain that quotes it
+ * anywhere is dropped.
  */
 export function toAuthError(error: unknown, secret?: string): AuthError {
   const authError =
     error instanceof AuthError
       ? (error as AuthError)
       : new AuthError('server', `The backend failed: ${describe(error)}`, { cause: error });
-  return secret ? redact(authError, forms(secret)) : authError;
-}
-
-/** The ways a secret can be spelled in text. */
-function forms(secret: string): string[] {
-  return [...new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])].filter((s) => s.length > 0);
-}
-
-function quotes(text: unknown, secrets: string[]): boolean {
-  return typeof text === 'string' && secrets.some((s) => text.includes(s));
-}
-
-function scrub(text: string, secrets: string[]): string {
-  return secrets.reduce((out, s) => out.split(s).join('[redacted]'), text);
-}
-
-function redact(error: AuthError, secrets: string[], depth = 0): AuthError {
-  const cause = redactCause(error.cause, secrets, depth + 1);
-  if (!quotes(error.message, secrets) && !quotes(error.stack, secrets) && cause === error.cause) return error;
-  const clean = new AuthError(error.code, scrub(error.message, secrets), {
-    status: error.status,
-    serverCode: error.serverCode,
-    cause,
+  if (!secret) return authError;
+  const forms = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
+  const quotes = (value: unknown) => forms.some((form) => textOf(value).includes(form));
+  let causeQuotes = false;
+  for (let cause = authError.cause, depth = 0; cause !== undefined && depth < 9 && !causeQuotes; depth++) {
+    causeQuotes = quotes(cause);
+    cause = cause instanceof Error ? cause.cause : undefined;
+  }
+  if (!causeQuotes && !quotes(authError)) return authError;
+  const scrub = (text: string) => forms.reduce((out, form) => out.split(form).join('[redacted]'), text);
+  const clean = new AuthError(authError.code, scrub(authError.message), {
+    status: authError.status,
+    serverCode: authError.serverCode,
+    cause: causeQuotes ? undefined : authError.cause,
   });
-  if (typeof error.stack === 'string') clean.stack = scrub(error.stack, secrets);
+  clean.stack = scrub(String(authError.stack));
   return clean;
 }
 
-/** The cause as it may be kept: itself when it quotes no secret, a redacted copy, or nothing. */
-function redactCause(cause: unknown, secrets: string[], depth: number): unknown {
-  if (cause === undefined || depth > 8) return undefined;
-  if (cause instanceof AuthError) return redact(cause as AuthError, secrets, depth);
-  if (cause instanceof Error) {
-    const inner = redactCause(cause.cause, secrets, depth + 1);
-    if (!quotes(cause.message, secrets) && !quotes(cause.stack, secrets) && inner === cause.cause) return cause;
-    const copy = new Error(scrub(cause.message, secrets), inner === undefined ? undefined : { cause: inner });
-    copy.name = cause.name;
-    copy.stack = scrub(String(cause.stack ?? ''), secrets);
-    return copy;
-  }
-  // Anything else (a string, a reply object): kept only if no spelling of the secret is in it.
-  return quotes(safeText(cause), secrets) ? undefined : cause;
-}
-
-function safeText(value: unknown): string {
+/** What an error or value says, as text: message and stack, or its JSON. */
+function textOf(value: unknown): string {
   try {
-    return typeof value === 'string' ? value : `${JSON.stringify(value)} ${String(value)}`;
+    return value instanceof Error ? `${value.message} ${value.stack}` : `${JSON.stringify(value)} ${String(value)}`;
   } catch {
     return '';
   }
