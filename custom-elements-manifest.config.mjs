@@ -19,7 +19,7 @@ function dropUnnamedEvents() {
 
 export default {
   // The public modules only: elements, errors, events and backends.
-  globs: ['src/*.ts', 'src/backends/*.ts'],
+  globs: ['src/*.ts', 'src/elements/*.ts', 'src/backends/*.ts', 'src/session/*.ts'],
   exclude: ['src/**/*.d.ts', 'src/jsx*.ts'],
   outdir: '.',
   litelement: true,
