@@ -15,12 +15,22 @@
 //                            `{ ready: false }` if the start is still running after `waitMs`)
 //   parse-proxy-fault     payload: a fault for the proxy (server/fault-proxy.mjs) or null
 //   parse-proxy-reset     clears the fault and the request log
-//   parse-proxy-requests  → { requests: [{ method, path, fault }], preflights: [{ method, path }] }
+//   parse-proxy-requests  → { requests: [{ method, path, fault, contentType, parseHeaders, bytesSent?,
+//                            complete? }], preflights: [{ method, path }] }
 //   parse-server-stop     stops Parse Server and PostgreSQL (data kept, port kept)
 //   parse-server-start    starts them again on the same data dir and ports (no-op if running)
 //   parse-keyed-config    → { appId, serverURL, clientKey } of a second Parse app on the same
 //                            PostgreSQL (tables prefixed `keyed_`) that requires a JavaScript key
 //                            (started on first use)
+//   parse-collector       → { url, session } of the collector (started on first use): a small HTTP server on
+//                            another loopback address (127.0.0.2) standing for "somewhere else"; the
+//                            proxy's `redirect` fault points there. It records every request it gets
+//                            (preflights too) and answers each like a friendly Parse would: CORS
+//                            allowed, 200 with a user and a session token of its own.
+//   parse-collector-requests payload `{ secrets?: string[] }` → { requests: [{ method, path,
+//                            headerNames, leaked }] }: `leaked` lists the given secrets (a password,
+//                            a token) found in that request's headers, URL or body
+//   parse-collector-reset forgets what the collector saw
 //
 // Same origin: the plugin's `middleware` (put it in the config's `middleware`) forwards
 // `/same-origin/parse/…` on the test server itself to the fault proxy, so a page can use
@@ -28,6 +38,7 @@
 // to the keyed app.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,9 +53,79 @@ const COMMANDS = new Set([
   'parse-server-stop',
   'parse-server-start',
   'parse-keyed-config',
+  'parse-collector',
+  'parse-collector-requests',
+  'parse-collector-reset',
 ]);
 const keyedPrefix = `${sameOriginPrefix}/keyed`;
 const keyedClientKey = 'it-javascript-key';
+
+/** What the collector answers: a session that must never be taken for a real one. */
+const collectorSession = { objectId: 'collector-user', username: 'collector', sessionToken: 'r:from-the-collector' };
+
+/**
+ * @typedef {object} CollectedRequest
+ * @property {string} method
+ * @property {string} url Path and query.
+ * @property {import('node:http').IncomingHttpHeaders} headers
+ * @property {string} body
+ */
+
+/**
+ * The collector: records every request, answers CORS preflights (any origin, any header) and
+ * everything else with 200 and `collectorSession`. On 127.0.0.2 (another origin than the test
+ * server and the proxy); where that address cannot be bound (not Linux), on 127.0.0.1.
+ * @returns {Promise<{ url: string, requests: CollectedRequest[], close: () => Promise<void> }>}
+ */
+async function startCollector() {
+  /** @type {CollectedRequest[]} */
+  const requests = [];
+  const server = http.createServer(async (req, res) => {
+    const chunks = [];
+    try {
+      for await (const chunk of req) chunks.push(chunk);
+    } catch {
+      // keep what arrived
+    }
+    requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+    const cors = {
+      'Access-Control-Allow-Origin': String(req.headers.origin ?? '*'),
+      'Access-Control-Allow-Credentials': 'true',
+      'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE, OPTIONS',
+      'Access-Control-Allow-Headers': String(req.headers['access-control-request-headers'] ?? 'Content-Type'),
+      'Access-Control-Allow-Private-Network': 'true',
+      'Cache-Control': 'no-store',
+    };
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, { ...cors, 'Content-Length': '0' });
+      res.end();
+      return;
+    }
+    const body = JSON.stringify({ ...collectorSession, createdAt: new Date().toISOString(), results: [] });
+    res.writeHead(200, { ...cors, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+  server.on('clientError', (_err, socket) => socket.destroy());
+  const listen = (/** @type {string} */ host) =>
+    new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, host, () => {
+        server.removeListener('error', reject);
+        resolve(host);
+      });
+    });
+  const host = await listen('127.0.0.2').catch(() => listen('127.0.0.1'));
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+  return {
+    url: `http://${host}:${port}`,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
 
 /**
  * @param {{ appId?: string, parseOptions?: Record<string, unknown>, startEagerly?: boolean, log?: (message: string) => void }} [options]
@@ -156,12 +237,16 @@ export function parseServerPlugin(options = {}) {
     for (const [name, value] of Object.entries(ctx.req.headers)) {
       if (typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name)) headers[name] = value;
     }
+    // A redirect goes back to the browser as it came (the browser decides whether to follow).
     const reply = await fetch(target, {
       method: ctx.method,
       headers,
       body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
+      redirect: 'manual',
     });
     ctx.status = reply.status;
+    const location = reply.headers.get('location');
+    if (location) ctx.set('Location', location);
     const type = reply.headers.get('content-type');
     if (type) ctx.type = type;
     ctx.body = Buffer.from(await reply.arrayBuffer());
@@ -179,6 +264,10 @@ export function parseServerPlugin(options = {}) {
         parseOptions: { ...parseOptions, javascriptKey: keyedClientKey, collectionPrefix: 'keyed_' },
       });
     }));
+
+  /** @type {ReturnType<typeof startCollector> | null} */
+  let collectorStarting = null;
+  const collector = () => (collectorStarting ??= startCollector());
 
   return {
     name: 'parse-server',
@@ -202,6 +291,27 @@ export function parseServerPlugin(options = {}) {
         ]).finally(() => clearTimeout(timer));
         return ready ? { ready: true, ...config(await pending) } : { ready: false };
       }
+      if (command === 'parse-collector') return { url: (await collector()).url, session: collectorSession };
+      if (command === 'parse-collector-reset') {
+        (await collector()).requests.length = 0;
+        return true;
+      }
+      if (command === 'parse-collector-requests') {
+        /** @type {string[]} */
+        const secrets = Array.isArray(payload?.secrets) ? payload.secrets.filter((x) => typeof x === 'string' && x) : [];
+        return {
+          requests: (await collector()).requests.map((r) => {
+            const seen = [r.url, JSON.stringify(r.headers), r.body].join('\n');
+            const spellings = (/** @type {string} */ x) => [x, encodeURIComponent(x), JSON.stringify(x).slice(1, -1)];
+            return {
+              method: r.method,
+              path: r.url.split('?')[0],
+              headerNames: Object.keys(r.headers).sort(),
+              leaked: secrets.filter((x) => spellings(x).some((form) => seen.includes(form))),
+            };
+          }),
+        };
+      }
       if (command === 'parse-keyed-config') {
         const keyed = await startKeyed();
         return { appId: keyed.appId, serverURL: keyed.serverURL, clientKey: keyedClientKey };
@@ -223,6 +333,7 @@ export function parseServerPlugin(options = {}) {
               contentType: r.headers['content-type'] ?? null,
               // Names only: which Parse keys travelled as headers.
               parseHeaders: Object.keys(r.headers).filter((name) => name.startsWith('x-parse-')).sort(),
+              ...(r.bytesSent === undefined ? {} : { bytesSent: r.bytesSent, complete: r.complete }),
             })),
             preflights: s.proxy.preflights.map((/** @type {any} */ r) => ({ method: r.method, path: r.path })),
           };
@@ -250,6 +361,8 @@ export function parseServerPlugin(options = {}) {
 
     async serverStop() {
       stopped = true;
+      const started = await collectorStarting?.catch(() => null);
+      await started?.close().catch(() => {});
       if (!starting) return;
       const keyed = await keyedStarting?.catch(() => null);
       await keyed?.stop().catch(() => {});

@@ -1,5 +1,6 @@
 // A tiny HTTP reverse proxy (node:http only) in front of a Parse Server origin, able to inject
-// faults: an error status, a delay, an HTML page, a raw body, or a dropped connection.
+// faults: an error status, a delay, an HTML page, a raw body, a redirect, a large chunked body
+// (no Content-Length), or a dropped connection.
 // It answers CORS preflights itself, so pages on another origin can read every answer.
 //
 //   const proxy = await startFaultProxy({ target: parse.serverURL });
@@ -15,9 +16,9 @@ import http from 'node:http';
  * A fault applied to matching requests (`null`: pass everything through).
  *
  * Exactly what happens, in order: wait `delayMs` (if any); then `drop` destroys the socket,
- * `html` answers an HTML page, `body`/`status` answer that body/status, and with none of these
- * the request is forwarded. Every answer made by the proxy carries
- * `Access-Control-Allow-Origin: *`.
+ * `redirect` answers a redirect, `chunkedBytes` streams a large body, `html` answers an HTML
+ * page, `body`/`status` answer that body/status, and with none of these the request is
+ * forwarded. Every answer made by the proxy carries `Access-Control-Allow-Origin: *`.
  *
  * @typedef {object} Fault
  * @property {number} [status] Answer this status without forwarding (default body: a Parse-style
@@ -28,6 +29,15 @@ import http from 'node:http';
  * @property {boolean} [html] Answer an HTML page (status 200 unless `status`).
  * @property {number} [delayMs] Wait this long first (then forward, unless another fault is set).
  * @property {boolean} [drop] Destroy the connection without an answer (a network error).
+ * @property {number} [redirect] Answer this 3xx status with `Location: <redirectTo><the request's
+ *   path and query>` (e.g. 307 to `http://127.0.0.2:4000`: `/parse/login` goes to
+ *   `http://127.0.0.2:4000/parse/login`), and an empty body.
+ * @property {string} [redirectTo] Where a `redirect` points: an absolute http(s) URL; the
+ *   request's path and query are appended to it (its own trailing `/` dropped). Required with `redirect`.
+ * @property {number} [chunkedBytes] Answer a JSON object of this many bytes, streamed in 64 KB
+ *   chunks with `Transfer-Encoding: chunked` and no Content-Length (status 200 unless `status`):
+ *   the `body` (a JSON object, default `{}`) with a `"pad":"xxx…"` field added. Writes wait for
+ *   the client to read (backpressure), so `bytesSent` shows where a client stopped reading.
  * @property {string} [path] Only requests whose path starts with this (e.g. `'/parse/logout'`).
  * @property {string} [method] Only requests with this method (e.g. `'POST'`).
  * @property {number} [times] Only the next N matching requests; then the fault clears itself.
@@ -39,8 +49,11 @@ import http from 'node:http';
  * @property {string} path Path without the query string, e.g. `'/parse/logout'`.
  * @property {string} url Path with the query string.
  * @property {http.IncomingHttpHeaders} headers
- * @property {'status' | 'body' | 'html' | 'drop' | null} fault What the proxy answered instead of
- *   forwarding (`null`: forwarded).
+ * @property {'status' | 'body' | 'html' | 'drop' | 'redirect' | 'chunked' | null} fault What the
+ *   proxy answered instead of forwarding (`null`: forwarded).
+ * @property {number} [bytesSent] For `chunked`: body bytes written before the answer ended or
+ *   the client went away.
+ * @property {boolean} [complete] For `chunked`: whether the whole body was written.
  * @property {number} delayMs Delay applied before answering or forwarding.
  * @property {number} time `Date.now()` when the request arrived.
  */
@@ -85,11 +98,22 @@ const HOP_BY_HOP = new Set([
 function validateFault(fault) {
   if (fault === null) return null;
   if (typeof fault !== 'object') throw new TypeError('fault must be an object or null');
-  const kinds = ['status', 'body', 'html', 'delayMs', 'drop'].filter(
+  const kinds = ['status', 'body', 'html', 'delayMs', 'drop', 'redirect', 'chunkedBytes'].filter(
     (k) => /** @type {any} */ (fault)[k] !== undefined && /** @type {any} */ (fault)[k] !== false,
   );
   if (!kinds.length) {
-    throw new TypeError('fault needs one of status, body, html, delayMs, drop (or use null)');
+    throw new TypeError('fault needs one of status, body, html, delayMs, drop, redirect, chunkedBytes (or use null)');
+  }
+  if (fault.redirect !== undefined) {
+    if (!(Number.isInteger(fault.redirect) && fault.redirect >= 300 && fault.redirect <= 399)) {
+      throw new TypeError(`fault.redirect must be a 3xx status, got ${fault.redirect}`);
+    }
+    if (typeof fault.redirectTo !== 'string' || !/^https?:\/\//.test(fault.redirectTo)) {
+      throw new TypeError(`fault.redirect needs redirectTo, an absolute http(s) URL, got ${fault.redirectTo}`);
+    }
+  }
+  if (fault.chunkedBytes !== undefined && !(Number.isInteger(fault.chunkedBytes) && fault.chunkedBytes > 0)) {
+    throw new TypeError(`fault.chunkedBytes must be a positive integer, got ${fault.chunkedBytes}`);
   }
   if (fault.status !== undefined && !(Number.isInteger(fault.status) && fault.status >= 100 && fault.status <= 599)) {
     throw new TypeError(`fault.status must be an HTTP status, got ${fault.status}`);
@@ -101,6 +125,57 @@ function validateFault(fault) {
     throw new TypeError(`fault.times must be a positive integer, got ${fault.times}`);
   }
   return { ...fault };
+}
+
+/**
+ * Answers a JSON object of `total` bytes without Content-Length (chunked): `body` with a
+ * `"pad":"xxx…"` field added, written in 64 KB chunks as fast as the client reads.
+ * @param {http.ServerResponse} res
+ * @param {number} status
+ * @param {string} body A JSON object's text.
+ * @param {number} total
+ * @param {ProxiedRequest} record Gets `bytesSent` and `complete`.
+ */
+async function streamPadded(res, status, body, total, record) {
+  const open = body.trim().replace(/\}$/, '');
+  const head = `${open}${open.trim() === '{' ? '' : ','}"pad":"`;
+  const tail = '"}';
+  res.writeHead(status, {
+    'Access-Control-Allow-Origin': '*',
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+  });
+  record.bytesSent = 0;
+  record.complete = false;
+  /** @param {string} text */
+  const write = async (text) => {
+    if (res.destroyed) return false;
+    record.bytesSent = (record.bytesSent ?? 0) + Buffer.byteLength(text);
+    if (!res.write(text)) {
+      await new Promise((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve(undefined);
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
+    return !res.destroyed;
+  };
+  if (!(await write(head))) return;
+  let pad = Math.max(0, total - Buffer.byteLength(head) - tail.length);
+  const chunk = 'x'.repeat(64 * 1024);
+  while (pad > 0) {
+    const n = Math.min(pad, chunk.length);
+    pad -= n;
+    if (!(await write(n === chunk.length ? chunk : chunk.slice(0, n)))) return;
+  }
+  if (!(await write(tail))) return;
+  res.end(() => {
+    record.complete = true;
+  });
 }
 
 /**
@@ -260,6 +335,20 @@ export async function startFaultProxy({ target, port = 0, host = '127.0.0.1' }) 
     if (active.drop) {
       record.fault = 'drop';
       req.socket.destroy();
+    } else if (active.redirect !== undefined) {
+      record.fault = 'redirect';
+      req.resume();
+      res.writeHead(active.redirect, {
+        'Access-Control-Allow-Origin': '*',
+        Location: `${String(active.redirectTo).replace(/\/$/, '')}${url}`,
+        'Content-Length': '0',
+        'Cache-Control': 'no-store',
+      });
+      res.end();
+    } else if (active.chunkedBytes !== undefined) {
+      record.fault = 'chunked';
+      req.resume();
+      await streamPadded(res, active.status ?? 200, active.body ?? '{}', active.chunkedBytes, record);
     } else if (active.html) {
       record.fault = 'html';
       req.resume();

@@ -19,6 +19,11 @@ export interface Fault {
   html?: boolean;
   delayMs?: number;
   drop?: boolean;
+  /** Answer this 3xx status, `Location: <redirectTo><path and query>`. */
+  redirect?: number;
+  redirectTo?: string;
+  /** Answer a JSON object (`body` plus a pad field) of this many bytes, chunked, no Content-Length. */
+  chunkedBytes?: number;
   path?: string;
   method?: string;
   times?: number;
@@ -27,10 +32,14 @@ export interface Fault {
 export interface ProxiedRequest {
   method: string;
   path: string;
-  fault: 'status' | 'body' | 'html' | 'drop' | null;
+  fault: 'status' | 'body' | 'html' | 'drop' | 'redirect' | 'chunked' | null;
   contentType: string | null;
   /** Names of the `x-parse-*` headers it carried, sorted. */
   parseHeaders: string[];
+  /** For a `chunkedBytes` answer: body bytes written before it ended or the client went away. */
+  bytesSent?: number;
+  /** For a `chunkedBytes` answer: whether the whole body was written. */
+  complete?: boolean;
 }
 
 let config: ParseConfig | undefined;
@@ -66,6 +75,38 @@ export const proxy = {
   async count(method: string, path: string): Promise<number> {
     const { requests } = await proxy.log();
     return requests.filter((r) => r.method === method && r.path === path).length;
+  },
+};
+
+export interface CollectedRequest {
+  method: string;
+  path: string;
+  /** Header names, lower case, sorted. */
+  headerNames: string[];
+  /** Which of the secrets asked about (raw, URL-encoded or JSON-escaped) it carried, anywhere. */
+  leaked: string[];
+}
+
+/**
+ * "Somewhere else": an HTTP server on another loopback address (127.0.0.2) that records every
+ * request it gets and answers each with CORS allowed and a session of its own. Point the
+ * proxy's `redirect` fault at it: whatever reaches it has left the Parse server.
+ */
+export const collector = {
+  /** Its origin (started on first use), and the session it hands out. */
+  info: () =>
+    executeServerCommand<{ url: string; session: { objectId: string; username: string; sessionToken: string } }, undefined>(
+      'parse-collector',
+    ),
+  /** Everything it got since the last reset; `leaked` says which of `secrets` each carried. */
+  requests: async (secrets: string[] = []) =>
+    (await executeServerCommand<{ requests: CollectedRequest[] }, { secrets: string[] }>('parse-collector-requests', { secrets }))
+      .requests,
+  reset: () => executeServerCommand('parse-collector-reset'),
+  /** Makes the proxy redirect matching requests (`path`, e.g. `/parse/login`) to the collector. */
+  async redirectHere(status: number, path?: string) {
+    const { url } = await collector.info();
+    await proxy.setFault({ redirect: status, redirectTo: url, ...(path ? { path } : {}) });
   },
 };
 
