@@ -1,8 +1,8 @@
-import { AuthError } from '../errors.js';
+import { AuthError, toAuthError } from '../errors.js';
 import { isRecord, nonEmptyString, parseJson } from '../internal/guards.js';
 import { KeyStore, storeId, type StorageMode } from '../storage/key-store.js';
 import { toPublicUser } from './session-codec.js';
-import type { AuthBackend, PublicUser, RevokeScope, StoredSession } from './backend.js';
+import { Capability, type AuthBackend, type PublicUser, type RevokeOptions, type StoredSession } from './backend.js';
 
 export interface ParseBackendOptions {
   /** Where Parse Server is mounted: an http(s) URL such as `http://localhost:1337/parse`, or a path on this origin such as `/parse`. */
@@ -35,9 +35,11 @@ const parseBookkeeping = ['objectId', 'className', '__type', 'ACL'];
  * Parse Server's REST API over `fetch` — no Parse SDK. Stores sessions in the SDK's own JSON
  * shape (the user object with `objectId` and `sessionToken`), so a page can share the signed-in
  * user with the Parse JavaScript SDK. Settings are checked when a request is made: bad ones
- * reject with an `AuthError` of code `misconfigured`.
+ * reject with an `AuthError` of code `misconfigured`. Requests never follow redirects, replies
+ * are read up to 1 MB, and no error quotes the session token (SPEC §7).
  */
 export class ParseBackend implements AuthBackend {
+  readonly capabilities = [Capability.passwordLogIn, Capability.signUp, Capability.revokeOthers, Capability.revokeAll];
   readonly #options: ParseBackendOptions;
 
   constructor(options: ParseBackendOptions) {
@@ -63,24 +65,33 @@ export class ParseBackend implements AuthBackend {
     return sessionFromReply({ ...body, ...reply });
   }
 
-  async logOut(session: StoredSession, { scope, signal }: { scope: RevokeScope; signal: AbortSignal }): Promise<void> {
+  /**
+   * `current`: `POST /logout`. `others`: deletes every other `_Session` of the user (`GET
+   * /sessions` with the user's token lists only theirs), with `createdBefore` only those created
+   * by then. `all`: `others`, then `POST /logout`.
+   */
+  async logOut(session: StoredSession, { scope, signal, createdBefore }: RevokeOptions): Promise<void> {
     const token = session.token;
-    if (scope === 'all') {
-      // The server lists only this user's sessions for this token, and lets it delete them.
+    if (scope !== 'current') {
       const { results } = await this.#request('GET', '/sessions', { signal, token });
-      const others = Array.isArray(results)
-        ? results.filter((s: unknown): s is Record<string, unknown> => isRecord(s) && nonEmptyString(s.objectId) && s.sessionToken !== token)
-        : [];
-      for (const other of others) {
-        await this.#request('DELETE', `/sessions/${encodeURIComponent(String(other.objectId))}`, { signal, token }).catch(
-          (error: unknown) => {
+      const ended = (Array.isArray(results) ? results : []).filter(
+        (s: unknown): s is Record<string, unknown> =>
+          isRecord(s) &&
+          nonEmptyString(s.objectId) &&
+          s.sessionToken !== token &&
+          // Opened after the click (another device meanwhile): not ours to end (SPEC §7.10).
+          !(Date.parse(String(s.createdAt)) > (createdBefore ?? Infinity)),
+      );
+      await Promise.all(
+        ended.map((other) =>
+          this.#request('DELETE', `/sessions/${encodeURIComponent(String(other.objectId))}`, { signal, token }).catch((error: AuthError) => {
             // Gone in the meantime (Parse code 101: object not found) is what we wanted.
-            if (!(error instanceof AuthError && error.serverCode === 101)) throw error;
-          },
-        );
-      }
+            if (error.serverCode !== 101) throw error;
+          }),
+        ),
+      );
     }
-    await this.#request('POST', '/logout', { signal, token });
+    if (scope !== 'others') await this.#request('POST', '/logout', { signal, token });
   }
 
   async currentUser(session: StoredSession, { signal }: { signal: AbortSignal }): Promise<PublicUser> {
@@ -100,7 +111,14 @@ export class ParseBackend implements AuthBackend {
       : null;
   }
 
-  async #request(method: string, path: string, { signal, token, body }: RequestOptions): Promise<Record<string, unknown>> {
+  #request(method: string, path: string, options: RequestOptions): Promise<Record<string, unknown>> {
+    // Whatever went wrong, the error quotes the token nowhere (SPEC §7.9).
+    return this.#send(method, path, options).catch((error: unknown) => {
+      throw toAuthError(error, options.token);
+    });
+  }
+
+  async #send(method: string, path: string, { signal, token, body }: RequestOptions): Promise<Record<string, unknown>> {
     const { serverURL, appId, clientKey, storage = 'local' } = this.#options;
     if (!nonEmptyString(appId)) {
       throw new AuthError('misconfigured', 'Parse needs an application id: set the app-id attribute.');
@@ -110,20 +128,26 @@ export class ParseBackend implements AuthBackend {
     // Custom headers would make every cross-origin call a CORS preflight (an extra round trip,
     // cached 5 s: Parse sends no Access-Control-Max-Age). There the kit speaks like the Parse
     // SDK: a "simple" text/plain POST with the method and keys in the JSON body.
-    const init =
-      url.origin === globalThis.location?.origin ? headerRequest(method, keys, body) : simpleRequest(method, keys, body);
+    const init: RequestInit = {
+      ...(url.origin === globalThis.location?.origin ? headerRequest(method, keys, body) : simpleRequest(method, keys, body)),
+      // A redirect would carry the password or token elsewhere and bring back whatever is there (SPEC §7.4).
+      redirect: 'manual',
+    };
+    try {
+      new Request(url, init);
+    } catch (cause) {
+      // Never sent, so never worth a retry (SPEC §7.7): an invalid header value, credentials in the URL…
+      throw new AuthError('misconfigured', 'Cannot make this request: check server-url (no user:password@), app-id, client-key.', { cause });
+    }
 
     let response: Response;
     let text: string;
     try {
       response = await fetch(url, { ...init, signal });
-      if (Number(response.headers.get('content-length')) > maxReplyBytes) {
-        void response.body?.cancel().catch(() => {});
-        throw new AuthError('server', `The server's reply is too large (over ${maxReplyBytes} bytes) for an auth answer.`, {
-          status: response.status,
-        });
+      if (response.type === 'opaqueredirect' || (response.status > 299 && response.status < 400)) {
+        throw new AuthError('misconfigured', 'The server URL redirects: set server-url to where Parse answers.');
       }
-      text = await response.text();
+      text = await readCapped(response);
     } catch (error) {
       if (error instanceof AuthError) throw error;
       if (signal.aborted) {
@@ -131,8 +155,28 @@ export class ParseBackend implements AuthBackend {
       }
       throw new AuthError('network', `Could not reach the Parse server at ${url.origin}.`, { cause: error });
     }
-    return readReply(response.status, text);
+    return readReply(response.status, text, path, url);
   }
+}
+
+/**
+ * The reply's text, read as a stream and refused past `maxReplyBytes` (counted on the bytes
+ * read, so a reply without Content-Length is capped too; SPEC §7.6).
+ */
+async function readCapped(response: Response): Promise<string> {
+  const reader = response.body?.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let size = 0;
+  for (let chunk; reader && size <= maxReplyBytes && !(chunk = await reader.read()).done; ) {
+    size += chunk.value.length;
+    text += decoder.decode(chunk.value, { stream: true });
+  }
+  if (size > maxReplyBytes) {
+    void reader?.cancel().catch(() => {});
+    throw new AuthError('server', 'The reply is too large (over 1 MB) for an auth answer.', { status: response.status });
+  }
+  return text + decoder.decode();
 }
 
 interface ParseKeys {
@@ -170,8 +214,11 @@ function simpleRequest(method: string, keys: ParseKeys, body?: Record<string, un
   return { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify(payload) };
 }
 
-/** Turns a Parse reply into its JSON object, or throws the matching `AuthError`. */
-function readReply(status: number, text: string): Record<string, unknown> {
+/**
+ * Turns a Parse reply into its JSON object, or throws the matching `AuthError`. Only Parse's
+ * own codes are believed: a bare 401/403/404 comes from whatever stands in front of it.
+ */
+function readReply(status: number, text: string, path: string, url: URL): Record<string, unknown> {
   const data = parseJson(text);
   if (status >= 200 && status < 300) {
     if (isRecord(data)) return data;
@@ -180,34 +227,45 @@ function readReply(status: number, text: string): Record<string, unknown> {
   const serverCode = isRecord(data) && typeof data.code === 'number' ? data.code : undefined;
   const said = isRecord(data) && typeof data.error === 'string' ? ` Parse says: "${data.error}"` : '';
   const options = { status, serverCode };
-  if (status === 403 && serverCode === undefined) {
-    // Parse's answer to an unknown application id or a missing / wrong client key.
-    throw new AuthError('misconfigured', `Parse refused the app's keys: check app-id and client-key.${said}`, options);
+  if (serverCode === undefined) {
+    // Not Parse speaking, or Parse refusing the app's keys (403): never proof about the session.
+    throw status === 404
+      ? new AuthError('misconfigured', `Nothing answers at ${url.origin}${url.pathname} (HTTP 404): check server-url.`, options)
+      : status === 401 || status === 403
+        ? new AuthError('misconfigured', `Refused (HTTP ${status}): check app-id and client-key, or the proxy in front of Parse.${said}`, options)
+        : new AuthError('server', `The server failed with HTTP ${status}.${said}`, options);
   }
-  if (serverCode === 209 || (status === 401 && serverCode === undefined)) {
-    throw new AuthError('invalid-session', `The session is no longer valid.${said}`, options);
-  }
-  if (serverCode === 101) throw new AuthError('invalid-credentials', `Wrong username or password.${said}`, options);
+  if (serverCode === 209) throw new AuthError('invalid-session', `The session is no longer valid.${said}`, options);
+  // 101 means "wrong username or password" on log-in; elsewhere it is "object not found".
+  if (serverCode === 101 && path === '/login') throw new AuthError('invalid-credentials', `Wrong username or password.${said}`, options);
   if (serverCode === 202) throw new AuthError('username-taken', `This username is already taken.${said}`, options);
-  if (status >= 500 || serverCode === undefined) {
-    throw new AuthError('server', `The server failed with HTTP ${status}.${said}`, options);
-  }
+  if (status >= 500) throw new AuthError('server', `The server failed with HTTP ${status}.${said}`, options);
   throw new AuthError('bad-request', `The server refused the request.${said}`, options);
 }
 
-/** The URL of `path` on the server: `serverURL` is an http(s) URL, or a path on the page's origin (`/parse`). */
+/**
+ * The URL of `path` on the server: `serverURL` is an absolute http(s) URL (any origin), or a path
+ * (`/parse`) that, once parsed, is on the page's origin: tabs, newlines and backslashes that the
+ * URL parser drops or reads as `/` cannot smuggle in another host (SPEC §7.5).
+ */
 function parseServerURL(serverURL: unknown, path: string): URL {
   // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a URL object or whatever a JS caller passed, as String() shows it
   const given = serverURL == null ? '' : String(serverURL).trim();
+  const page = globalThis.location;
+  let url: URL | undefined;
   try {
-    if (given) {
-      const onPageOrigin = /^\/(?![/\\])/.test(given); // "/parse", not "//host" or "/\host"
-      const url = new URL(given, onPageOrigin ? globalThis.location?.href : undefined);
-      url.pathname = `${url.pathname.replace(/\/+$/, '')}${path}`; // a query string in server-url stays after the path
-      if (url.protocol === 'http:' || url.protocol === 'https:') return url;
-    }
+    url = new URL(given);
   } catch {
-    // reported below
+    try {
+      if (given.startsWith('/')) url = new URL(given, page?.href);
+      if (url?.origin !== page?.origin) url = undefined;
+    } catch {
+      // reported below
+    }
+  }
+  if (url && /^https?:$/.test(url.protocol)) {
+    url.pathname = `${url.pathname.replace(/\/+$/, '')}${path}`; // a query string in server-url stays after the path
+    return url;
   }
   throw new AuthError(
     'misconfigured',
