@@ -22,10 +22,13 @@ export function serializeSession(session: StoredSession): string {
   return JSON.stringify({ token: session.token, user: session.user });
 }
 
+/** `value` as a session with a safe public user, or `null` if it is not one (no token or user id). */
+export function asStoredSession(value: unknown): StoredSession | null {
+  if (!isRecord(value) || !nonEmptyString(value.token) || !isRecord(value.user) || !nonEmptyString(value.user.id)) return null;
+  return { token: value.token, user: toPublicUser(value.user, value.user.id) };
+}
+
 /** Reads what `serializeSession` wrote; `null` for corrupt JSON or a value of the wrong shape. */
 export function deserializeSession(raw: string): StoredSession | null {
-  const value = parseJson(raw);
-  if (!isRecord(value) || !nonEmptyString(value.token) || !isRecord(value.user)) return null;
-  if (!nonEmptyString(value.user.id)) return null;
-  return { token: value.token, user: toPublicUser(value.user, value.user.id) };
+  return asStoredSession(parseJson(raw));
 }

@@ -11,7 +11,7 @@ import {
   type RevokeScope,
   type StoredSession,
 } from '../backends/backend.js';
-import { deserializeSession, serializeSession, toPublicUser } from '../backends/session-codec.js';
+import { asStoredSession, deserializeSession, serializeSession, toPublicUser } from '../backends/session-codec.js';
 import { AuthError, toAuthError } from '../errors.js';
 import { callWithTimeout } from '../internal/call-with-timeout.js';
 import { isRecord, nonEmptyString } from '../internal/guards.js';
@@ -223,16 +223,14 @@ export class SessionController implements ReactiveController {
     if (this.#decode(shared.read())) void this.logOut({ scope: 'current' });
     this.#signIn?.abort(superseded());
     const call = (this.#signIn = new AbortController());
-    let session: StoredSession;
+    let answer: StoredSession;
     try {
-      session = await this.#call((signal) => start(backend, signal), call.signal);
+      answer = await this.#call((signal) => start(backend, signal), call.signal);
     } finally {
       if (this.#signIn === call) this.#signIn = null;
     }
-    if (!isRecord(session) || !nonEmptyString(session.token) || !isRecord(session.user) || !nonEmptyString(session.user.id)) {
-      throw new AuthError('server', 'The backend answered without a session token and user id.');
-    }
-    const fresh = { token: session.token, user: toPublicUser(session.user, session.user.id) };
+    const fresh = asStoredSession(answer);
+    if (!fresh) throw new AuthError('server', 'The backend answered without a session token and user id.');
     if (this.#shared !== shared) {
       // Disconnected meanwhile: do not leave this server session behind.
       void this.#settle(this.#revoker(backend)(fresh, 'current'));
@@ -326,9 +324,7 @@ export class SessionController implements ReactiveController {
     if (raw === null) return null;
     const backend = this.#settings().backend;
     try {
-      const session = backend.deserialize ? backend.deserialize(raw) : deserializeSession(raw);
-      if (!isRecord(session) || !nonEmptyString(session.token) || !isRecord(session.user) || !nonEmptyString(session.user.id)) return null;
-      return { token: session.token, user: toPublicUser(session.user, session.user.id) };
+      return asStoredSession(backend.deserialize ? backend.deserialize(raw) : deserializeSession(raw));
     } catch {
       return null; // a throwing custom deserializer reads as "no session"
     }
