@@ -83,15 +83,29 @@ export abstract class ActionElement<Success, Failure extends { error: AuthError 
    * Resolves to `true` after `success` was dispatched, `false` after `failure`; never rejects.
    */
   do(): Promise<boolean> {
-    return (this.#flight ??= this.#run());
+    if (this.#flight) return this.#flight;
+    // The flight is known before the run starts: a listener of an event the run fires
+    // synchronously (`logged-out`) that calls `do()` joins it.
+    let settle!: (ok: boolean) => void;
+    this.#flight = new Promise<boolean>((resolve) => (settle = resolve));
+    void this.#run().then(settle);
+    return this.#flight;
   }
 
   async #run(): Promise<boolean> {
     this.error = '';
+    let work: Promise<ActionOutcome<Success, Failure>>;
+    try {
+      // Started before the busy state is shown: the request leaves first.
+      const session = findSession(this);
+      work = session instanceof Promise ? session.then((s) => this.perform(s)) : this.perform(session);
+    } catch (caught) {
+      work = Promise.reject(caught as Error);
+    }
     this.#showBusy(true);
     let outcome: ActionOutcome<Success, Failure>;
     try {
-      outcome = await this.perform(await findSession(this));
+      outcome = await work;
     } catch (caught) {
       outcome = { ok: false, detail: this.failureDetail(toAuthError(caught)) };
     }

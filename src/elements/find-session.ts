@@ -14,12 +14,16 @@ export interface SessionSeeker extends HTMLElement {
  * Finds the `<user-session>` an action works with, at the moment it runs: the `session` id,
  * else `sessionElement`, else the closest ancestor (crossing shadow roots), else the only one
  * in the document. A session element is recognised by class (any tag name, any copy of the
- * kit); a `<user-session>` not defined yet is waited for.
- * Rejects with an `AuthError` of code `no-session` when none (or no single one) is found.
+ * kit). Returns it at once, so the action starts in the same task as the click; a
+ * `<user-session>` not defined yet is waited for (a promise).
+ * Throws (or rejects) an `AuthError` of code `no-session` when none (or no single one) is found.
  */
-export async function findSession(seeker: SessionSeeker): Promise<UserSessionElement> {
+export function findSession(seeker: SessionSeeker): UserSessionElement | Promise<UserSessionElement> {
   const found = locate(seeker);
-  if (isSessionElement(found)) return found;
+  return isSessionElement(found) ? found : upgraded(found);
+}
+
+async function upgraded(found: Element): Promise<UserSessionElement> {
   await customElements.whenDefined(found.localName);
   customElements.upgrade(found);
   if (isSessionElement(found)) return found;

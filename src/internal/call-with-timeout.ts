@@ -6,12 +6,14 @@ const maxDelay = 2 ** 31 - 1;
 /**
  * Runs `task` with an `AbortSignal` that fires after `ms` (reason: an `AuthError` of code
  * `timeout`) or when `cancel` fires. Settles on abort even if the task ignores its signal,
- * and turns a synchronous throw into a rejection.
+ * and turns a synchronous throw into a rejection. A value the task still produces after the
+ * abort goes to `onLate` (a sign-in the server completed anyway must not be left alive).
  */
 export async function callWithTimeout<T>(
   task: (signal: AbortSignal) => Promise<T>,
   ms: number,
   cancel?: AbortSignal,
+  onLate?: (value: T) => void,
 ): Promise<T> {
   const controller = new AbortController();
   const { signal } = controller;
@@ -25,7 +27,10 @@ export async function callWithTimeout<T>(
     return await new Promise<T>((resolve, reject) => {
       signal.addEventListener('abort', () => reject(signal.reason), { once: true });
       if (cancel?.aborted) controller.abort(cancel.reason);
-      new Promise<T>((run) => run(task(signal))).then(resolve, reject);
+      new Promise<T>((run) => run(task(signal))).then((value) => {
+        if (signal.aborted) onLate?.(value);
+        resolve(value);
+      }, reject);
     });
   } finally {
     clearTimeout(timer);

@@ -97,7 +97,10 @@ export class SessionController implements ReactiveController {
     if (!shared) return;
     const { storage, storageKey, backend } = this.#settings();
     if (shared.id !== storeId(storage, storageKey)) {
+      // Only the storage area changed: the session moves with it (written there, removed here),
+      // so no copy stays behind where a log-out would not look.
       this.hostDisconnected();
+      if (shared.key === storageKey) shared.moveTo(storage);
       this.hostConnected();
     } else if (backend !== this.#decodedWith) {
       this.#onStoredChange(shared.raw, 'restored');
@@ -125,7 +128,8 @@ export class SessionController implements ReactiveController {
    * scope signs out here (like `local`) and fails with `bad-request`. Works on a disconnected
    * host too: a log-out an action started is always honoured (SPEC §7.8). Never rejects.
    */
-  async logOut({ scope }: { scope?: unknown } = {}): Promise<LogOutResult> {
+  async logOut(options?: { scope?: unknown } | null): Promise<LogOutResult> {
+    const scope = isRecord(options) ? options.scope : undefined;
     return this.#withShared(async (shared) => {
       const asked = scope === undefined || scope === null ? 'current' : toLogOutScope(scope);
       const raw = shared.read();
@@ -223,17 +227,22 @@ export class SessionController implements ReactiveController {
     if (this.#decode(shared.read())) void this.logOut({ scope: 'current' });
     this.#signIn?.abort(superseded());
     const call = (this.#signIn = new AbortController());
+    // A session the server opens for a sign-in this page gave up on (a newer call, the
+    // timeout, a disconnect) is ended, never left alive.
+    const abandon = (answer: StoredSession) => {
+      const orphan = asStoredSession(answer);
+      if (orphan) void this.#revokeOrQueue(shared, backend, orphan);
+    };
     let answer: StoredSession;
     try {
-      answer = await this.#call((signal) => start(backend, signal), call.signal);
+      answer = await this.#call((signal) => start(backend, signal), call.signal, abandon);
     } finally {
       if (this.#signIn === call) this.#signIn = null;
     }
     const fresh = asStoredSession(answer);
     if (!fresh) throw new AuthError('server', 'The backend answered without a session token and user id.');
     if (this.#shared !== shared) {
-      // Disconnected meanwhile: do not leave this server session behind.
-      void this.#settle(this.#revoker(backend)(fresh, 'current'));
+      abandon(fresh);
       throw notConnected();
     }
     const raw = this.#encode(backend, fresh);
@@ -258,10 +267,10 @@ export class SessionController implements ReactiveController {
   }
 
   /** Runs one backend request within the timeout, counted in `pending`. */
-  async #call<T>(task: (signal: AbortSignal) => Promise<T>, cancel?: AbortSignal): Promise<T> {
+  async #call<T>(task: (signal: AbortSignal) => Promise<T>, cancel?: AbortSignal, onLate?: (value: T) => void): Promise<T> {
     this.#inFlight++;
     try {
-      return await callWithTimeout(task, this.#timeoutMs(), cancel);
+      return await callWithTimeout(task, this.#timeoutMs(), cancel, onLate);
     } finally {
       this.#inFlight--;
     }
@@ -278,6 +287,12 @@ export class SessionController implements ReactiveController {
         throw toAuthError(caught, session.token);
       }
     };
+  }
+
+  /** Revokes a session this page no longer holds; one the server could not be told of waits in the outbox. */
+  async #revokeOrQueue(shared: SharedSession, backend: AuthBackend, session: StoredSession): Promise<void> {
+    const error = await this.#settle(this.#revoker(backend)(session, 'current'));
+    if (error && worthRetrying(error)) shared.outbox.add(session, 'current', Date.now());
   }
 
   /** A promise's error as a value (`null`: it fulfilled), so it can start now and be awaited later. */

@@ -45,6 +45,11 @@ export class SharedSession {
     this.#tabs = store.mode === StorageMode.local && webStorage(store.mode) ? new TabSync(store.key, () => this.read()) : null;
   }
 
+  /** The storage key. */
+  get key(): string {
+    return this.#store.key;
+  }
+
   /** The value last read or written (a cache: `read()` for the truth). */
   get raw(): string | null {
     return this.#raw;
@@ -89,6 +94,18 @@ export class SharedSession {
   replace(expected: string | null, raw: string | null, reason: ChangeReason): boolean {
     if (this.read() !== expected) return false;
     return this.write(raw, reason);
+  }
+
+  /**
+   * Moves the stored value to another storage area of the same key (the `storage` setting
+   * changed): written there unless that area already holds a session, then removed here.
+   */
+  moveTo(mode: StorageMode): void {
+    const raw = this.read();
+    if (raw === null || mode === this.#store.mode) return;
+    const target = new KeyStore(mode, this.#store.key);
+    if (target.read() === null) target.write(raw);
+    this.write(null, 'other-tab');
   }
 
   /** Marks a stored value as checked with the server (a fresh sign-in, a finished check). */

@@ -59,7 +59,7 @@ export class KeyStore {
    */
   read(): string | null {
     const fromArea = this.#readArea();
-    if (fromArea !== null) {
+    if (fromArea != null) {
       // Someone wrote the area since our write failed: theirs is newer.
       memoryArea.delete(this.#memoryKey);
       return fromArea;
@@ -89,16 +89,18 @@ export class KeyStore {
         }
       }
     }
-    if (raw === null || inArea) memoryArea.delete(this.#memoryKey);
+    // Kept in memory too when the area cannot give it back (refused, or unreadable).
+    if (raw === null || (inArea && this.#readArea() === raw)) memoryArea.delete(this.#memoryKey);
     else memoryArea.set(this.#memoryKey, raw);
     return this.read() === raw;
   }
 
-  #readArea(): string | null {
+  /** The area's value; `undefined` when there is no area or it throws on reading. */
+  #readArea(): string | null | undefined {
     try {
-      return this.area?.getItem(this.key) ?? null;
+      return this.area?.getItem(this.key);
     } catch {
-      return null;
+      return undefined;
     }
   }
 }
