@@ -38,6 +38,9 @@ import http from 'node:http';
  *   chunks with `Transfer-Encoding: chunked` and no Content-Length (status 200 unless `status`):
  *   the `body` (a JSON object, default `{}`) with a `"pad":"xxx…"` field added. Writes wait for
  *   the client to read (backpressure), so `bytesSent` shows where a client stopped reading.
+ * @property {number} [chunkIntervalMs] With `chunkedBytes`: wait this long after each chunk, so
+ *   a client that stops reading is seen stopping whatever its own buffering (WebKit's network
+ *   process reads ahead tens of MB over loopback).
  * @property {string} [path] Only requests whose path starts with this (e.g. `'/parse/logout'`).
  * @property {string} [method] Only requests with this method (e.g. `'POST'`).
  * @property {number} [times] Only the next N matching requests; then the fault clears itself.
@@ -115,6 +118,9 @@ function validateFault(fault) {
   if (fault.chunkedBytes !== undefined && !(Number.isInteger(fault.chunkedBytes) && fault.chunkedBytes > 0)) {
     throw new TypeError(`fault.chunkedBytes must be a positive integer, got ${fault.chunkedBytes}`);
   }
+  if (fault.chunkIntervalMs !== undefined && !(typeof fault.chunkIntervalMs === 'number' && fault.chunkIntervalMs >= 0)) {
+    throw new TypeError(`fault.chunkIntervalMs must be a number >= 0, got ${fault.chunkIntervalMs}`);
+  }
   if (fault.status !== undefined && !(Number.isInteger(fault.status) && fault.status >= 100 && fault.status <= 599)) {
     throw new TypeError(`fault.status must be an HTTP status, got ${fault.status}`);
   }
@@ -135,8 +141,9 @@ function validateFault(fault) {
  * @param {string} body A JSON object's text.
  * @param {number} total
  * @param {ProxiedRequest} record Gets `bytesSent` and `complete`.
+ * @param {number} intervalMs Pause after each chunk.
  */
-async function streamPadded(res, status, body, total, record) {
+async function streamPadded(res, status, body, total, record, intervalMs) {
   const open = body.trim().replace(/\}$/, '');
   const head = `${open}${open.trim() === '{' ? '' : ','}"pad":"`;
   const tail = '"}';
@@ -171,6 +178,7 @@ async function streamPadded(res, status, body, total, record) {
     const n = Math.min(pad, chunk.length);
     pad -= n;
     if (!(await write(n === chunk.length ? chunk : chunk.slice(0, n)))) return;
+    if (intervalMs > 0) await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   if (!(await write(tail))) return;
   res.end(() => {
@@ -348,7 +356,7 @@ export async function startFaultProxy({ target, port = 0, host = '127.0.0.1' }) 
     } else if (active.chunkedBytes !== undefined) {
       record.fault = 'chunked';
       req.resume();
-      await streamPadded(res, active.status ?? 200, active.body ?? '{}', active.chunkedBytes, record);
+      await streamPadded(res, active.status ?? 200, active.body ?? '{}', active.chunkedBytes, record, active.chunkIntervalMs ?? 0);
     } else if (active.html) {
       record.fault = 'html';
       req.resume();

@@ -165,18 +165,15 @@ export class ParseBackend implements AuthBackend {
  */
 async function readCapped(response: Response): Promise<string> {
   const reader = response.body?.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
+  const chunks: BlobPart[] = [];
   let size = 0;
-  for (let chunk; reader && size <= maxReplyBytes && !(chunk = await reader.read()).done; ) {
-    size += chunk.value.length;
-    text += decoder.decode(chunk.value, { stream: true });
+  for (let chunk; reader && !(chunk = await reader.read()).done; chunks.push(chunk.value)) {
+    if ((size += chunk.value.length) > maxReplyBytes) {
+      void reader.cancel().catch(() => {});
+      throw new AuthError('server', 'The reply is too large (over 1 MB) for an auth answer.', { status: response.status });
+    }
   }
-  if (size > maxReplyBytes) {
-    void reader?.cancel().catch(() => {});
-    throw new AuthError('server', 'The reply is too large (over 1 MB) for an auth answer.', { status: response.status });
-  }
-  return text + decoder.decode();
+  return new Blob(chunks).text();
 }
 
 interface ParseKeys {
@@ -252,18 +249,14 @@ function parseServerURL(serverURL: unknown, path: string): URL {
   // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a URL object or whatever a JS caller passed, as String() shows it
   const given = serverURL == null ? '' : String(serverURL).trim();
   const page = globalThis.location;
+  const relative = given.startsWith('/');
   let url: URL | undefined;
   try {
-    url = new URL(given);
+    url = new URL(given, relative ? page?.href : undefined);
   } catch {
-    try {
-      if (given.startsWith('/')) url = new URL(given, page?.href);
-      if (url?.origin !== page?.origin) url = undefined;
-    } catch {
-      // reported below
-    }
+    // reported below
   }
-  if (url && /^https?:$/.test(url.protocol)) {
+  if (url && /^https?:$/.test(url.protocol) && (!relative || url.origin === page?.origin)) {
     url.pathname = `${url.pathname.replace(/\/+$/, '')}${path}`; // a query string in server-url stays after the path
     return url;
   }

@@ -24,6 +24,8 @@ export interface Fault {
   redirectTo?: string;
   /** Answer a JSON object (`body` plus a pad field) of this many bytes, chunked, no Content-Length. */
   chunkedBytes?: number;
+  /** With `chunkedBytes`: pause after each 64 KB chunk. */
+  chunkIntervalMs?: number;
   path?: string;
   method?: string;
   times?: number;
