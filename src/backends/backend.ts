@@ -92,23 +92,24 @@ export interface AuthBackend {
   deserialize?(raw: string): StoredSession | null;
 }
 
-const firstEdition: readonly Capability[] = [Capability.revokeAll];
+/** What a backend without `capabilities` (first edition) can do. */
+const firstEdition: readonly string[] = [Capability.passwordLogIn, Capability.signUp, Capability.revokeAll];
 
-/** Whether `backend` declares (or, first edition, implies) `capability`. */
+/**
+ * Whether `backend` declares `capability` (or, first edition, implies it) and, for sign-in
+ * capabilities, has the method too.
+ */
 export function hasCapability(backend: AuthBackend, capability: Capability): boolean {
-  if (capability === Capability.passwordLogIn && typeof backend.logIn !== 'function') return false;
-  if (capability === Capability.signUp && typeof backend.signUp !== 'function') return false;
-  const declared = Array.isArray(backend.capabilities) ? backend.capabilities : null;
-  if (declared) return declared.includes(capability);
-  return capability === Capability.passwordLogIn || capability === Capability.signUp || firstEdition.includes(capability);
+  const method = capability === Capability.passwordLogIn ? backend.logIn : capability === Capability.signUp ? backend.signUp : hasCapability;
+  return typeof method === 'function' && (Array.isArray(backend.capabilities) ? backend.capabilities : firstEdition).includes(capability);
 }
 
 /** The capability a revoke scope needs (`current` needs none). */
 export function capabilityForScope(scope: RevokeScope): Capability | null {
-  return scope === 'others' ? Capability.revokeOthers : scope === 'all' ? Capability.revokeAll : null;
+  return scope === 'current' ? null : `revoke-${scope}`;
 }
 
 /** The error for a capability the backend lacks. */
 export function missingCapability(capability: Capability, code: 'misconfigured' | 'bad-request' = 'misconfigured'): AuthError {
-  return new AuthError(code, `This backend cannot do "${capability}": choose a backend that declares it in its capabilities.`);
+  return new AuthError(code, `This backend cannot do "${capability}" (see its capabilities).`);
 }

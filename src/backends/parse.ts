@@ -1,6 +1,6 @@
 import { AuthError, toAuthError } from '../errors.js';
 import { isRecord, nonEmptyString, parseJson } from '../internal/guards.js';
-import { KeyStore, storeId, type StorageMode } from '../storage/key-store.js';
+import { KeyStore, type StorageMode } from '../storage/key-store.js';
 import { toPublicUser } from './session-codec.js';
 import { Capability, type AuthBackend, type PublicUser, type RevokeOptions, type StoredSession } from './backend.js';
 
@@ -129,7 +129,7 @@ export class ParseBackend implements AuthBackend {
     // cached 5 s: Parse sends no Access-Control-Max-Age). There the kit speaks like the Parse
     // SDK: a "simple" text/plain POST with the method and keys in the JSON body.
     const init: RequestInit = {
-      ...(url.origin === globalThis.location?.origin ? headerRequest(method, keys, body) : simpleRequest(method, keys, body)),
+      ...requestForm(url.origin === globalThis.location?.origin, method, keys, body),
       // A redirect would carry the password or token elsewhere and bring back whatever is there (SPEC §7.4).
       redirect: 'manual',
     };
@@ -183,31 +183,26 @@ interface ParseKeys {
   installationId: string;
 }
 
-/** Parse's REST form: the keys in `X-Parse-*` headers, the body as JSON. */
-function headerRequest(method: string, keys: ParseKeys, body?: Record<string, unknown>): RequestInit {
-  const headers: Record<string, string> = {
-    'X-Parse-Application-Id': keys.appId,
-    'X-Parse-Installation-Id': keys.installationId,
-  };
-  if (keys.clientKey) headers['X-Parse-JavaScript-Key'] = keys.clientKey;
-  if (keys.token) headers['X-Parse-Session-Token'] = keys.token;
-  if (body) headers['Content-Type'] = 'application/json';
-  return { method, headers, body: body && JSON.stringify(body) };
-}
-
 /**
- * The Parse SDK's form for browsers, which needs no CORS preflight: always POST, no custom
- * headers, `Content-Type: text/plain`, and the real method and the keys as `_`-fields of the JSON body.
+ * Same origin: Parse's REST form — the real method, the keys in `X-Parse-*` headers, the body
+ * as JSON. Another origin: the Parse SDK's browser form, which needs no CORS preflight — always
+ * POST, `Content-Type: text/plain`, the real method and the keys as `_`-fields of the JSON body.
  */
-function simpleRequest(method: string, keys: ParseKeys, body?: Record<string, unknown>): RequestInit {
-  const payload: Record<string, unknown> = {
-    ...body,
-    _method: method,
-    _ApplicationId: keys.appId,
-    _InstallationId: keys.installationId,
-  };
-  if (keys.clientKey) payload._JavaScriptKey = keys.clientKey;
-  if (keys.token) payload._SessionToken = keys.token;
+function requestForm(sameOrigin: boolean, method: string, keys: ParseKeys, body?: Record<string, unknown>): RequestInit {
+  const named: [string, string | undefined][] = [
+    ['Application-Id', keys.appId],
+    ['Installation-Id', keys.installationId],
+    ['JavaScript-Key', keys.clientKey],
+    ['Session-Token', keys.token],
+  ];
+  const given = named.filter((entry): entry is [string, string] => !!entry[1]);
+  if (sameOrigin) {
+    const headers = Object.fromEntries(given.map(([name, value]) => [`X-Parse-${name}`, value]));
+    if (body) headers['Content-Type'] = 'application/json';
+    return { method, headers, body: body && JSON.stringify(body) };
+  }
+  // Application-Id → _ApplicationId, Session-Token → _SessionToken…
+  const payload = { ...body, _method: method, ...Object.fromEntries(given.map(([name, value]) => [`_${name.replace('-', '')}`, value])) };
   return { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify(payload) };
 }
 
@@ -277,18 +272,12 @@ function sessionFromReply(reply: Record<string, unknown>): StoredSession {
   return { token: sessionToken, user: toPublicUser(fields, objectId) };
 }
 
-/** One store per storage mode and app, so a storage that failed once stays on page memory. */
-const installationStores = new Map<string, KeyStore>();
-
 /**
  * The installation id the Parse SDK keeps at `Parse/<appId>/installationId`, created if missing,
- * in the given storage (KeyStore: page memory where that storage fails).
+ * in the given storage (KeyStore: page memory where that storage refuses it).
  */
 function installationId(appId: string, storage: StorageMode): string {
-  const key = `Parse/${appId}/installationId`;
-  const where = storeId(storage, key);
-  let store = installationStores.get(where);
-  if (!store) installationStores.set(where, (store = new KeyStore(storage, key)));
+  const store = new KeyStore(storage, `Parse/${appId}/installationId`);
   let id = store.read();
   if (!id) store.write((id = uuid()));
   return id;

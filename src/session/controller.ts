@@ -131,51 +131,41 @@ export class SessionController implements ReactiveController {
   async logOut(options?: { scope?: unknown } | null): Promise<LogOutResult> {
     const scope = isRecord(options) ? options.scope : undefined;
     return this.#withShared(async (shared) => {
-      const asked = scope === undefined || scope === null ? 'current' : toLogOutScope(scope);
+      const asked = scope == null ? 'current' : toLogOutScope(scope);
+      const effective: LogOutScope = asked ?? 'local';
       const raw = shared.read();
       const session = this.#decode(raw);
       this.#signIn?.abort(superseded());
-      if (!session) {
-        return asked ? logOutSuccess(asked, false, false) : logOutFailure('local', unknownScope(scope), false, false);
-      }
-      const effective: LogOutScope = asked ?? 'local';
       const backend = this.#settings().backend;
       const needed = effective === 'local' ? null : capabilityForScope(effective);
-      const able = needed === null || hasCapability(backend, needed);
-      // `all` on a backend that cannot: still end this browser's session on the server.
-      const serverScope: RevokeScope | null = effective === 'local' ? null : able ? effective : effective === 'all' ? 'current' : null;
+      const able = !needed || hasCapability(backend, needed);
+      // `all` on a backend that cannot: this browser's session is still ended on the server.
+      const serverScope: RevokeScope | null =
+        !session || effective === 'local' ? null : able ? effective : effective === 'all' ? 'current' : null;
       const clickedAt = Date.now();
       // The request leaves first; the bookkeeping below overlaps the network wait.
-      const revocation = serverScope ? this.#settle(this.#revoker(backend)(session, serverScope)) : null;
-      let signedOutLocally = effective !== 'others' && shared.write(null, 'log-out');
+      const revocation = serverScope && this.#settle(this.#revoker(backend)(session!, serverScope));
+      const includesHere = !!session && effective !== 'others';
+      let signedOutLocally = includesHere && shared.write(null, 'log-out');
 
-      let revoked = false;
+      let error: AuthError | null = null;
       let pending = false;
-      let serverError: AuthError | null = null;
-      const answer = await revocation;
-      if (revocation && !answer) revoked = true;
-      else if (answer?.code === 'invalid-session') {
-        // Already invalid on the server: this browser's session is over, the goal is met…
-        revoked = true;
+      const answer = revocation ? await revocation : null;
+      // Already invalid on the server: this browser's session is over, the goal is met…
+      const revoked = !!revocation && (!answer || answer.code === 'invalid-session');
+      if (answer && effective === 'others' && revoked) {
         // …except for `others`, which could not be listed with it: forget it here too.
-        if (effective === 'others') {
-          signedOutLocally = shared.replace(raw, null, 'session-lost');
-          serverError = answer;
-        }
-      } else if (answer) {
+        signedOutLocally = shared.replace(raw, null, 'session-lost');
+        error = answer;
+      } else if (answer && !revoked) {
         // The server could not be told: the revocation waits in the outbox (never exposed).
         pending = worthRetrying(answer);
-        if (pending) shared.outbox.add(session, serverScope!, clickedAt);
-        serverError = answer;
+        if (pending) shared.outbox.add(session!, serverScope!, clickedAt);
+        error = answer;
       }
-      const error =
-        effective !== 'others' && !signedOutLocally
-          ? storageRefused()
-          : !asked
-            ? unknownScope(scope)
-            : !able
-              ? missingCapability(needed!, 'bad-request')
-              : serverError;
+      if (includesHere && !signedOutLocally) error = storageRefused();
+      else if (!asked) error = unknownScope(scope);
+      else if (session && !able) error = missingCapability(needed!, 'bad-request');
       return error ? logOutFailure(effective, error, signedOutLocally, pending, revoked) : logOutSuccess(effective, revoked, signedOutLocally);
     });
   }
