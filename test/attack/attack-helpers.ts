@@ -1,0 +1,72 @@
+// Helpers shared by the attack regression tests in this folder (test/attack/*.test.ts).
+import type { StoredSession } from '../../src/backends/backend.js';
+import { storageKey } from '../helpers/fixtures.js';
+import { RecordingBackend } from '../helpers/recording-backend.js';
+
+/** Where `<user-session>` queues revocations the server could not be told of, next to the session key. */
+export function outboxKeyOf(key: string): string {
+  return `${key}:pending-revocations`;
+}
+
+/** The token of the session stored under `key` (the fixtures' key by default). */
+export function storedToken(key = storageKey): string {
+  return (JSON.parse(localStorage.getItem(key)!) as StoredSession).token;
+}
+
+/** What a promise settled with: the reason it rejected, or null when it fulfilled. */
+export function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => null,
+    (error: unknown) => error,
+  );
+}
+
+/**
+ * One turn of the event loop: every task and microtask already queued has run. For asserting
+ * that nothing more happens after a flow has settled (not a timed wait).
+ */
+export function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** The ways a token can be quoted in a text: raw, URL-encoded, JSON-escaped, and without its first two characters (`r:`). */
+export function spellings(token: string): string[] {
+  return [token, encodeURIComponent(token), JSON.stringify(token).slice(1, -1), token.slice(2)];
+}
+
+/**
+ * Everything a page can read from an error (or any thrown value): message, stack, `toString()`,
+ * every own string property, its JSON, and the same for the whole `cause` chain.
+ */
+export function errorText(error: unknown, depth = 0): string {
+  if (depth > 8 || error === null || error === undefined) return '';
+  if (typeof error !== 'object') return typeof error === 'string' ? error : (JSON.stringify(error) ?? '');
+  const parts: string[] = [];
+  if (error instanceof Error) parts.push(error.toString(), error.stack ?? '');
+  for (const name of Object.getOwnPropertyNames(error)) {
+    if (name === 'cause') continue;
+    try {
+      const value: unknown = (error as Record<string, unknown>)[name];
+      if (typeof value === 'string') parts.push(value);
+    } catch {
+      // a throwing getter hides nothing from the page either
+    }
+  }
+  try {
+    parts.push(JSON.stringify(error) ?? '');
+  } catch {
+    // cyclic: its string fields are already in
+  }
+  return `${parts.join('\n')}\n${errorText((error as { cause?: unknown }).cause, depth + 1)}`;
+}
+
+/** A RecordingBackend that keeps the token of every session it opened through `logIn`, in order. */
+export class IssuingBackend extends RecordingBackend {
+  readonly issued: string[] = [];
+
+  override async logIn(username: string, password: string, o: { signal: AbortSignal }): Promise<StoredSession> {
+    const session = await super.logIn(username, password, o);
+    this.issued.push(session.token);
+    return session;
+  }
+}
