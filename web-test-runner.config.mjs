@@ -89,11 +89,7 @@ export default {
   concurrency: 1,
   concurrentBrowsers: 1,
   browsers: engines.map((name) => launchers[name]()),
-  plugins: [
-    esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }),
-    parseServer,
-    kitCopyPlugin(),
-  ],
+  plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }), parseServer, kitCopyPlugin()],
   // `/same-origin/parse/…` on the test server itself reaches the same Parse Server.
   middleware: [parseServer.middleware],
   testFramework: { config: { timeout: 10000, ...(process.env.WTR_GREP ? { grep: process.env.WTR_GREP } : {}) } },

@@ -65,7 +65,9 @@ function detailJSON(detail) {
 function prettyJSON(value, indent = '', column = 0, width = 68) {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   const isArray = Array.isArray(value);
-  const entries = isArray ? value.map((item) => ['', item]) : Object.entries(value).map(([k, v]) => [`${JSON.stringify(k)}: `, v]);
+  const entries = isArray
+    ? value.map((item) => ['', item])
+    : Object.entries(value).map(([k, v]) => [`${JSON.stringify(k)}: `, v]);
   const [open, close] = isArray ? ['[', ']'] : ['{', '}'];
   if (entries.length === 0) return open + close;
   const inline = `${open} ${entries.map(([key, item]) => key + prettyJSON(item, '', 0, Infinity)).join(', ')} ${close}`;
@@ -197,7 +199,8 @@ session.addEventListener('user-change', renderUser);
 session.addEventListener('logged-out', ({ detail }) => {
   renderUser();
   if (detail.reason === 'other-tab') showNotice('Signed out from another tab.');
-  else if (detail.reason === 'session-lost') showNotice('Your session has ended on the server (revoked or expired). Please log in again.');
+  else if (detail.reason === 'session-lost')
+    showNotice('Your session has ended on the server (revoked or expired). Please log in again.');
   moveFocus('account-title');
 });
 

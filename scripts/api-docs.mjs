@@ -27,7 +27,11 @@ const tagOrder = ['user-session', 'log-out-action', 'log-in-action', 'sign-up-ac
 // Markdown helpers.
 
 /** One table cell: a single line, `|` escaped so it does not end the cell. */
-const cell = (text) => String(text ?? '').replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|').trim();
+const cell = (text) =>
+  String(text ?? '')
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\|/g, '\\|')
+    .trim();
 
 /** Inline code; a double backtick fence when the text holds a backtick. */
 const code = (text) => (String(text).includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``);
@@ -69,7 +73,10 @@ function methodRow(method) {
     ...params.filter((p) => p.description).map((p) => `\`${p.name}\`: ${p.description}`),
     ...(method.return?.description ? [`Returns ${method.return.description}`] : []),
   ];
-  return [code(`${method.name}(${params.map(parameter).join(', ')})${returns}`), [describe(method), ...notes].filter(Boolean).join(' ')];
+  return [
+    code(`${method.name}(${params.map(parameter).join(', ')})${returns}`),
+    [describe(method), ...notes].filter(Boolean).join(' '),
+  ];
 }
 
 /** `CustomEvent<LoggedInDetail>` → `LoggedInDetail`; any other event type as written. */
@@ -85,7 +92,8 @@ function renderElement(decl) {
   const field = (name) => members.find((m) => m.kind === 'field' && m.name === name);
 
   const attributes = (decl.attributes ?? []).map((attr) => {
-    const name = attr.fieldName && attr.fieldName !== attr.name ? `${code(attr.name)} / ${code(attr.fieldName)}` : code(attr.name);
+    const name =
+      attr.fieldName && attr.fieldName !== attr.name ? `${code(attr.name)} / ${code(attr.fieldName)}` : code(attr.name);
     // A linked field's initializer is the value the element starts with (the attribute entry can
     // hold the name of a constant instead, such as `defaultTimeout`).
     const linked = attr.fieldName ? field(attr.fieldName) : undefined;
@@ -204,7 +212,9 @@ try {
 const start = readme.indexOf(startMarker);
 const end = readme.indexOf(endMarker);
 if (start === -1 || end < start || readme.indexOf(startMarker, start + 1) !== -1 || readme.indexOf(endMarker, end + 1) !== -1) {
-  console.error(`api-docs: README.md needs exactly one ${startMarker} … ${endMarker} pair, in that order, around the API reference.`);
+  console.error(
+    `api-docs: README.md needs exactly one ${startMarker} … ${endMarker} pair, in that order, around the API reference.`,
+  );
   process.exit(1);
 }
 

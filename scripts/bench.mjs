@@ -104,8 +104,13 @@ try {
 }
 
 async function main() {
-  const loadavg = os.loadavg().map((l) => l.toFixed(2)).join(' ');
-  log(`N=${N}, warm-up ${WARMUP}, preflight pairs ${PREFLIGHT_PAIRS}, upgrade ${ELEMENTS} × ${UPGRADE_REPS}; load average ${loadavg}`);
+  const loadavg = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+  log(
+    `N=${N}, warm-up ${WARMUP}, preflight pairs ${PREFLIGHT_PAIRS}, upgrade ${ELEMENTS} × ${UPGRADE_REPS}; load average ${loadavg}`,
+  );
 
   // 1. Parse (+ PostgreSQL) and the dev server, in parallel.
   const parseStarting = startParseServer({ appId, parseOptions: { protectedFieldsOwnerExempt: true } });
@@ -152,7 +157,9 @@ async function main() {
     });
     return { token, user };
   });
-  log(`${sessionCount} sessions (${args.sessions === 'login' ? 'POST /login' : 'master key, POST /sessions'}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  log(
+    `${sessionCount} sessions (${args.sessions === 'login' ? 'POST /login' : 'master key, POST /sessions'}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   let next = 0;
   const take = () => sessions[next++];
 
@@ -184,10 +191,10 @@ async function main() {
   const tLoop = performance.now();
   for (let i = 0; i < WARMUP + N; i++) {
     const order = orders[i % orders.length];
-    const result = await page.evaluate(([o, s]) => window.bench.iteration(o, s), [
-      order,
-      Object.fromEntries(CLIENTS.map((k) => [k, take()])),
-    ]);
+    const result = await page.evaluate(
+      ([o, s]) => window.bench.iteration(o, s),
+      [order, Object.fromEntries(CLIENTS.map((k) => [k, take()]))],
+    );
     if (i === 0) first = { a: result.a.total, b: result.b.total, c: result.c.total, order };
     if (i < WARMUP) continue;
     for (const k of CLIENTS) times[k].push(result[k]);
@@ -427,7 +434,8 @@ function benchPagesPlugin(getServerURL) {
         const serverURL = await getServerURL();
         const n = Math.max(1, Math.min(100_000, Number(context.URL.searchParams.get('n')) || 1000));
         const kind = context.URL.searchParams.get('kind') ?? 'kit';
-        const tag = { kit: 'log-out-action', reactive: 'baseline-reactive', vanilla: 'baseline-vanilla' }[kind] ?? 'log-out-action';
+        const tag =
+          { kit: 'log-out-action', reactive: 'baseline-reactive', vanilla: 'baseline-vanilla' }[kind] ?? 'log-out-action';
         return {
           type: 'html',
           headers,
@@ -455,7 +463,8 @@ function restClient(serverURL, masterKey) {
     if (body) headers['Content-Type'] = 'application/json';
     const res = await fetch(`${serverURL}${route}`, { method, headers, body: body && JSON.stringify(body) });
     const data = await res.json();
-    if (!res.ok) throw Object.assign(new Error(`${method} ${route}: ${res.status} ${JSON.stringify(data)}`), { code: data?.code });
+    if (!res.ok)
+      throw Object.assign(new Error(`${method} ${route}: ${res.status} ${JSON.stringify(data)}`), { code: data?.code });
     return data;
   };
 }
@@ -487,9 +496,7 @@ function positiveInt(name, min) {
 /** PIDs and command lines of PostgreSQL processes whose command line names `dataDir`. */
 function postgresProcessesFor(dataDir) {
   const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
-  return out
-    .split('\n')
-    .filter((line) => line.includes('postgres') && line.includes(dataDir));
+  return out.split('\n').filter((line) => line.includes('postgres') && line.includes(dataDir));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -531,11 +538,12 @@ function ms(v, digits = 2) {
 
 function formatRun(run) {
   const { stats, ratios, diff, upgrade } = run;
-  const verdict = diff.pairedCi[1] <= 1
-    ? 'MET (even the upper end of its 95 % interval is ≤ 1 ms)'
-    : diff.pairedMedian <= 1
-      ? 'met by the median, but its 95 % interval reaches above 1 ms'
-      : 'NOT met';
+  const verdict =
+    diff.pairedCi[1] <= 1
+      ? 'MET (even the upper end of its 95 % interval is ≤ 1 ms)'
+      : diff.pairedMedian <= 1
+        ? 'met by the median, but its 95 % interval reaches above 1 ms'
+        : 'NOT met';
   const lines = [
     `Log-out, ${run.n} of each (after ${run.warmup} warm-up iterations), interleaved; Chromium ${run.chromium}, nproc ${run.nproc}, load ${run.loadavg}`,
     '',

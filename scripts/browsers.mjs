@@ -31,7 +31,10 @@ export const allEngines = Object.keys(engines);
 
 /** The engines asked for in $BROWSERS (comma-separated; default all). */
 export function requestedEngines(env = process.env) {
-  return (env.BROWSERS ?? allEngines.join(',')).split(',').map((name) => name.trim()).filter(Boolean);
+  return (env.BROWSERS ?? allEngines.join(','))
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
 }
 
 /** Whether WebKit needs xvfb-run here: no X display, and not already under xvfb-run. */
@@ -39,7 +42,12 @@ export const needsXvfb = (env = process.env) => !env.DISPLAY && !env.UNDER_XVFB;
 
 /** The full path of an executable (absolute path, or a name on PATH), or undefined. */
 export function findBinary(name, env = process.env) {
-  const candidates = isAbsolute(name) ? [name] : (env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, name));
+  const candidates = isAbsolute(name)
+    ? [name]
+    : (env.PATH ?? '')
+        .split(delimiter)
+        .filter(Boolean)
+        .map((dir) => join(dir, name));
   for (const candidate of candidates) {
     try {
       accessSync(candidate, constants.X_OK);
@@ -85,8 +93,7 @@ export function whyNoApt(env = process.env) {
 }
 
 /** The command a person should run to install these packages. */
-export const installCommand = (packages) =>
-  `${process.getuid?.() === 0 ? '' : 'sudo '}apt-get install -y ${packages.join(' ')}`;
+export const installCommand = (packages) => `${process.getuid?.() === 0 ? '' : 'sudo '}apt-get install -y ${packages.join(' ')}`;
 
 /**
  * Installs the packages with apt-get, as .ci/run always has (`apt-get update -qq && apt-get
@@ -96,11 +103,16 @@ export const installCommand = (packages) =>
 export function aptInstall(packages, log = console.log) {
   log(`Installing ${packages.join(' ')} from Debian (apt-get update && apt-get install -y ${packages.join(' ')})…`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', ...packages]]) {
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', ...packages],
+  ]) {
     const result = spawnSync('apt-get', args, { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     if (result.status !== 0) {
       const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-20).join('\n');
-      console.error(`apt-get ${args[0]} failed (${result.error?.message ?? `exit code ${result.status}`})${output ? `:\n${output}` : ''}`);
+      console.error(
+        `apt-get ${args[0]} failed (${result.error?.message ?? `exit code ${result.status}`})${output ? `:\n${output}` : ''}`,
+      );
       return false;
     }
   }

@@ -87,7 +87,12 @@ async function startCollector() {
     } catch {
       // keep what arrived
     }
-    requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+    requests.push({
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+    });
     const cors = {
       'Access-Control-Allow-Origin': String(req.headers.origin ?? '*'),
       'Access-Control-Allow-Credentials': 'true',
@@ -155,7 +160,9 @@ export function parseServerPlugin(options = {}) {
     if (!state?.dataDir || !existsSync(state.dataDir)) return;
     let pid = '';
     try {
-      pid = readFileSync(join(state.dataDir, 'pgdata', 'postmaster.pid'), 'utf8').split('\n')[0].trim();
+      pid = readFileSync(join(state.dataDir, 'pgdata', 'postmaster.pid'), 'utf8')
+        .split('\n')[0]
+        .trim();
     } catch {
       // no PostgreSQL running
     }
@@ -332,7 +339,9 @@ export function parseServerPlugin(options = {}) {
               fault: r.fault,
               contentType: r.headers['content-type'] ?? null,
               // Names only: which Parse keys travelled as headers.
-              parseHeaders: Object.keys(r.headers).filter((name) => name.startsWith('x-parse-')).sort(),
+              parseHeaders: Object.keys(r.headers)
+                .filter((name) => name.startsWith('x-parse-'))
+                .sort(),
               ...(r.bytesSent === undefined ? {} : { bytesSent: r.bytesSent, complete: r.complete }),
             })),
             preflights: s.proxy.preflights.map((/** @type {any} */ r) => ({ method: r.method, path: r.path })),

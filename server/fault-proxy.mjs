@@ -356,7 +356,14 @@ export async function startFaultProxy({ target, port = 0, host = '127.0.0.1' }) 
     } else if (active.chunkedBytes !== undefined) {
       record.fault = 'chunked';
       req.resume();
-      await streamPadded(res, active.status ?? 200, active.body ?? '{}', active.chunkedBytes, record, active.chunkIntervalMs ?? 0);
+      await streamPadded(
+        res,
+        active.status ?? 200,
+        active.body ?? '{}',
+        active.chunkedBytes,
+        record,
+        active.chunkIntervalMs ?? 0,
+      );
     } else if (active.html) {
       record.fault = 'html';
       req.resume();

@@ -293,9 +293,7 @@ async function startEmbeddedPostgres({ dataDir, pgPort, host, silent, tempDir })
   if (initialised && existsSync(credentialsFile)) {
     credentials = JSON.parse(await fs.readFile(credentialsFile, 'utf8'));
   } else if (initialised) {
-    throw new Error(
-      `${pgdata} holds a PostgreSQL cluster not made by this harness (no ${credentialsFile}).`,
-    );
+    throw new Error(`${pgdata} holds a PostgreSQL cluster not made by this harness (no ${credentialsFile}).`);
   } else {
     credentials = { user: PG_USER, password: crypto.randomBytes(18).toString('base64url') };
   }
@@ -304,7 +302,7 @@ async function startEmbeddedPostgres({ dataDir, pgPort, host, silent, tempDir })
   const logTail = [];
   /** @param {unknown} message */
   const log = (message) => {
-    const text = message instanceof Error ? message.stack ?? message.message : String(message);
+    const text = message instanceof Error ? (message.stack ?? message.message) : String(message);
     logTail.push(text);
     if (logTail.length > 40) logTail.shift();
     if (!silent) process.stderr.write(`[postgres] ${text}${text.endsWith('\n') ? '' : '\n'}`);
@@ -320,23 +318,26 @@ async function startEmbeddedPostgres({ dataDir, pgPort, host, silent, tempDir })
     createPostgresUser: isRoot,
     initdbFlags: ['--no-sync', '--encoding=UTF8', '--no-instructions'],
     postgresFlags: [
-      '-c', `listen_addresses=${host}`,
-      '-c', "unix_socket_directories=",
+      '-c',
+      `listen_addresses=${host}`,
+      '-c',
+      'unix_socket_directories=',
       // A throwaway test database: trade durability for speed.
-      '-c', 'fsync=off',
-      '-c', 'synchronous_commit=off',
-      '-c', 'full_page_writes=off',
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
     ],
     onLog: log,
     onError: log,
   });
 
   const fail = (/** @type {string} */ what, /** @type {unknown} */ err) =>
-    new Error(
-      `embedded PostgreSQL ${what} failed${err instanceof Error ? `: ${err.message}` : ''}\n` +
-        logTail.join('').trim(),
-      { cause: err },
-    );
+    new Error(`embedded PostgreSQL ${what} failed${err instanceof Error ? `: ${err.message}` : ''}\n` + logTail.join('').trim(), {
+      cause: err,
+    });
 
   if (!initialised) {
     try {
@@ -378,9 +379,7 @@ async function startEmbeddedPostgres({ dataDir, pgPort, host, silent, tempDir })
     const client = pg.getPgClient('postgres', host);
     await client.connect();
     try {
-      const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
-        PG_DATABASE,
-      ]);
+      const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [PG_DATABASE]);
       if (!rowCount) {
         // FILE_COPY is ~2x faster than the default WAL_LOG strategy here (fsync is off).
         await client.query(`CREATE DATABASE ${client.escapeIdentifier(PG_DATABASE)} STRATEGY FILE_COPY`);
@@ -470,9 +469,7 @@ export async function startParseServer(options = {}) {
     if (givenURI) {
       databaseURI = givenURI;
     } else {
-      dataDir = options.dataDir
-        ? path.resolve(options.dataDir)
-        : await fs.mkdtemp(path.join(os.tmpdir(), 'parse-harness-'));
+      dataDir = options.dataDir ? path.resolve(options.dataDir) : await fs.mkdtemp(path.join(os.tmpdir(), 'parse-harness-'));
       if (tempDataDir) {
         const dir = dataDir;
         cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));

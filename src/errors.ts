@@ -79,9 +79,7 @@ const defaultMessages: Record<AuthErrorCode, string> = {
  */
 export function toAuthError(error: unknown, secret?: string): AuthError {
   const authError =
-    error instanceof AuthError
-      ? (error as AuthError)
-      : new AuthError('server', `The backend failed: ${describe(error)}`, { cause: error });
+    error instanceof AuthError ? error : new AuthError('server', `The backend failed: ${describe(error)}`, { cause: error });
   if (!secret) return authError;
   const forms = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
   const quotes = (value: unknown) => forms.some((form) => textOf(value).includes(form));

@@ -19,7 +19,16 @@ export { MemoryBackend, type MemoryBackendOptions, type MemoryUserSeed } from '.
 export { ParseBackend, type ParseBackendOptions } from './backends/parse.js';
 export { registerBackend, type BackendFactory, type BackendSettings } from './backends/resolve.js';
 export { SessionController, type SessionChange, type SessionSettings } from './session/controller.js';
-export { Capability, LogOutScope, hasCapability, type AuthBackend, type PublicUser, type RevokeOptions, type RevokeScope, type StoredSession } from './backends/backend.js';
+export {
+  Capability,
+  LogOutScope,
+  hasCapability,
+  type AuthBackend,
+  type PublicUser,
+  type RevokeOptions,
+  type RevokeScope,
+  type StoredSession,
+} from './backends/backend.js';
 export { LoggedInReason, LoggedOutReason } from './session/reasons.js';
 export { StorageMode } from './storage/key-store.js';
 export type * from './events.js';

@@ -16,10 +16,7 @@ import type {
 /** `on:<event>` props typed with Solid's own handler type (a function or `{ handleEvent, once… }`). */
 export type UserSessionElementsSolidEventProps<Tag extends UserSessionElementsTag> = {
   [Name in keyof UserSessionElementsEventMap[Tag] & string as `on:${Name}`]?:
-    | JSX.EventHandlerWithOptionsUnion<
-        UserSessionElementsTagNameMap[Tag],
-        Extract<UserSessionElementsEventMap[Tag][Name], Event>
-      >
+    | JSX.EventHandlerWithOptionsUnion<UserSessionElementsTagNameMap[Tag], Extract<UserSessionElementsEventMap[Tag][Name], Event>>
     | undefined;
 };
 

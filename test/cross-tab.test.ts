@@ -90,7 +90,9 @@ describe('cross-tab sync', () => {
       close();
     }
     delays.sort((a, b) => a - b);
-    console.log(`cross-tab log-out delay: median ${delays[5]!.toFixed(1)} ms, max ${delays[9]!.toFixed(1)} ms (${navigator.userAgent.match(/(Chrome|Firefox|Version)\/[\d.]+/)?.[0]})`);
+    console.log(
+      `cross-tab log-out delay: median ${delays[5]!.toFixed(1)} ms, max ${delays[9]!.toFixed(1)} ms (${navigator.userAgent.match(/(Chrome|Firefox|Version)\/[\d.]+/)?.[0]})`,
+    );
     expect(delays).to.have.length(10);
   });
 });

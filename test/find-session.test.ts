@@ -42,10 +42,9 @@ describe('<log-out-action> finds its <user-session> when it runs', () => {
     action.setAttribute('session', 's');
     shadow.append(inner, action);
     try {
-      expect(await whichSessionSignsOut(action, [inner, outer]).then(() => [inner.authenticated, outer.authenticated])).to.deep.equal([
-        false,
-        true,
-      ]);
+      expect(
+        await whichSessionSignsOut(action, [inner, outer]).then(() => [inner.authenticated, outer.authenticated]),
+      ).to.deep.equal([false, true]);
     } finally {
       outer.remove();
     }
@@ -62,7 +61,12 @@ describe('<log-out-action> finds its <user-session> when it runs', () => {
   });
 
   it('1. an id that matches nothing, or a non-session element, fails with no-session and a clear message', async () => {
-    const root = await fixture<HTMLDivElement>(html`<div><div id="not-a-session"></div><log-out-action session="missing"></log-out-action></div>`);
+    const root = await fixture<HTMLDivElement>(
+      html`<div>
+        <div id="not-a-session"></div>
+        <log-out-action session="missing"></log-out-action>
+      </div>`,
+    );
     const action = root.querySelector('log-out-action')!;
     let failure = oneEvent(action, 'failure');
     expect(await action.do()).to.equal(false);

@@ -14,7 +14,11 @@ describe('an action used before <user-session> is defined', () => {
     const stored = await backend.logIn('ada', 'secret-pw', { signal: new AbortController().signal });
     localStorage.setItem('late/key', JSON.stringify(stored));
 
-    const root = await fixture<HTMLDivElement>(html`<div><user-session storage-key="late/key"><log-out-action></log-out-action></user-session></div>`);
+    const root = await fixture<HTMLDivElement>(
+      html`<div>
+        <user-session storage-key="late/key"><log-out-action></log-out-action></user-session>
+      </div>`,
+    );
     const session = root.querySelector('user-session')! as UserSessionElement;
     const action = root.querySelector('log-out-action')!;
     session.backend = backend; // set before the definition: must survive the upgrade

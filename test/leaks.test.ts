@@ -118,7 +118,9 @@ describe('no leaks', () => {
       console.log(
         `leaks: start ${JSON.stringify(start)}, peak while connected ${JSON.stringify(peak)}, after 10,000 cycles ${JSON.stringify(live)}`,
       );
-      const remaining = [...listenerKeys.entries()].flatMap(([t, keys]) => [...keys].map((k) => `${(t as object).constructor.name}:${String((k as unknown[])[0])}`));
+      const remaining = [...listenerKeys.entries()].flatMap(([t, keys]) =>
+        [...keys].map((k) => `${(t as object).constructor.name}:${String((k as unknown[])[0])}`),
+      );
       expect(live, `still registered: ${[...new Set(remaining)].join(', ')}`).to.deep.equal(start);
     } finally {
       restore();

@@ -159,11 +159,13 @@ const commands = [
       void w.sessions[i]!.logIn(user, `pw-${user}`).catch(() => {});
     }),
   ),
-  fc.tuple(sessionIndex, fc.constantFrom('current', 'local', 'all') as fc.Arbitrary<'current' | 'local' | 'all'>).map(([i, scope]) =>
-    command(`logOut(${i}, ${scope})`, (w) => {
-      void w.sessions[i]!.logOut({ scope });
-    }),
-  ),
+  fc
+    .tuple(sessionIndex, fc.constantFrom('current', 'local', 'all') as fc.Arbitrary<'current' | 'local' | 'all'>)
+    .map(([i, scope]) =>
+      command(`logOut(${i}, ${scope})`, (w) => {
+        void w.sessions[i]!.logOut({ scope });
+      }),
+    ),
   fc.constant(
     command('action.do()', (w) => {
       const flight = w.action.do();
@@ -208,7 +210,10 @@ const commands = [
       // Wait until the connected elements heard it (BroadcastChannel goes through the browser
       // process: a few ms), bounded so a lost message fails the storage invariant instead.
       const deadline = performance.now() + 500;
-      while (w.sessions.some((el) => el.isConnected && el.authenticated !== (kind === 'log-in')) && performance.now() < deadline) {
+      while (
+        w.sessions.some((el) => el.isConnected && el.authenticated !== (kind === 'log-in')) &&
+        performance.now() < deadline
+      ) {
         await new Promise((r) => setTimeout(r, 1));
       }
     }),

@@ -90,7 +90,10 @@ describe('ParseBackend requests', () => {
       expect(body._token, serverURL).to.equal(undefined);
       expect(body._method ?? 'POST', serverURL).to.equal('POST');
       expect(body._SessionToken, serverURL).to.equal(undefined);
-      expect(Object.keys(user).filter((name) => name.startsWith('_')), serverURL).to.deep.equal([]);
+      expect(
+        Object.keys(user).filter((name) => name.startsWith('_')),
+        serverURL,
+      ).to.deep.equal([]);
     }
   });
 
@@ -119,7 +122,10 @@ describe('ParseBackend requests', () => {
   });
 
   it('takes a URL object or padded text as serverURL; refuses what is not http(s) or not on this origin', async () => {
-    const fromURL = new ParseBackend({ serverURL: new URL('https://parse.example.test/parse') as unknown as string, appId: 'app' });
+    const fromURL = new ParseBackend({
+      serverURL: new URL('https://parse.example.test/parse') as unknown as string,
+      appId: 'app',
+    });
     await fromURL.currentUser(session, { signal: signal() });
     const padded = new ParseBackend({ serverURL: '  /parse  ', appId: 'app' });
     await padded.currentUser(session, { signal: signal() });

@@ -70,7 +70,13 @@ describe('late answers never undo newer state', () => {
     const gate = backend.hold('logIn');
     const login = session.logIn('ada', 'secret-pw').catch((e: AuthError) => e);
     const result = await session.logOut();
-    expect(result).to.deep.equal({ ok: true, scope: 'current', revoked: false, signedOutLocally: false, revocationPending: false });
+    expect(result).to.deep.equal({
+      ok: true,
+      scope: 'current',
+      revoked: false,
+      signedOutLocally: false,
+      revocationPending: false,
+    });
     gate.resolve();
     expect(((await login) as AuthError).code).to.equal('aborted');
     expect(session.authenticated).to.equal(false);

@@ -33,7 +33,11 @@ function makeController(backend: AuthBackend = new RecordingBackend(), storage: 
   const host = new PlainHost();
   const changes: SessionChange[] = [];
   const settings: SessionSettings = { backend, storage, storageKey: `controller-test/${++keyCount}`, timeout: 5000 };
-  const controller = new SessionController(host, () => settings, (change) => changes.push(change));
+  const controller = new SessionController(
+    host,
+    () => settings,
+    (change) => changes.push(change),
+  );
   return { host, controller, changes, settings };
 }
 
@@ -49,7 +53,10 @@ describe('SessionController (no DOM)', () => {
     expect(user.username).to.equal('ada');
     expect(Object.isFrozen(controller.user)).to.equal(true);
     await controller.logOut();
-    expect(changes.map((c) => `${c.type}:${'reason' in c ? c.reason : ''}`)).to.deep.equal(['logged-in:log-in', 'logged-out:log-out']);
+    expect(changes.map((c) => `${c.type}:${'reason' in c ? c.reason : ''}`)).to.deep.equal([
+      'logged-in:log-in',
+      'logged-out:log-out',
+    ]);
     host.disconnect();
   });
 

@@ -57,7 +57,9 @@ describe('SPEC §7: storage is the truth', () => {
         logOut: (s, o) => memory.logOut(s, o),
         currentUser: async (s, o) => ({ ...(await memory.currentUser(s, o)), ...fields }),
       };
-      const session = await fixture<UserSessionElement>(html`<user-session .backend=${growing} storage-key=${storageKey}></user-session>`);
+      const session = await fixture<UserSessionElement>(
+        html`<user-session .backend=${growing} storage-key=${storageKey}></user-session>`,
+      );
       await session.logIn('ada', 'secret-pw');
       expect(localStorage.getItem(storageKey)).to.contain('"ada"');
       filler = fillStorage();
@@ -71,7 +73,9 @@ describe('SPEC §7: storage is the truth', () => {
       expect(localStorage.getItem(storageKey)).to.equal(null);
       // "Reload": a fresh element on the key reads nothing.
       session.remove();
-      const reloaded = await fixture<UserSessionElement>(html`<user-session .backend=${growing} storage-key=${storageKey}></user-session>`);
+      const reloaded = await fixture<UserSessionElement>(
+        html`<user-session .backend=${growing} storage-key=${storageKey}></user-session>`,
+      );
       expect(reloaded.authenticated).to.equal(false);
 
       filler.release();
@@ -94,7 +98,9 @@ describe('SPEC §7: storage is the truth', () => {
 
     it('backend=" MEMORY " is the memory backend', async () => {
       MemoryBackend.shared.addUser({ username: `norm-${Date.now()}`, password: 'pw' });
-      const session = await fixture<UserSessionElement>(html`<user-session backend=" MEMORY " storage-key=${storageKey}></user-session>`);
+      const session = await fixture<UserSessionElement>(
+        html`<user-session backend=" MEMORY " storage-key=${storageKey}></user-session>`,
+      );
       expect(session.backend).to.equal(MemoryBackend.shared);
     });
   });
@@ -167,10 +173,18 @@ describe('SPEC §7: storage is the truth', () => {
         storageKey,
         JSON.stringify({
           token: 'tok-1',
-          user: { id: 'u1', username: 'ada', sessionToken: 'tok-1', authData: { github: { access_token: 'gh' } }, _hashed_password: 'x' },
+          user: {
+            id: 'u1',
+            username: 'ada',
+            sessionToken: 'tok-1',
+            authData: { github: { access_token: 'gh' } },
+            _hashed_password: 'x',
+          },
         }),
       );
-      const session = await fixture<UserSessionElement>(html`<user-session .backend=${new RecordingBackend()} storage-key=${storageKey}></user-session>`);
+      const session = await fixture<UserSessionElement>(
+        html`<user-session .backend=${new RecordingBackend()} storage-key=${storageKey}></user-session>`,
+      );
       expect(session.user).to.deep.equal({ id: 'u1', username: 'ada' });
     });
   });
@@ -201,7 +215,9 @@ describe('SPEC §7: storage is the truth', () => {
   describe('§7.13 the log-in action password', () => {
     it('is not enumerable and is cleared after each run, success or failure', async () => {
       const session = await fixture<UserSessionElement>(
-        html`<user-session .backend=${new RecordingBackend()} storage-key=${storageKey}><log-in-action></log-in-action></user-session>`,
+        html`<user-session .backend=${new RecordingBackend()} storage-key=${storageKey}
+          ><log-in-action></log-in-action
+        ></user-session>`,
       );
       const action = session.querySelector<LogInActionElement>('log-in-action')!;
       action.username = 'ada';

@@ -11,7 +11,7 @@ type Kit = typeof kit;
 describe('two copies of the kit, and other tag names', () => {
   let copy: Kit;
   before(async () => {
-        // A URL in a variable: TypeScript and esbuild leave the import alone; the test server bundles it.
+    // A URL in a variable: TypeScript and esbuild leave the import alone; the test server bundles it.
     const url = '/__kit-copy.js';
     copy = (await import(url)) as Kit;
   });

@@ -168,10 +168,18 @@ describe('<user-session>', () => {
       // What the Parse JavaScript SDK leaves after a log-in.
       localStorage.setItem(
         'Parse/demo-app/currentUser',
-        JSON.stringify({ username: 'ada', email: 'ada@example.com', objectId: 'u42', sessionToken: 'r:sdk-token', className: '_User' }),
+        JSON.stringify({
+          username: 'ada',
+          email: 'ada@example.com',
+          objectId: 'u42',
+          sessionToken: 'r:sdk-token',
+          className: '_User',
+        }),
       );
       // An unreachable server: validation fails with "network", which keeps the user signed in.
-      const el = await fixture<UserSessionElement>(html`<user-session app-id="demo-app" server-url="http://127.0.0.1:9/parse"></user-session>`);
+      const el = await fixture<UserSessionElement>(
+        html`<user-session app-id="demo-app" server-url="http://127.0.0.1:9/parse"></user-session>`,
+      );
       expect(el).to.have.attribute('authenticated');
       expect(el.user).to.deep.equal({ id: 'u42', username: 'ada', email: 'ada@example.com' });
     });
@@ -248,7 +256,13 @@ describe('<user-session>', () => {
       await signIn(a);
       expect([a, b, c].map((el) => el.hasAttribute('authenticated'))).to.deep.equal([true, true, true]);
       const result = await b.logOut();
-      expect(result).to.deep.equal({ ok: true, scope: 'current', revoked: true, signedOutLocally: true, revocationPending: false });
+      expect(result).to.deep.equal({
+        ok: true,
+        scope: 'current',
+        revoked: true,
+        signedOutLocally: true,
+        revocationPending: false,
+      });
       expect([a, b, c].map((el) => el.hasAttribute('authenticated'))).to.deep.equal([false, false, false]);
       for (const seen of events) {
         expect(seen.map((e) => `${e.type}:${e.detail.reason}`)).to.deep.equal(['logged-in:log-in', 'logged-out:log-out']);
@@ -291,7 +305,13 @@ describe('<user-session>', () => {
       const el = document.createElement('user-session');
       el.backend = new RecordingBackend();
       const result = await el.logOut();
-      expect(result).to.deep.equal({ ok: true, scope: 'current', revoked: false, signedOutLocally: false, revocationPending: false });
+      expect(result).to.deep.equal({
+        ok: true,
+        scope: 'current',
+        revoked: false,
+        signedOutLocally: false,
+        revocationPending: false,
+      });
       const error = await el.logIn('ada', 'secret-pw').catch((e: AuthError) => e);
       expect(error.code).to.equal('misconfigured');
     });
@@ -312,7 +332,9 @@ describe('<user-session>', () => {
   describe('bad settings', () => {
     it('an unknown backend gives misconfigured errors; log-out still signs out locally', async () => {
       localStorage.setItem(storageKey, JSON.stringify({ token: 't', user: { id: 'u1' } }));
-      const el = await fixture<UserSessionElement>(html`<user-session backend="firebase" storage-key=${storageKey}></user-session>`);
+      const el = await fixture<UserSessionElement>(
+        html`<user-session backend="firebase" storage-key=${storageKey}></user-session>`,
+      );
       expect(el).to.have.attribute('authenticated');
       const result = await el.logOut();
       expect(result.ok).to.equal(false);

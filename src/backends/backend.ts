@@ -100,8 +100,11 @@ const firstEdition: readonly string[] = [Capability.passwordLogIn, Capability.si
  * capabilities, has the method too.
  */
 export function hasCapability(backend: AuthBackend, capability: Capability): boolean {
-  const method = capability === Capability.passwordLogIn ? backend.logIn : capability === Capability.signUp ? backend.signUp : hasCapability;
-  return typeof method === 'function' && (Array.isArray(backend.capabilities) ? backend.capabilities : firstEdition).includes(capability);
+  const method = capability === Capability.passwordLogIn ? 'logIn' : capability === Capability.signUp ? 'signUp' : 'logOut';
+  return (
+    typeof backend[method] === 'function' &&
+    (Array.isArray(backend.capabilities) ? backend.capabilities : firstEdition).includes(capability)
+  );
 }
 
 /** The capability a revoke scope needs (`current` needs none). */

@@ -73,7 +73,10 @@ export class MemoryBackend implements AuthBackend {
     return this.#openSession(this.addUser({ ...extra, username, password }));
   }
 
-  async logOut(session: StoredSession, { scope, createdBefore = Infinity }: Pick<RevokeOptions, 'scope' | 'createdBefore'>): Promise<void> {
+  async logOut(
+    session: StoredSession,
+    { scope, createdBefore = Infinity }: Pick<RevokeOptions, 'scope' | 'createdBefore'>,
+  ): Promise<void> {
     const userId = this.#sessions.get(session.token)?.userId;
     if (userId === undefined) throw new AuthError('invalid-session');
     if (scope !== 'current') {

@@ -84,10 +84,12 @@ export class ParseBackend implements AuthBackend {
       );
       await Promise.all(
         ended.map((other) =>
-          this.#request('DELETE', `/sessions/${encodeURIComponent(String(other.objectId))}`, { signal, token }).catch((error: AuthError) => {
-            // Gone in the meantime (Parse code 101: object not found) is what we wanted.
-            if (error.serverCode !== 101) throw error;
-          }),
+          this.#request('DELETE', `/sessions/${encodeURIComponent(String(other.objectId))}`, { signal, token }).catch(
+            (error: AuthError) => {
+              // Gone in the meantime (Parse code 101: object not found) is what we wanted.
+              if (error.serverCode !== 101) throw error;
+            },
+          ),
         ),
       );
     }
@@ -95,7 +97,10 @@ export class ParseBackend implements AuthBackend {
   }
 
   async currentUser(session: StoredSession, { signal }: { signal: AbortSignal }): Promise<PublicUser> {
-    return sessionFromReply({ ...(await this.#request('GET', '/users/me', { signal, token: session.token })), sessionToken: session.token }).user;
+    return sessionFromReply({
+      ...(await this.#request('GET', '/users/me', { signal, token: session.token })),
+      sessionToken: session.token,
+    }).user;
   }
 
   /** The Parse SDK's `currentUser` JSON. */
@@ -137,7 +142,11 @@ export class ParseBackend implements AuthBackend {
       new Request(url, init);
     } catch (cause) {
       // Never sent, so never worth a retry (SPEC §7.7): an invalid header value, credentials in the URL…
-      throw new AuthError('misconfigured', 'Cannot make this request: check server-url (no user:password@), app-id, client-key.', { cause });
+      throw new AuthError(
+        'misconfigured',
+        'Cannot make this request: check server-url (no user:password@), app-id, client-key.',
+        { cause },
+      );
     }
 
     let response: Response;
@@ -202,7 +211,11 @@ function requestForm(sameOrigin: boolean, method: string, keys: ParseKeys, body?
     return { method, headers, body: body && JSON.stringify(body) };
   }
   // Application-Id → _ApplicationId, Session-Token → _SessionToken…
-  const payload = { ...body, _method: method, ...Object.fromEntries(given.map(([name, value]) => [`_${name.replace('-', '')}`, value])) };
+  const payload = {
+    ...body,
+    _method: method,
+    ...Object.fromEntries(given.map(([name, value]) => [`_${name.replace('-', '')}`, value])),
+  };
   return { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify(payload) };
 }
 
@@ -224,12 +237,17 @@ function readReply(status: number, text: string, path: string, url: URL): Record
     throw status === 404
       ? new AuthError('misconfigured', `Nothing answers at ${url.origin}${url.pathname} (HTTP 404): check server-url.`, options)
       : status === 401 || status === 403
-        ? new AuthError('misconfigured', `Refused (HTTP ${status}): check app-id and client-key, or the proxy in front of Parse.${said}`, options)
+        ? new AuthError(
+            'misconfigured',
+            `Refused (HTTP ${status}): check app-id and client-key, or the proxy in front of Parse.${said}`,
+            options,
+          )
         : new AuthError('server', `The server failed with HTTP ${status}.${said}`, options);
   }
   if (serverCode === 209) throw new AuthError('invalid-session', `The session is no longer valid.${said}`, options);
   // 101 means "wrong username or password" on log-in; elsewhere it is "object not found".
-  if (serverCode === 101 && path === '/login') throw new AuthError('invalid-credentials', `Wrong username or password.${said}`, options);
+  if (serverCode === 101 && path === '/login')
+    throw new AuthError('invalid-credentials', `Wrong username or password.${said}`, options);
   if (serverCode === 202) throw new AuthError('username-taken', `This username is already taken.${said}`, options);
   if (status >= 500) throw new AuthError('server', `The server failed with HTTP ${status}.${said}`, options);
   throw new AuthError('bad-request', `The server refused the request.${said}`, options);
@@ -284,8 +302,11 @@ function installationId(appId: string, storage: StorageMode): string {
 }
 
 function uuid(): string {
-  return globalThis.crypto?.randomUUID?.() ?? 'xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx'.replace(/[xy]/g, (c) => {
-    const r = (Math.random() * 16) | 0;
-    return (c === 'x' ? r : (r & 0x3) | 0x8).toString(16);
-  });
+  return (
+    globalThis.crypto?.randomUUID?.() ??
+    'xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx'.replace(/[xy]/g, (c) => {
+      const r = (Math.random() * 16) | 0;
+      return (c === 'x' ? r : (r & 0x3) | 0x8).toString(16);
+    })
+  );
 }

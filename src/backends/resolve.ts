@@ -55,8 +55,14 @@ export class BackendResolver {
 
 function unknownBackend(name: string): AuthError {
   const known = [...factories.keys()].map((n) => `"${n}"`).join(', ');
-  const hint = name.trim().toLowerCase() === 'memory' ? ` The memory backend is registered by the package entry (import 'user-session-elements').` : '';
-  return new AuthError('misconfigured', `Unknown backend "${name}": use ${known}, or set the backend property to an AuthBackend object.${hint}`);
+  const hint =
+    name.trim().toLowerCase() === 'memory'
+      ? ` The memory backend is registered by the package entry (import 'user-session-elements').`
+      : '';
+  return new AuthError(
+    'misconfigured',
+    `Unknown backend "${name}": use ${known}, or set the backend property to an AuthBackend object.${hint}`,
+  );
 }
 
 function failingBackend(error: AuthError): AuthBackend {

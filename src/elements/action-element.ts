@@ -6,8 +6,7 @@ import type { UserSessionElement } from './user-session.js';
 
 /** How one run of an action ended: which event to fire, with what detail. */
 export type ActionOutcome<Success, Failure extends { error: AuthError }> =
-  | { ok: true; detail: Success }
-  | { ok: false; detail: Failure };
+  { ok: true; detail: Success } | { ok: false; detail: Failure };
 
 /**
  * What every action element shares: `do()` and clicks as triggers, single flight, `busy` and
@@ -17,6 +16,7 @@ export type ActionOutcome<Success, Failure extends { error: AuthError }> =
  */
 export abstract class ActionElement<Success, Failure extends { error: AuthError }> extends ReactiveElement {
   // Written compact: no build step minifies CSS inside the bundle.
+  // prettier-ignore
   static override styles = css`:host{display:inline-block}:host([hidden]),[hidden]{display:none}button{font:inherit}button[aria-disabled=true]{cursor:progress;opacity:.65}`;
 
   static override properties = {
@@ -100,7 +100,7 @@ export abstract class ActionElement<Success, Failure extends { error: AuthError 
       const session = findSession(this);
       work = session instanceof Promise ? session.then((s) => this.perform(s)) : this.perform(session);
     } catch (caught) {
-      work = Promise.reject(caught as Error);
+      work = Promise.reject(caught);
     }
     this.#showBusy(true);
     let outcome: ActionOutcome<Success, Failure>;
@@ -138,9 +138,7 @@ export abstract class ActionElement<Success, Failure extends { error: AuthError 
   /** The default button shows only when the author put no content of their own. */
   #showDefaultButton(): void {
     if (!this.#button || !this.#slot) return;
-    const authored = this.#slot
-      .assignedNodes()
-      .some((node) => node.nodeType === Node.ELEMENT_NODE || node.textContent?.trim());
+    const authored = this.#slot.assignedNodes().some((node) => node.nodeType === Node.ELEMENT_NODE || node.textContent?.trim());
     this.#button.hidden = authored;
   }
 

@@ -50,7 +50,7 @@ function locate(seeker: SessionSeeker): Element {
   }
 
   const all = [...seeker.ownerDocument.querySelectorAll('*')].filter(isCandidate);
-  if (all.length === 1) return all[0]!;
+  if (all.length === 1) return all[0];
   throw noSession(
     all.length === 0
       ? `No <${sessionTag}> element found: put the action inside one, or give it session="id".`

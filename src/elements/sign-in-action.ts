@@ -64,7 +64,12 @@ export abstract class SignInActionElement extends ActionElement<SignInSuccessDet
    */
   protected override runsOnClick(event: MouseEvent): boolean {
     const button = event.composedPath().find((node) => node instanceof HTMLButtonElement || node instanceof HTMLInputElement);
-    return !(button && (button as HTMLButtonElement).type === 'submit' && (button as HTMLButtonElement).form === this.#form && this.#form);
+    return !(
+      button &&
+      (button as HTMLButtonElement).type === 'submit' &&
+      (button as HTMLButtonElement).form === this.#form &&
+      this.#form
+    );
   }
 
   protected abstract signIn(session: UserSessionElement, credentials: Credentials): Promise<PublicUser>;

@@ -165,8 +165,10 @@ export class SessionController implements ReactiveController {
       }
       if (includesHere && !signedOutLocally) error = storageRefused();
       else if (!asked) error = unknownScope(scope);
-      else if (session && !able) error = missingCapability(needed!, 'bad-request');
-      return error ? logOutFailure(effective, error, signedOutLocally, pending, revoked) : logOutSuccess(effective, revoked, signedOutLocally);
+      else if (session && !able) error = missingCapability(needed, 'bad-request');
+      return error
+        ? logOutFailure(effective, error, signedOutLocally, pending, revoked)
+        : logOutSuccess(effective, revoked, signedOutLocally);
     });
   }
 
@@ -322,7 +324,8 @@ export class SessionController implements ReactiveController {
     this.#user = after ? Object.freeze({ ...after.user }) : null;
     if (!after) this.#onChange({ type: 'logged-out', reason: asLoggedOutReason(reason) });
     else if (!before) this.#onChange({ type: 'logged-in', user: this.#user!, reason: asLoggedInReason(reason) });
-    else if (before.token !== after.token || !sameFields(before.user, after.user)) this.#onChange({ type: 'user-change', user: this.#user! });
+    else if (before.token !== after.token || !sameFields(before.user, after.user))
+      this.#onChange({ type: 'user-change', user: this.#user! });
   };
 
   #decode(raw: string | null): StoredSession | null {
@@ -369,5 +372,8 @@ function unknownScope(scope: unknown): AuthError {
 }
 
 function storageRefused(): AuthError {
-  return new AuthError('misconfigured', 'This browser refused to remove the stored session (storage is blocked): still signed in here.');
+  return new AuthError(
+    'misconfigured',
+    'This browser refused to remove the stored session (storage is blocked): still signed in here.',
+  );
 }

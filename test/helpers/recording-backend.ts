@@ -34,7 +34,12 @@ export class RecordingBackend extends MemoryBackend {
     await this.#enter('logIn', o.signal);
     return super.logIn(username, password);
   }
-  override async signUp(username: string, password: string, extra: Record<string, unknown>, o: { signal: AbortSignal }): Promise<StoredSession> {
+  override async signUp(
+    username: string,
+    password: string,
+    extra: Record<string, unknown>,
+    o: { signal: AbortSignal },
+  ): Promise<StoredSession> {
     await this.#enter('signUp', o.signal);
     return super.signUp(username, password, extra);
   }

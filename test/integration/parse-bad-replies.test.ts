@@ -56,7 +56,11 @@ describe('Parse Server: replies that are not what Parse sends', function () {
   });
 
   it('a huge body (1.5 MB): refused without parsing, failure with code server', async () => {
-    const error = await logInThrough({ status: 200, body: `{"pad":"${'x'.repeat(1_500_000)}"}`, contentType: 'application/json' });
+    const error = await logInThrough({
+      status: 200,
+      body: `{"pad":"${'x'.repeat(1_500_000)}"}`,
+      contentType: 'application/json',
+    });
     expect(error.code).to.equal('server');
     expect(error.message).to.contain('too large');
   });

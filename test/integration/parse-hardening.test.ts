@@ -62,7 +62,10 @@ describe('Parse Server: hardening (SPEC §7)', function () {
   async function run(action: LogInActionElement | LogOutActionElement): Promise<CustomEvent> {
     const seen = recordEvents(action, ['success', 'failure']);
     await action.do();
-    expect(seen.map((e) => e.type), 'one outcome').to.have.length(1);
+    expect(
+      seen.map((e) => e.type),
+      'one outcome',
+    ).to.have.length(1);
     return seen[0]!;
   }
 
@@ -258,10 +261,20 @@ describe('Parse Server: hardening (SPEC §7)', function () {
       const { url } = await collector.info();
       const host = new URL(url).host;
       const { username } = await signUpRest(uniqueName('smuggle'));
-      for (const serverURL of [`/\t/${host}/parse`, `/\n/${host}/parse`, `/\r\n/${host}/parse`, `/\t\\${host}/parse`, `/\\${host}/parse`, `\n//${host}/parse`]) {
+      for (const serverURL of [
+        `/\t/${host}/parse`,
+        `/\n/${host}/parse`,
+        `/\r\n/${host}/parse`,
+        `/\t\\${host}/parse`,
+        `/\\${host}/parse`,
+        `\n//${host}/parse`,
+      ]) {
         const { session, logIn } = await page({ serverURL, username });
         const event = await run(logIn);
-        expect(await collector.requests([password]), `${JSON.stringify(serverURL)}: nothing reached the other host`).to.deep.equal([]);
+        expect(
+          await collector.requests([password]),
+          `${JSON.stringify(serverURL)}: nothing reached the other host`,
+        ).to.deep.equal([]);
         const error = failedWith(event, 'misconfigured');
         expect(error.message, JSON.stringify(serverURL)).to.contain('is not a usable server URL');
         expect(session.hasAttribute('authenticated')).to.equal(false);
@@ -275,13 +288,18 @@ describe('Parse Server: hardening (SPEC §7)', function () {
       const host = new URL((await collector.info()).url).host;
       const session = { token: 'r:nothing', user: { id: 'x' } };
       for (const serverURL of [`/\t/${host}/parse`, `/\n/${host}/parse`, `/\t\\${host}/parse`, `//${host}/parse`]) {
-        const error = await backend(serverURL).currentUser(session, { signal: signal() }).catch((e: unknown) => e);
+        const error = await backend(serverURL)
+          .currentUser(session, { signal: signal() })
+          .catch((e: unknown) => e);
         expect((error as AuthError).code, JSON.stringify(serverURL)).to.equal('misconfigured');
       }
       expect(await collector.requests()).to.deep.equal([]);
       const user = await signUpRest(uniqueName('url-ok'));
       for (const serverURL of [' /same-origin/parse ', cfg.proxyServerURL]) {
-        const me = await backend(serverURL).currentUser({ token: user.sessionToken, user: { id: user.objectId } }, { signal: signal() });
+        const me = await backend(serverURL).currentUser(
+          { token: user.sessionToken, user: { id: user.objectId } },
+          { signal: signal() },
+        );
         expect(me.id).to.equal(user.objectId);
       }
     });
@@ -362,7 +380,12 @@ describe('Parse Server: hardening (SPEC §7)', function () {
   });
 
   describe('§3.3 only Parse code 209 proves the session is invalid', () => {
-    const bare = (status: number, path: string): Fault => ({ status, path, body: 'Denied by the gateway', contentType: 'text/plain' });
+    const bare = (status: number, path: string): Fault => ({
+      status,
+      path,
+      body: 'Denied by the gateway',
+      contentType: 'text/plain',
+    });
 
     it('a bare 401 on /logout (a proxy, not Parse): failure misconfigured, not a success', async () => {
       const { logOut, token } = await signedIn();
@@ -494,7 +517,12 @@ describe('Parse Server: hardening (SPEC §7)', function () {
         password: 'echoed',
         nickname: 'Ada',
       };
-      const reply = JSON.stringify({ objectId: user.objectId, username: user.username, sessionToken: user.sessionToken, ...extra });
+      const reply = JSON.stringify({
+        objectId: user.objectId,
+        username: user.username,
+        sessionToken: user.sessionToken,
+        ...extra,
+      });
       const { session, logIn } = await page({ username: user.username });
       const seen = recordEvents(session, ['logged-in', 'user-change']);
       await proxy.setFault({ path: '/parse/login', body: reply, times: 1 });

@@ -72,7 +72,8 @@ export const proxy = {
   setFault: (fault: Fault | null) => executeServerCommand('parse-proxy-fault', fault),
   /** Clears the fault and the request log. */
   reset: () => executeServerCommand('parse-proxy-reset'),
-  log: () => executeServerCommand<{ requests: ProxiedRequest[]; preflights: ProxiedRequest[] }, undefined>('parse-proxy-requests'),
+  log: () =>
+    executeServerCommand<{ requests: ProxiedRequest[]; preflights: ProxiedRequest[] }, undefined>('parse-proxy-requests'),
   /** Requests (never preflights) seen with this method and path, e.g. `('POST', '/parse/logout')`. */
   async count(method: string, path: string): Promise<number> {
     const { requests } = await proxy.log();

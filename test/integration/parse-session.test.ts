@@ -223,7 +223,9 @@ describe('Parse Server: <log-out-action>', function () {
     const second = await logInRest(first.username); // session 2, "another device"
     const stranger = await signUpRest(uniqueName('stranger'));
     const session = await fixture<UserSessionElement>(html`
-      <user-session app-id=${cfg.appId} server-url=${cfg.proxyServerURL}><log-out-action scope="all"></log-out-action></user-session>
+      <user-session app-id=${cfg.appId} server-url=${cfg.proxyServerURL}
+        ><log-out-action scope="all"></log-out-action
+      ></user-session>
     `);
     const action = session.querySelector<LogOutActionElement>('log-out-action')!;
     await session.logIn(first.username, password); // session 3, this page
@@ -315,7 +317,10 @@ describe('Parse Server: <user-session> restores and validates a stored session',
     expect(events[1]!.detail.user.email).to.equal(`${user.username}@example.com`);
     expect(stored(cfg.appId)!.sessionToken).to.equal(user.sessionToken);
     const { requests } = await proxy.log();
-    expect(requests.map((r) => r.path), 'one validation request').to.deep.equal(['/parse/users/me']);
+    expect(
+      requests.map((r) => r.path),
+      'one validation request',
+    ).to.deep.equal(['/parse/users/me']);
   });
 
   it('a stored session revoked on the server: logged-out with reason session-lost, attribute and storage gone', async () => {

@@ -34,9 +34,11 @@ describe('Parse Server: sign-up and log-in', function () {
           <input name="username" />
           <input name="password" type="password" />
           <input name="email" type="email" />
-          ${action === 'sign-up-action'
-            ? html`<sign-up-action><button type="submit">Create account</button></sign-up-action>`
-            : html`<log-in-action><button type="submit">Log in</button></log-in-action>`}
+          ${
+            action === 'sign-up-action'
+              ? html`<sign-up-action><button type="submit">Create account</button></sign-up-action>`
+              : html`<log-in-action><button type="submit">Log in</button></log-in-action>`
+          }
         </form>
       </user-session>
     `);
@@ -83,7 +85,9 @@ describe('Parse Server: sign-up and log-in', function () {
   });
 
   it('session.signUp() creates the user and signs in', async () => {
-    const session = await fixture<UserSessionElement>(html`<user-session app-id=${cfg.appId} server-url=${cfg.serverURL}></user-session>`);
+    const session = await fixture<UserSessionElement>(
+      html`<user-session app-id=${cfg.appId} server-url=${cfg.serverURL}></user-session>`,
+    );
     const username = uniqueName('api');
     const loggedIn = oneEvent(session, 'logged-in');
     const user = await session.signUp(username, password, { email: `${username}@example.com`, favouriteColour: 'teal' });
@@ -107,7 +111,11 @@ describe('Parse Server: sign-up and log-in', function () {
     form.requestSubmit();
     const { detail } = await success;
 
-    expect(detail.user).to.include({ id: existing.objectId, username: existing.username, email: `${existing.username}@example.com` });
+    expect(detail.user).to.include({
+      id: existing.objectId,
+      username: existing.username,
+      email: `${existing.username}@example.com`,
+    });
     expect(detail.user).not.to.have.property('sessionToken');
     expect(loggedIn.map((e) => e.detail.reason)).to.deep.equal(['log-in']);
     expect(session.hasAttribute('authenticated')).to.equal(true);

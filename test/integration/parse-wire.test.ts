@@ -150,4 +150,3 @@ describe('Parse Server: an app that requires a JavaScript key (client-key)', fun
     });
   }
 });
-

@@ -119,7 +119,8 @@ describe('SPEC §7 with the real Parse Server', function () {
     const { error } = (await failure).detail;
     expect(error.code).to.equal('server');
     const texts = [error.message, String(error.stack), action.error, JSON.stringify((await failure).detail)];
-    for (let cause: unknown = error.cause; cause instanceof Error; cause = cause.cause) texts.push(cause.message, String(cause.stack));
+    for (let cause: unknown = error.cause; cause instanceof Error; cause = cause.cause)
+      texts.push(cause.message, String(cause.stack));
     for (const text of texts) {
       expect(text).not.to.contain(secret);
       expect(text).not.to.contain(encodeURIComponent(secret));

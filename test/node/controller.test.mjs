@@ -34,7 +34,12 @@ test('SessionController signs in and out in Node, with no DOM at all', async () 
   const { SessionController, MemoryBackend } = await loadSessionModules();
   const backend = new MemoryBackend({ users: [{ username: 'ada', password: 'pw' }] });
   const controllers = [];
-  const host = { addController: (c) => controllers.push(c), removeController() {}, requestUpdate() {}, updateComplete: Promise.resolve(true) };
+  const host = {
+    addController: (c) => controllers.push(c),
+    removeController() {},
+    requestUpdate() {},
+    updateComplete: Promise.resolve(true),
+  };
   const changes = [];
   const controller = new SessionController(
     host,

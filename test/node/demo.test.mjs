@@ -43,8 +43,7 @@ function processesOf({ pgid, text }) {
 }
 
 /** `promise`'s value, or null when it takes longer than `ms`. */
-const within = (promise, ms) =>
-  Promise.race([promise, new Promise((resolve) => setTimeout(resolve, ms, null).unref())]);
+const within = (promise, ms) => Promise.race([promise, new Promise((resolve) => setTimeout(resolve, ms, null).unref())]);
 
 describe('npm start, the README quick start, in headless Chromium', { timeout: 240_000 }, () => {
   // One dir for this run: the PostgreSQL data dir inside it, and the screenshot by default.
@@ -97,81 +96,84 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
     return { status: res.status, body: await res.json() };
   };
 
-  before(async () => {
-    const env = { ...process.env, PORT: '0', PARSE_PORT: '0', DEMO_DATA_DIR: dataDir };
-    delete env.PARSE_DATABASE_URI; // the embedded PostgreSQL, whatever this shell points at
-    delete env.NODE_TEST_CONTEXT; // start.mjs is not a test file
-    const t0 = performance.now();
-    // `npm start` runs `node scripts/start.mjs`: run that, in its own process group, so Ctrl-C
-    // can be sent the way a terminal does (to the whole group, PostgreSQL included).
-    child = spawn(process.execPath, ['scripts/start.mjs'], {
-      cwd: rootDir,
-      env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    running = true;
-    // If this test process dies before after() (a CI timeout, Ctrl-C), take the demo down with it.
-    const killGroup = () => {
-      try {
-        if (running) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    };
-    process.once('exit', killGroup);
-    closed = new Promise((resolve) =>
-      child.once('close', (code, signal) => {
-        running = false;
-        resolve({ code, signal });
-      }),
-    );
-    child.stdout.setEncoding('utf8').on('data', (chunk) => (output += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk) => (output += chunk));
-
-    // Wait for the lines it prints once both servers are up.
-    const printed = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(new Error(`npm start printed no URLs within ${START_TIMEOUT_MS / 1000} s. Output:\n${output}`));
-      }, START_TIMEOUT_MS);
-      const check = () => {
-        const demoLine = output.match(/^ {2}Demo page +(http:\/\/\S+)$/m);
-        const parseLine = output.match(/^ {2}Parse Server +(http:\/\/\S+) +\(app id "([^"]+)"\)$/m);
-        if (demoLine && parseLine && /^ {2}Ready in /m.test(output)) {
-          clearTimeout(timer);
-          resolve({ url: demoLine[1], serverURL: parseLine[1], appId: parseLine[2] });
+  before(
+    async () => {
+      const env = { ...process.env, PORT: '0', PARSE_PORT: '0', DEMO_DATA_DIR: dataDir };
+      delete env.PARSE_DATABASE_URI; // the embedded PostgreSQL, whatever this shell points at
+      delete env.NODE_TEST_CONTEXT; // start.mjs is not a test file
+      const t0 = performance.now();
+      // `npm start` runs `node scripts/start.mjs`: run that, in its own process group, so Ctrl-C
+      // can be sent the way a terminal does (to the whole group, PostgreSQL included).
+      child = spawn(process.execPath, ['scripts/start.mjs'], {
+        cwd: rootDir,
+        env,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      running = true;
+      // If this test process dies before after() (a CI timeout, Ctrl-C), take the demo down with it.
+      const killGroup = () => {
+        try {
+          if (running) process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // already gone
         }
       };
-      child.stdout.on('data', check);
-      closed.then(({ code, signal }) => {
-        clearTimeout(timer);
-        reject(new Error(`npm start exited early (code ${code}, signal ${signal}). Output:\n${output}`));
-      });
-    });
-    demo = printed;
-    const startMs = performance.now() - t0;
+      process.once('exit', killGroup);
+      closed = new Promise((resolve) =>
+        child.once('close', (code, signal) => {
+          running = false;
+          resolve({ code, signal });
+        }),
+      );
+      child.stdout.setEncoding('utf8').on('data', (chunk) => (output += chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk) => (output += chunk));
 
-    browser = await chromium.launch(chromiumLaunchOptions);
-    page = await browser.newPage({
-      viewport: SCREENSHOT,
-      colorScheme: 'light',
-      reducedMotion: 'reduce',
-    });
-    page.on('pageerror', (error) => pageErrors.push(error));
-    page.on('console', (message) => {
-      consoleMessages.push({
-        type: message.type(),
-        text: message.text(),
-        url: message.location().url,
-        // The arguments themselves too: an object's fields are not in text().
-        args: Promise.all(message.args().map((arg) => arg.jsonValue().catch(() => null))).then(
-          (values) => JSON.stringify(values),
-          () => '',
-        ),
+      // Wait for the lines it prints once both servers are up.
+      const printed = await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          reject(new Error(`npm start printed no URLs within ${START_TIMEOUT_MS / 1000} s. Output:\n${output}`));
+        }, START_TIMEOUT_MS);
+        const check = () => {
+          const demoLine = output.match(/^ {2}Demo page +(http:\/\/\S+)$/m);
+          const parseLine = output.match(/^ {2}Parse Server +(http:\/\/\S+) +\(app id "([^"]+)"\)$/m);
+          if (demoLine && parseLine && /^ {2}Ready in /m.test(output)) {
+            clearTimeout(timer);
+            resolve({ url: demoLine[1], serverURL: parseLine[1], appId: parseLine[2] });
+          }
+        };
+        child.stdout.on('data', check);
+        closed.then(({ code, signal }) => {
+          clearTimeout(timer);
+          reject(new Error(`npm start exited early (code ${code}, signal ${signal}). Output:\n${output}`));
+        });
       });
-    });
-    console.log(`npm start was up in ${(startMs / 1000).toFixed(2)} s: ${demo.url} (Parse ${demo.serverURL})`);
-  }, { timeout: START_TIMEOUT_MS + 30_000 });
+      demo = printed;
+      const startMs = performance.now() - t0;
+
+      browser = await chromium.launch(chromiumLaunchOptions);
+      page = await browser.newPage({
+        viewport: SCREENSHOT,
+        colorScheme: 'light',
+        reducedMotion: 'reduce',
+      });
+      page.on('pageerror', (error) => pageErrors.push(error));
+      page.on('console', (message) => {
+        consoleMessages.push({
+          type: message.type(),
+          text: message.text(),
+          url: message.location().url,
+          // The arguments themselves too: an object's fields are not in text().
+          args: Promise.all(message.args().map((arg) => arg.jsonValue().catch(() => null))).then(
+            (values) => JSON.stringify(values),
+            () => '',
+          ),
+        });
+      });
+      console.log(`npm start was up in ${(startMs / 1000).toFixed(2)} s: ${demo.url} (Parse ${demo.serverURL})`);
+    },
+    { timeout: START_TIMEOUT_MS + 30_000 },
+  );
 
   after(async () => {
     // Whatever failed above: no browser, no server, no PostgreSQL and no temp dir left behind.
@@ -273,7 +275,9 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
     assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG');
     assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [SCREENSHOT.width, SCREENSHOT.height], 'its size');
     assert.ok(png.length > 40_000, `a real picture, not a blank page (${png.length} bytes)`);
-    t.diagnostic(`screenshot: ${updateScreenshot ? path.relative(rootDir, screenshotPath) : screenshotPath} (${Math.round(png.length / 1024)} KB)`);
+    t.diagnostic(
+      `screenshot: ${updateScreenshot ? path.relative(rootDir, screenshotPath) : screenshotPath} (${Math.round(png.length / 1024)} KB)`,
+    );
   });
 
   test('log-out: authenticated goes, logged-out then success, and the server revoked the token', async () => {

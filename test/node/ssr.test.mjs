@@ -23,7 +23,15 @@ test('importing the package entry in Node does not throw and exports the API', a
       tsconfig: 'tsconfig.json',
     });
     const kit = await import(pathToFileURL(outfile).href);
-    for (const name of ['UserSessionElement', 'LogOutActionElement', 'LogInActionElement', 'SignUpActionElement', 'AuthError', 'MemoryBackend', 'ParseBackend']) {
+    for (const name of [
+      'UserSessionElement',
+      'LogOutActionElement',
+      'LogInActionElement',
+      'SignUpActionElement',
+      'AuthError',
+      'MemoryBackend',
+      'ParseBackend',
+    ]) {
       assert.equal(typeof kit[name], 'function', `${name} is exported`);
     }
     const error = new kit.AuthError('network');
