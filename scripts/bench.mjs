@@ -324,8 +324,8 @@ async function upgradeInPage([n, kind]) {
   // Load (fetch, compile, evaluate) the class modules first: they define nothing, so the
   // elements stay undefined. Only define → all rendered is timed, not the network.
   const [{ UserSessionElement }, { LogOutActionElement }, baselines] = await Promise.all([
-    import('/src/user-session.ts'),
-    import('/src/log-out-action.ts'),
+    import('/src/elements/user-session.ts'),
+    import('/src/elements/log-out-action.ts'),
     kind === 'kit' ? null : import('/bench/baseline-elements.js'),
   ]);
   const tag = { kit: 'log-out-action', reactive: 'baseline-reactive', vanilla: 'baseline-vanilla' }[kind];

@@ -14,6 +14,15 @@ interface SentRequest {
   body: Record<string, unknown> | null;
 }
 
+/** Request headers come lower-cased: the names as the kit writes them. */
+const headerNames: Record<string, string> = {
+  'content-type': 'Content-Type',
+  'x-parse-application-id': 'X-Parse-Application-Id',
+  'x-parse-installation-id': 'X-Parse-Installation-Id',
+  'x-parse-javascript-key': 'X-Parse-JavaScript-Key',
+  'x-parse-session-token': 'X-Parse-Session-Token',
+};
+
 describe('ParseBackend requests', () => {
   const realFetch = window.fetch;
   let sent: SentRequest[];
@@ -23,12 +32,14 @@ describe('ParseBackend requests', () => {
     clearStorage();
     sent = [];
     reply = { objectId: 'u1', sessionToken: 'r:secret', username: 'ada', createdAt: '2026-11-25T00:00:00.000Z' };
-    window.fetch = (async (input: RequestInfo | URL, init: RequestInit = {}) => {
+    window.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init);
+      const text = await request.text();
       sent.push({
-        url: input instanceof Request ? input.url : input.toString(),
-        method: init.method ?? 'GET',
-        headers: { ...(init.headers as Record<string, string>) },
-        body: typeof init.body === 'string' ? (JSON.parse(init.body) as Record<string, unknown>) : null,
+        url: request.url,
+        method: request.method,
+        headers: Object.fromEntries([...request.headers].map(([name, value]) => [headerNames[name] ?? name, value])),
+        body: text ? (JSON.parse(text) as Record<string, unknown>) : null,
       });
       return new Response(JSON.stringify(reply), { status: 200, headers: { 'Content-Type': 'application/json' } });
     }) as typeof fetch;

@@ -41,6 +41,8 @@ const parseBookkeeping = ['objectId', 'className', '__type', 'ACL'];
 export class ParseBackend implements AuthBackend {
   readonly capabilities = [Capability.passwordLogIn, Capability.signUp, Capability.revokeOthers, Capability.revokeAll];
   readonly #options: ParseBackendOptions;
+  /** `serverURL`, checked and parsed once (the options never change). */
+  #target: Target | undefined;
 
   constructor(options: ParseBackendOptions) {
     this.#options = { ...options };
@@ -128,31 +130,27 @@ export class ParseBackend implements AuthBackend {
     if (!nonEmptyString(appId)) {
       throw new AuthError('misconfigured', 'Parse needs an application id: set the app-id attribute.');
     }
-    const url = parseServerURL(serverURL, path);
+    const target = (this.#target ??= toTarget(serverURL));
+    const endpoint = target.base + path;
     const keys = { appId, clientKey, token, installationId: installationId(appId, storage) };
     // Custom headers would make every cross-origin call a CORS preflight (an extra round trip,
     // cached 5 s: Parse sends no Access-Control-Max-Age). There the kit speaks like the Parse
     // SDK: a "simple" text/plain POST with the method and keys in the JSON body.
-    const init: RequestInit = {
-      ...requestForm(url.origin === globalThis.location?.origin, method, keys, body),
-      // A redirect would carry the password or token elsewhere and bring back whatever is there (SPEC §7.4).
-      redirect: 'manual',
-    };
-    try {
-      new Request(url, init);
-    } catch (cause) {
-      // Never sent, so never worth a retry (SPEC §7.7): an invalid header value, credentials in the URL…
+    const init = requestForm(target.sameOrigin, method, keys, body);
+    // What fetch could not even build is the page's settings, not the network: never sent, so
+    // never worth a retry (SPEC §7.7). Checked here rather than by building a Request twice.
+    if (Object.values(init.headers as Record<string, string>).some((v) => /[\0\n\r\u0100-\uffff]/.test(v))) {
       throw new AuthError(
         'misconfigured',
-        'Cannot make this request: check server-url (no user:password@), app-id, client-key.',
-        { cause },
+        'Cannot make this request: check app-id and client-key (a header value the browser refuses).',
       );
     }
 
     let response: Response;
     let text: string;
     try {
-      response = await fetch(url, { ...init, signal });
+      // A redirect would carry the password or token elsewhere and bring back whatever is there (SPEC §7.4).
+      response = await fetch(endpoint + target.search, { ...init, redirect: 'manual', signal });
       if (response.type === 'opaqueredirect' || (response.status > 299 && response.status < 400)) {
         throw new AuthError('misconfigured', 'The server URL redirects: set server-url to where Parse answers.');
       }
@@ -162,9 +160,9 @@ export class ParseBackend implements AuthBackend {
       if (signal.aborted) {
         throw signal.reason instanceof AuthError ? signal.reason : new AuthError('aborted', undefined, { cause: signal.reason });
       }
-      throw new AuthError('network', `Could not reach the Parse server at ${url.origin}.`, { cause: error });
+      throw new AuthError('network', `Could not reach the Parse server at ${target.origin}.`, { cause: error });
     }
-    return readReply(response.status, text, path, url);
+    return readReply(response.status, text, path, endpoint);
   }
 }
 
@@ -174,15 +172,17 @@ export class ParseBackend implements AuthBackend {
  */
 async function readCapped(response: Response): Promise<string> {
   const reader = response.body?.getReader();
-  const chunks: BlobPart[] = [];
+  // Decoded as it arrives: no Blob round trip (a task hop) after the last byte.
+  const decoder = new TextDecoder();
+  let text = '';
   let size = 0;
-  for (let chunk; reader && !(chunk = await reader.read()).done; chunks.push(chunk.value)) {
+  for (let chunk; reader && !(chunk = await reader.read()).done; text += decoder.decode(chunk.value, { stream: true })) {
     if ((size += chunk.value.length) > maxReplyBytes) {
       void reader.cancel().catch(() => {});
       throw new AuthError('server', 'The reply is too large (over 1 MB) for an auth answer.', { status: response.status });
     }
   }
-  return new Blob(chunks).text();
+  return text + decoder.decode();
 }
 
 interface ParseKeys {
@@ -198,24 +198,24 @@ interface ParseKeys {
  * POST, `Content-Type: text/plain`, the real method and the keys as `_`-fields of the JSON body.
  */
 function requestForm(sameOrigin: boolean, method: string, keys: ParseKeys, body?: Record<string, unknown>): RequestInit {
-  const named: [string, string | undefined][] = [
-    ['Application-Id', keys.appId],
-    ['Installation-Id', keys.installationId],
-    ['JavaScript-Key', keys.clientKey],
-    ['Session-Token', keys.token],
-  ];
-  const given = named.filter((entry): entry is [string, string] => !!entry[1]);
   if (sameOrigin) {
-    const headers = Object.fromEntries(given.map(([name, value]) => [`X-Parse-${name}`, value]));
+    const headers: Record<string, string> = {
+      'X-Parse-Application-Id': keys.appId,
+      'X-Parse-Installation-Id': keys.installationId,
+    };
+    if (keys.clientKey) headers['X-Parse-JavaScript-Key'] = keys.clientKey;
+    if (keys.token) headers['X-Parse-Session-Token'] = keys.token;
     if (body) headers['Content-Type'] = 'application/json';
     return { method, headers, body: body && JSON.stringify(body) };
   }
-  // Application-Id → _ApplicationId, Session-Token → _SessionToken…
-  const payload = {
+  const payload: Record<string, unknown> = {
     ...body,
     _method: method,
-    ...Object.fromEntries(given.map(([name, value]) => [`_${name.replace('-', '')}`, value])),
+    _ApplicationId: keys.appId,
+    _InstallationId: keys.installationId,
   };
+  if (keys.clientKey) payload._JavaScriptKey = keys.clientKey;
+  if (keys.token) payload._SessionToken = keys.token;
   return { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify(payload) };
 }
 
@@ -223,7 +223,7 @@ function requestForm(sameOrigin: boolean, method: string, keys: ParseKeys, body?
  * Turns a Parse reply into its JSON object, or throws the matching `AuthError`. Only Parse's
  * own codes are believed: a bare 401/403/404 comes from whatever stands in front of it.
  */
-function readReply(status: number, text: string, path: string, url: URL): Record<string, unknown> {
+function readReply(status: number, text: string, path: string, endpoint: string): Record<string, unknown> {
   const data = parseJson(text);
   if (status >= 200 && status < 300) {
     if (isRecord(data)) return data;
@@ -235,7 +235,7 @@ function readReply(status: number, text: string, path: string, url: URL): Record
   if (serverCode === undefined) {
     // Not Parse speaking, or Parse refusing the app's keys (403): never proof about the session.
     throw status === 404
-      ? new AuthError('misconfigured', `Nothing answers at ${url.origin}${url.pathname} (HTTP 404): check server-url.`, options)
+      ? new AuthError('misconfigured', `Nothing answers at ${endpoint} (HTTP 404): check server-url.`, options)
       : status === 401 || status === 403
         ? new AuthError(
             'misconfigured',
@@ -258,7 +258,27 @@ function readReply(status: number, text: string, path: string, url: URL): Record
  * (`/parse`) that, once parsed, is on the page's origin: tabs, newlines and backslashes that the
  * URL parser drops or reads as `/` cannot smuggle in another host (SPEC §7.5).
  */
-function parseServerURL(serverURL: unknown, path: string): URL {
+/** Where requests go: `base + path + search`, and whether that is the page's own origin. */
+interface Target {
+  base: string;
+  search: string;
+  origin: string;
+  sameOrigin: boolean;
+}
+
+function toTarget(serverURL: unknown): Target {
+  const url = parseServerURL(serverURL);
+  const origin = url.origin;
+  // A query string in server-url stays after the path.
+  return {
+    base: origin + url.pathname.replace(/\/+$/, ''),
+    search: url.search,
+    origin,
+    sameOrigin: origin === globalThis.location?.origin,
+  };
+}
+
+function parseServerURL(serverURL: unknown): URL {
   // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a URL object or whatever a JS caller passed, as String() shows it
   const given = serverURL == null ? '' : String(serverURL).trim();
   const page = globalThis.location;
@@ -269,8 +289,11 @@ function parseServerURL(serverURL: unknown, path: string): URL {
   } catch {
     // reported below
   }
+  if (url && (url.username || url.password)) {
+    // fetch refuses such a URL: never sent, never worth a retry (SPEC §7.7).
+    throw new AuthError('misconfigured', 'server-url must not hold a user name or password (user:password@).');
+  }
   if (url && /^https?:$/.test(url.protocol) && (!relative || url.origin === page?.origin)) {
-    url.pathname = `${url.pathname.replace(/\/+$/, '')}${path}`; // a query string in server-url stays after the path
     return url;
   }
   throw new AuthError(

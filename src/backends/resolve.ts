@@ -45,7 +45,7 @@ export class BackendResolver {
 
   resolve(settings: BackendSettings): AuthBackend {
     const name = (settings.name ?? '').trim().toLowerCase() || 'parse';
-    const key = JSON.stringify([name, settings.serverURL, settings.appId, settings.clientKey, settings.storage]);
+    const key = [name, settings.serverURL, settings.appId, settings.clientKey, settings.storage].join('\n');
     if (this.#backend && key === this.#key) return this.#backend;
     this.#key = key;
     const factory = factories.get(name);

@@ -3,7 +3,7 @@ import type { AuthBackend, PublicUser } from '../backends/backend.js';
 import { BackendResolver } from '../backends/resolve.js';
 import type { UserSessionEventMap } from '../events.js';
 import { upgradeProperty } from '../internal/upgrade-property.js';
-import { SessionController, type SessionChange } from '../session/controller.js';
+import { SessionController, type SessionChange, type SessionSettings } from '../session/controller.js';
 import type { LogOutResult } from '../session/log-out-result.js';
 import { toStorageMode } from '../storage/key-store.js';
 import { sessionBrand } from './session-brand.js';
@@ -65,14 +65,17 @@ export class UserSessionElement extends ReactiveElement {
   readonly #resolver = new BackendResolver();
   #backendObject: AuthBackend | null = null;
   #internals: ElementInternals | null = null;
+  /** The settings the controller reads, made once per change of a property or attribute. */
+  #settings: SessionSettings | null = null;
   readonly #controller = new SessionController(
     this,
-    () => ({
-      backend: this.backend,
-      storage: toStorageMode(this.storage),
-      storageKey: this.#storageKey(),
-      timeout: this.timeout,
-    }),
+    () =>
+      (this.#settings ??= {
+        backend: this.backend,
+        storage: toStorageMode(this.storage),
+        storageKey: this.#storageKey(),
+        timeout: this.timeout,
+      }),
     (change) => this.#announce(change),
   );
 
@@ -136,6 +139,13 @@ export class UserSessionElement extends ReactiveElement {
   /** True while a request to the backend is in flight. */
   get pending(): boolean {
     return this.#controller.pending;
+  }
+
+  /** Every property or attribute change goes through here: the settings are made anew. */
+  override requestUpdate(...args: Parameters<ReactiveElement['requestUpdate']>): void {
+    // Also called by ReactiveElement's constructor, before this class's fields exist.
+    if (#settings in this) this.#settings = null;
+    super.requestUpdate(...args);
   }
 
   /** No shadow root: the children render as they are, and the element adds no box styles of its own. */

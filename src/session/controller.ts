@@ -52,6 +52,8 @@ export class SessionController implements ReactiveController {
   #user: PublicUser | null = null;
   #decodedWith: AuthBackend | null = null;
   #inFlight = 0;
+  /** The last stored value decoded, with what: every flow reads storage, most find it unchanged. */
+  #lastDecoded: [string | null, AuthBackend | null, StoredSession | null] = [null, null, null];
   /** The sign-in under way: a newer sign-in or sign-out aborts it. */
   #signIn: AbortController | null = null;
   /** The background check started on connect: disconnecting aborts it. */
@@ -331,11 +333,16 @@ export class SessionController implements ReactiveController {
   #decode(raw: string | null): StoredSession | null {
     if (raw === null) return null;
     const backend = this.#settings().backend;
+    const [lastRaw, lastBackend, lastSession] = this.#lastDecoded;
+    if (raw === lastRaw && backend === lastBackend) return lastSession;
+    let session: StoredSession | null;
     try {
-      return asStoredSession(backend.deserialize ? backend.deserialize(raw) : deserializeSession(raw));
+      session = asStoredSession(backend.deserialize ? backend.deserialize(raw) : deserializeSession(raw));
     } catch {
-      return null; // a throwing custom deserializer reads as "no session"
+      session = null; // a throwing custom deserializer reads as "no session"
     }
+    this.#lastDecoded = [raw, backend, session];
+    return session;
   }
 
   #encode(backend: AuthBackend, session: StoredSession): string {
