@@ -83,7 +83,7 @@ export class SharedSession {
    */
   write(raw: string | null, reason: ChangeReason): boolean {
     const stored = this.#store.write(raw);
-    if (this.#publish(this.#store.read(), reason)) this.#tabs?.announce();
+    if (this.#publish(stored ? raw : this.#store.read(), reason)) this.#tabs?.announce();
     return stored;
   }
 

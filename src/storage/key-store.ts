@@ -73,12 +73,15 @@ export class KeyStore {
    */
   write(raw: string | null): boolean {
     const area = this.area;
-    let inArea = false;
     if (area) {
       try {
         if (raw === null) area.removeItem(this.key);
         else area.setItem(this.key, raw);
-        inArea = true;
+        // Done, unless the area cannot give the value back (it throws on reading).
+        if (raw === null || this.#readArea() === raw) {
+          memoryArea.delete(this.#memoryKey);
+          return true;
+        }
       } catch {
         // QuotaExceededError, SecurityError…: the value lives in memory below; the area must
         // not keep an older one that a reload would read.
@@ -89,8 +92,7 @@ export class KeyStore {
         }
       }
     }
-    // Kept in memory too when the area cannot give it back (refused, or unreadable).
-    if (raw === null || (inArea && this.#readArea() === raw)) memoryArea.delete(this.#memoryKey);
+    if (raw === null) memoryArea.delete(this.#memoryKey);
     else memoryArea.set(this.#memoryKey, raw);
     return this.read() === raw;
   }
