@@ -59,16 +59,16 @@ export class AuthError extends Error {
 Object.defineProperty(AuthError.prototype, brand, { value: true });
 
 const defaultMessages: Record<AuthErrorCode, string> = {
-  'no-session': 'No <user-session> element found for this action.',
+  'no-session': 'No <user-session> for this action.',
   'invalid-session': 'The session is no longer valid.',
   'invalid-credentials': 'Wrong username or password.',
-  'username-taken': 'This username is already taken.',
-  network: 'The server could not be reached.',
+  'username-taken': 'This username is taken.',
+  network: 'The server is unreachable.',
   timeout: 'The server did not answer in time.',
-  server: 'The server failed to handle the request.',
-  misconfigured: 'The session element is misconfigured.',
-  'bad-request': 'The request is not valid.',
-  aborted: 'The request was cancelled.',
+  server: 'The server failed.',
+  misconfigured: 'Misconfigured.',
+  'bad-request': 'Invalid request.',
+  aborted: 'Cancelled.',
 };
 
 /**

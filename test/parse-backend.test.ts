@@ -153,7 +153,7 @@ describe('ParseBackend requests', () => {
         .catch((e: unknown) => e);
       expect(error, serverURL).to.be.instanceOf(AuthError);
       expect((error as AuthError).code, serverURL).to.equal('misconfigured');
-      expect((error as AuthError).message, serverURL).to.contain(`"${serverURL}" is not a usable server URL`);
+      expect((error as AuthError).message, serverURL).to.contain(`"${serverURL}" is unusable`);
     }
     expect(sent, 'no request for a refused URL').to.have.length(3);
   });

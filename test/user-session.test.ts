@@ -355,7 +355,7 @@ describe('<user-session>', () => {
       el.setAttribute('server-url', 'parse');
       const relative = await el.logIn('ada', 'x').catch((e: AuthError) => e);
       expect(relative.code).to.equal('misconfigured');
-      expect(relative.message).to.contain('"parse" is not a usable server URL');
+      expect(relative.message).to.contain('"parse" is unusable');
       el.removeAttribute('app-id');
       el.setAttribute('server-url', 'http://127.0.0.1:9/parse');
       const noApp = await el.logIn('ada', 'x').catch((e: AuthError) => e);

@@ -128,7 +128,7 @@ export class ParseBackend implements AuthBackend {
   async #send(method: string, path: string, { signal, token, body }: RequestOptions): Promise<Record<string, unknown>> {
     const { serverURL, appId, clientKey, storage = 'local' } = this.#options;
     if (!nonEmptyString(appId)) {
-      throw new AuthError('misconfigured', 'Parse needs an application id: set the app-id attribute.');
+      throw new AuthError('misconfigured', 'Set app-id: Parse needs an application id.');
     }
     const target = (this.#target ??= toTarget(serverURL));
     const endpoint = target.base + path;
@@ -140,10 +140,7 @@ export class ParseBackend implements AuthBackend {
     // What fetch could not even build is the page's settings, not the network: never sent, so
     // never worth a retry (SPEC §7.7). Checked here rather than by building a Request twice.
     if (Object.values(init.headers as Record<string, string>).some((v) => /[\0\n\r\u0100-\uffff]/.test(v))) {
-      throw new AuthError(
-        'misconfigured',
-        'Cannot make this request: check app-id and client-key (a header value the browser refuses).',
-      );
+      throw new AuthError('misconfigured', 'app-id or client-key is not a valid header value.');
     }
 
     let response: Response;
@@ -152,7 +149,7 @@ export class ParseBackend implements AuthBackend {
       // A redirect would carry the password or token elsewhere and bring back whatever is there (SPEC §7.4).
       response = await fetch(endpoint + target.search, { ...init, redirect: 'manual', signal });
       if (response.type === 'opaqueredirect' || (response.status > 299 && response.status < 400)) {
-        throw new AuthError('misconfigured', 'The server URL redirects: set server-url to where Parse answers.');
+        throw new AuthError('misconfigured', 'server-url redirects: set it to where Parse answers.');
       }
       text = await readCapped(response);
     } catch (error) {
@@ -160,7 +157,7 @@ export class ParseBackend implements AuthBackend {
       if (signal.aborted) {
         throw signal.reason instanceof AuthError ? signal.reason : new AuthError('aborted', undefined, { cause: signal.reason });
       }
-      throw new AuthError('network', `Could not reach the Parse server at ${target.origin}.`, { cause: error });
+      throw new AuthError('network', `Cannot reach ${target.origin}.`, { cause: error });
     }
     return readReply(response.status, text, path, endpoint);
   }
@@ -179,7 +176,7 @@ async function readCapped(response: Response): Promise<string> {
   for (let chunk; reader && !(chunk = await reader.read()).done; text += decoder.decode(chunk.value, { stream: true })) {
     if ((size += chunk.value.length) > maxReplyBytes) {
       void reader.cancel().catch(() => {});
-      throw new AuthError('server', 'The reply is too large (over 1 MB) for an auth answer.', { status: response.status });
+      throw new AuthError('server', 'Reply over 1 MB.', { status: response.status });
     }
   }
   return text + decoder.decode();
@@ -227,7 +224,7 @@ function readReply(status: number, text: string, path: string, endpoint: string)
   const data = parseJson(text);
   if (status >= 200 && status < 300) {
     if (isRecord(data)) return data;
-    throw new AuthError('server', `The server answered ${status} with something that is not a JSON object.`, { status });
+    throw new AuthError('server', `HTTP ${status} without a JSON object.`, { status });
   }
   const serverCode = isRecord(data) && typeof data.code === 'number' ? data.code : undefined;
   const said = isRecord(data) && typeof data.error === 'string' ? ` Parse says: "${data.error}"` : '';
@@ -235,22 +232,18 @@ function readReply(status: number, text: string, path: string, endpoint: string)
   if (serverCode === undefined) {
     // Not Parse speaking, or Parse refusing the app's keys (403): never proof about the session.
     throw status === 404
-      ? new AuthError('misconfigured', `Nothing answers at ${endpoint} (HTTP 404): check server-url.`, options)
+      ? new AuthError('misconfigured', `HTTP 404 at ${endpoint}: check server-url.`, options)
       : status === 401 || status === 403
-        ? new AuthError(
-            'misconfigured',
-            `Refused (HTTP ${status}): check app-id and client-key, or the proxy in front of Parse.${said}`,
-            options,
-          )
-        : new AuthError('server', `The server failed with HTTP ${status}.${said}`, options);
+        ? new AuthError('misconfigured', `HTTP ${status}: check app-id, client-key and any proxy.${said}`, options)
+        : new AuthError('server', `HTTP ${status}.${said}`, options);
   }
-  if (serverCode === 209) throw new AuthError('invalid-session', `The session is no longer valid.${said}`, options);
+  if (serverCode === 209) throw new AuthError('invalid-session', `Session no longer valid.${said}`, options);
   // 101 means "wrong username or password" on log-in; elsewhere it is "object not found".
   if (serverCode === 101 && path === '/login')
     throw new AuthError('invalid-credentials', `Wrong username or password.${said}`, options);
-  if (serverCode === 202) throw new AuthError('username-taken', `This username is already taken.${said}`, options);
-  if (status >= 500) throw new AuthError('server', `The server failed with HTTP ${status}.${said}`, options);
-  throw new AuthError('bad-request', `The server refused the request.${said}`, options);
+  if (serverCode === 202) throw new AuthError('username-taken', `Username taken.${said}`, options);
+  if (status >= 500) throw new AuthError('server', `HTTP ${status}.${said}`, options);
+  throw new AuthError('bad-request', `Refused.${said}`, options);
 }
 
 /**
@@ -291,14 +284,14 @@ function parseServerURL(serverURL: unknown): URL {
   }
   if (url && (url.username || url.password)) {
     // fetch refuses such a URL: never sent, never worth a retry (SPEC §7.7).
-    throw new AuthError('misconfigured', 'server-url must not hold a user name or password (user:password@).');
+    throw new AuthError('misconfigured', 'server-url must not hold user:password@.');
   }
   if (url && /^https?:$/.test(url.protocol) && (!relative || url.origin === page?.origin)) {
     return url;
   }
   throw new AuthError(
     'misconfigured',
-    `"${given}" is not a usable server URL: set server-url to where Parse Server is mounted, e.g. http://localhost:1337/parse or /parse.`,
+    `server-url "${given}" is unusable: use an http(s) URL or a path on this origin (/parse).`,
   );
 }
 
@@ -306,7 +299,7 @@ function parseServerURL(serverURL: unknown): URL {
 function sessionFromReply(reply: Record<string, unknown>): StoredSession {
   const { sessionToken, objectId } = reply;
   if (!nonEmptyString(sessionToken) || !nonEmptyString(objectId)) {
-    throw new AuthError('server', 'The server answered without a user id and session token.');
+    throw new AuthError('server', 'No user id and session token in the answer.');
   }
   const fields = { ...reply };
   for (const name of parseBookkeeping) delete fields[name];

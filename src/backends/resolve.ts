@@ -49,23 +49,18 @@ export class BackendResolver {
     if (this.#backend && key === this.#key) return this.#backend;
     this.#key = key;
     const factory = factories.get(name);
-    return (this.#backend = factory ? factory(settings) : failingBackend(unknownBackend(settings.name ?? '')));
+    return (this.#backend = factory ? factory(settings) : unknownBackend(settings.name ?? ''));
   }
 }
 
-function unknownBackend(name: string): AuthError {
-  const known = [...factories.keys()].map((n) => `"${n}"`).join(', ');
-  const hint =
-    name.trim().toLowerCase() === 'memory'
-      ? ` The memory backend is registered by the package entry (import 'user-session-elements').`
-      : '';
-  return new AuthError(
+/** A backend whose every call fails with one error: what an unknown `backend` name gets. */
+function unknownBackend(name: string): AuthBackend {
+  const known = [...factories.keys()].join(', ');
+  // `memory` is registered by the package entry only: say so to pages that import define modules.
+  const error = new AuthError(
     'misconfigured',
-    `Unknown backend "${name}": use ${known}, or set the backend property to an AuthBackend object.${hint}`,
+    `Unknown backend "${name}": use ${known} (memory: import the package entry), or an AuthBackend object.`,
   );
-}
-
-function failingBackend(error: AuthError): AuthBackend {
   const fail = () => Promise.reject(error);
   return { capabilities: Object.values(Capability), logIn: fail, signUp: fail, logOut: fail, currentUser: fail };
 }

@@ -40,7 +40,7 @@ function locate(seeker: SessionSeeker): Element {
   if (id) {
     const root = seeker.getRootNode() as Partial<DocumentOrShadowRoot & NonElementParentNode>;
     const byId = root.getElementById?.(id);
-    if (!byId) throw noSession(`No element with id "${id}" (from the session attribute) in this ${rootName(root)}.`);
+    if (!byId) throw noSession(`session="${id}": no such id in this ${rootName(root)}.`);
     return mustBeSession(byId, `session="${id}"`);
   }
   if (seeker.sessionElement) return mustBeSession(seeker.sessionElement, 'sessionElement');
@@ -53,8 +53,8 @@ function locate(seeker: SessionSeeker): Element {
   if (all.length === 1) return all[0];
   throw noSession(
     all.length === 0
-      ? `No <${sessionTag}> element found: put the action inside one, or give it session="id".`
-      : `${all.length} <${sessionTag}> elements and none contains the action: give it session="id" to choose.`,
+      ? `No <${sessionTag}>: put the action inside one, or set session="id".`
+      : `${all.length} <${sessionTag}> elements: set session="id" to choose.`,
   );
 }
 

@@ -20,7 +20,7 @@ export async function callWithTimeout<T>(
   const onCancel = () => controller.abort(cancel?.reason);
   cancel?.addEventListener('abort', onCancel);
   const timer = setTimeout(
-    () => controller.abort(new AuthError('timeout', `The server did not answer within ${ms} ms.`)),
+    () => controller.abort(new AuthError('timeout', `No answer within ${ms} ms.`)),
     Math.min(ms, maxDelay),
   );
   try {

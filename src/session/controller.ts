@@ -89,7 +89,7 @@ export class SessionController implements ReactiveController {
     globalThis.removeEventListener?.('online', this.#onOnline);
     this.#shared?.leave(this.#onStoredChange);
     this.#shared = null;
-    this.#validation?.abort(new AuthError('aborted', 'The element was disconnected.'));
+    this.#validation?.abort(new AuthError('aborted', 'Disconnected.'));
     this.#validation = null;
   }
 
@@ -194,7 +194,7 @@ export class SessionController implements ReactiveController {
         shared.replace(raw, null, 'session-lost');
         return this.#decode(shared.read())?.user ?? null;
       }
-      if (!isRecord(fields)) throw new AuthError('server', 'The backend answered without the user.');
+      if (!isRecord(fields)) throw new AuthError('server', 'No user in the answer.');
       const user = toPublicUser(fields, nonEmptyString(fields.id) ? fields.id : session.user.id);
       const fresh = this.#encode(backend, { token: session.token, user });
       // Only over the value it started from: a session removed meanwhile stays removed.
@@ -234,7 +234,7 @@ export class SessionController implements ReactiveController {
       if (this.#signIn === call) this.#signIn = null;
     }
     const fresh = asStoredSession(answer);
-    if (!fresh) throw new AuthError('server', 'The backend answered without a session token and user id.');
+    if (!fresh) throw new AuthError('server', 'No session in the answer.');
     if (this.#shared !== shared) {
       abandon(fresh);
       throw notConnected();
@@ -243,7 +243,7 @@ export class SessionController implements ReactiveController {
     shared.write(raw, reason);
     shared.trust(raw);
     if (this.#session?.token !== fresh.token || !this.#user) {
-      throw new AuthError('server', 'The backend cannot read back the session it created.');
+      throw new AuthError('server', 'The new session cannot be read back.');
     }
     return this.#user;
   }
@@ -364,23 +364,17 @@ function sameFields(a: PublicUser, b: PublicUser): boolean {
 }
 
 function superseded(): AuthError {
-  return new AuthError('aborted', 'A newer sign-in or sign-out replaced this request.');
+  return new AuthError('aborted', 'Replaced by a newer sign-in or sign-out.');
 }
 
 function notConnected(): AuthError {
-  return new AuthError('misconfigured', 'The <user-session> element is not in the document.');
+  return new AuthError('misconfigured', 'The <user-session> is not in the document.');
 }
 
 function unknownScope(scope: unknown): AuthError {
-  return new AuthError(
-    'bad-request',
-    `Unknown log-out scope "${String(scope)}": use current, local, others or all. Signed out of this browser only.`,
-  );
+  return new AuthError('bad-request', `Unknown scope "${String(scope)}" (current, local, others, all): signed out here only.`);
 }
 
 function storageRefused(): AuthError {
-  return new AuthError(
-    'misconfigured',
-    'This browser refused to remove the stored session (storage is blocked): still signed in here.',
-  );
+  return new AuthError('misconfigured', 'Storage refused to remove the session: still signed in here.');
 }

@@ -9,19 +9,16 @@ export type LoggedOutReason = (typeof LoggedOutReason)[keyof typeof LoggedOutRea
 /** Why the stored session changed; each controller maps it onto its event's `reason`. */
 export type ChangeReason = LoggedInReason | LoggedOutReason;
 
-const loggedInReasons = new Set<string>(Object.values(LoggedInReason));
-const loggedOutReasons = new Set<string>(Object.values(LoggedOutReason));
-
-/** The `logged-in` reason for a change; a change this page did not make counts as `restored`. */
-export function asLoggedInReason(reason: ChangeReason): LoggedInReason {
-  return loggedInReasons.has(reason) ? (reason as LoggedInReason) : LoggedInReason.restored;
-}
-
 /**
  * The `logged-out` reason for a change. Only the server's word is `session-lost`; a change
  * whose cause this page did not see (storage changed while every element was away) counts as
  * made elsewhere: `other-tab`.
  */
 export function asLoggedOutReason(reason: ChangeReason): LoggedOutReason {
-  return loggedOutReasons.has(reason) ? (reason as LoggedOutReason) : LoggedOutReason.otherTab;
+  return reason === 'log-out' || reason === 'session-lost' ? reason : 'other-tab';
+}
+
+/** The `logged-in` reason for a change (a session appears only by log-in, sign-up, restore or another tab). */
+export function asLoggedInReason(reason: ChangeReason): LoggedInReason {
+  return reason === 'log-out' || reason === 'session-lost' ? 'restored' : reason;
 }

@@ -36,13 +36,13 @@ describe('Parse Server: replies that are not what Parse sends', function () {
   it('an empty 200: failure with code server, nothing stored', async () => {
     const error = await logInThrough({ status: 200, body: '' });
     expect([error.code, error.status]).to.deep.equal(['server', 200]);
-    expect(error.message).to.contain('not a JSON object');
+    expect(error.message).to.contain('without a JSON object');
   });
 
   it('a 200 with JSON of the wrong shape: failure with code server that says what is missing', async () => {
     const error = await logInThrough({ status: 200, body: '{"hello":"world"}', contentType: 'application/json' });
     expect(error.code).to.equal('server');
-    expect(error.message).to.contain('without a user id and session token');
+    expect(error.message).to.contain('No user id and session token');
   });
 
   it('a JSON array where an object belongs: failure with code server', async () => {
@@ -62,7 +62,7 @@ describe('Parse Server: replies that are not what Parse sends', function () {
       contentType: 'application/json',
     });
     expect(error.code).to.equal('server');
-    expect(error.message).to.contain('too large');
+    expect(error.message).to.contain('over 1 MB');
   });
 
   it('an error status without a JSON body (502 from a gateway): failure with code server and the status', async () => {
