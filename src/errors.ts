@@ -82,7 +82,11 @@ export function toAuthError(error: unknown, secret?: string): AuthError {
     error instanceof AuthError ? error : new AuthError('server', `The backend failed: ${describe(error)}`, { cause: error });
   if (!secret) return authError;
   const forms = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
-  const quotes = (value: unknown) => forms.some((form) => textOf(value).includes(form));
+  // What cannot be read as text cannot be shown to be clean: it counts as quoting.
+  const quotes = (value: unknown) => {
+    const text = textOf(value);
+    return text === null || forms.some((form) => text.includes(form));
+  };
   let causeQuotes = false;
   for (let cause = authError.cause, depth = 0; cause !== undefined && depth < 9 && !causeQuotes; depth++) {
     causeQuotes = quotes(cause);
@@ -99,12 +103,15 @@ export function toAuthError(error: unknown, secret?: string): AuthError {
   return clean;
 }
 
-/** What an error or value says, as text: message and stack, or its JSON. */
-function textOf(value: unknown): string {
+/**
+ * What an error or value holds, as text: message, stack and its own fields (an HTTP client's
+ * error may carry the request headers), or `null` when it cannot be read (circular…).
+ */
+function textOf(value: unknown): string | null {
   try {
-    return value instanceof Error ? `${value.message} ${value.stack}` : `${JSON.stringify(value)} ${String(value)}`;
+    return `${value instanceof Error ? `${value.message} ${value.stack}` : String(value)} ${JSON.stringify(value)}`;
   } catch {
-    return '';
+    return null;
   }
 }
 

@@ -2,11 +2,12 @@
 // and `backend="memory"` registered. Import the class modules (`user-session-elements/user-session.js`, …)
 // to define tags yourself, or `user-session-elements/define/<tag>.js` to define one tag: a page
 // that way loads only the Parse backend.
+// First: a `<user-session backend="memory">` already in the page is upgraded by the define below.
+import './define/memory-backend.js';
 import './define/user-session.js';
 import './define/log-out-action.js';
 import './define/log-in-action.js';
 import './define/sign-up-action.js';
-import './define/memory-backend.js';
 
 export { UserSessionElement } from './elements/user-session.js';
 export { LogOutActionElement } from './elements/log-out-action.js';

@@ -14,7 +14,7 @@ logOut.addEventListener('failure', (e) => {
 });
 // @ts-expect-error: a log-out failure carries `error`, `signedOutLocally`, `revocationPending`; no `reason`
 logOut.addEventListener('failure', (e) => e.detail.reason);
-// @ts-expect-error: `scope` is 'current' | 'local' | 'all'
+// @ts-expect-error: `scope` is 'current' | 'local' | 'others' | 'all'
 logOut.scope = 'everywhere';
 
 const session = document.createElement('user-session'); // UserSessionElement

@@ -39,7 +39,7 @@ export function AccountBar() {
 // Each element below must fail to compile (checked by `npm run typecheck:examples`; never rendered).
 export function Rejected() {
   return [
-    // @ts-expect-error: `scope` is 'current' | 'local' | 'all'
+    // @ts-expect-error: `scope` is 'current' | 'local' | 'others' | 'all'
     <log-out-action scope="everywhere" />,
     // @ts-expect-error: `user-change` carries `user`, not `reason`
     <user-session onuser-change={(e) => e.detail.reason} />,

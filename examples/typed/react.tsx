@@ -30,7 +30,7 @@ export function AccountBar() {
         class="link"
         onsuccess={(e) => setMessage(e.detail.revoked ? 'Signed out.' : 'Signed out here.')}
         onfailure={(e) => {
-          e.currentTarget.scope satisfies 'current' | 'local' | 'all'; // currentTarget is the element
+          e.currentTarget.scope satisfies 'current' | 'local' | 'others' | 'all'; // currentTarget is the element
           setMessage(`${e.detail.error.code}: ${e.detail.error.message}`);
         }}
       />
@@ -61,7 +61,7 @@ export function SignInForm({ onDone }: { onDone: (user: PublicUser) => void }) {
 export function Rejected() {
   const logOutRef = useRef<LogOutActionElement>(null);
   return [
-    // @ts-expect-error: `scope` is 'current' | 'local' | 'all'
+    // @ts-expect-error: `scope` is 'current' | 'local' | 'others' | 'all'
     <log-out-action scope="everywhere" />,
     // @ts-expect-error: a log-out failure has no `reason` (that is `logged-out`)
     <log-out-action onfailure={(e) => e.detail.reason} />,

@@ -38,7 +38,7 @@ export function AccountBar() {
 // Each element below must fail to compile (checked by `npm run typecheck:examples`; never rendered).
 export function Rejected() {
   return [
-    // @ts-expect-error: `scope` is 'current' | 'local' | 'all'
+    // @ts-expect-error: `scope` is 'current' | 'local' | 'others' | 'all'
     <log-out-action scope="everywhere" />,
     // @ts-expect-error: a log-out success carries `scope` and `revoked`, not `user`
     <log-out-action on:success={(e) => e.detail.user} />,

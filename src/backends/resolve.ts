@@ -32,7 +32,11 @@ const factories = new Map<string, BackendFactory>([
 /** Makes `backend="<name>"` available (names are trimmed and case-insensitive). Later wins. */
 export function registerBackend(name: string, factory: BackendFactory): void {
   factories.set(name.trim().toLowerCase(), factory);
+  registrations++;
 }
+
+/** Counts registrations: a name unknown so far is looked up again after each. */
+let registrations = 0;
 
 /**
  * The backend named by a `<user-session>`'s attributes, the same object until one of them
@@ -45,10 +49,18 @@ export class BackendResolver {
 
   resolve(settings: BackendSettings): AuthBackend {
     const name = (settings.name ?? '').trim().toLowerCase() || 'parse';
-    const key = [name, settings.serverURL, settings.appId, settings.clientKey, settings.storage].join('\n');
+    const factory = factories.get(name);
+    // An unknown name is kept only until the next registration (a script loaded after the markup).
+    const key = [
+      name,
+      settings.serverURL,
+      settings.appId,
+      settings.clientKey,
+      settings.storage,
+      factory ? '' : registrations,
+    ].join('\n');
     if (this.#backend && key === this.#key) return this.#backend;
     this.#key = key;
-    const factory = factories.get(name);
     return (this.#backend = factory ? factory(settings) : unknownBackend(settings.name ?? ''));
   }
 }

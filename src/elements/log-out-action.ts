@@ -33,7 +33,7 @@ export class LogOutActionElement extends ActionElement<LogOutSuccessDetail, LogO
    * `others` (every other session of the user, this one kept) or `all` (every session of the user).
    * Read when the action runs, trimmed and case-insensitive: a typo never leaves anyone signed in.
    */
-  scope: LogOutScope | (string & {}) = 'current';
+  scope: LogOutScope = 'current';
 
   protected get defaultLabel(): string {
     return 'Log out';

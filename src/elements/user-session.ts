@@ -1,5 +1,5 @@
 import { ReactiveElement } from '@lit/reactive-element';
-import type { AuthBackend, PublicUser } from '../backends/backend.js';
+import type { AuthBackend, LogOutScope, PublicUser } from '../backends/backend.js';
 import { BackendResolver } from '../backends/resolve.js';
 import type { UserSessionEventMap } from '../events.js';
 import { upgradeProperty } from '../internal/upgrade-property.js';
@@ -69,13 +69,7 @@ export class UserSessionElement extends ReactiveElement {
   #settings: SessionSettings | null = null;
   readonly #controller = new SessionController(
     this,
-    () =>
-      (this.#settings ??= {
-        backend: this.backend,
-        storage: toStorageMode(this.storage),
-        storageKey: this.#storageKey(),
-        timeout: this.timeout,
-      }),
+    () => (this.#settings ??= this.#makeSettings()),
     (change) => this.#announce(change),
   );
 
@@ -153,6 +147,13 @@ export class UserSessionElement extends ReactiveElement {
     return this;
   }
 
+  override connectedCallback(): void {
+    // Properties set before the element was upgraded are applied by its first update: run it
+    // now, so the controller connects with them (storage, storage-key…), not the defaults.
+    if (!this.hasUpdated) this.performUpdate();
+    super.connectedCallback();
+  }
+
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     super.attributeChangedCallback(name, old, value);
     if (name === 'authenticated') this.#reflect();
@@ -180,7 +181,7 @@ export class UserSessionElement extends ReactiveElement {
    * `{ ok, scope, revoked, error?, signedOutLocally, revocationPending }`. Honoured even if the
    * element is removed meanwhile.
    */
-  logOut(options: { scope?: string } = {}): Promise<LogOutResult> {
+  logOut(options: { scope?: LogOutScope } = {}): Promise<LogOutResult> {
     return this.#controller.logOut(options);
   }
 
@@ -210,6 +211,21 @@ export class UserSessionElement extends ReactiveElement {
     } catch {
       // Older engines only accept `--authenticated`; the attribute still tells.
     }
+  }
+
+  #makeSettings(): SessionSettings {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getter below reads the element
+    const element = this;
+    return {
+      // Read each time (the resolver keeps it the same object until a setting changes), so a
+      // backend registered after this element connected is picked up.
+      get backend() {
+        return element.backend;
+      },
+      storage: toStorageMode(this.storage),
+      storageKey: this.#storageKey(),
+      timeout: this.timeout,
+    };
   }
 
   #storageKey(): string {

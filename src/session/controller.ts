@@ -18,7 +18,7 @@ import { isRecord, nonEmptyString } from '../internal/guards.js';
 import { storeId, type StorageMode } from '../storage/key-store.js';
 import { worthRetrying } from './outbox.js';
 import { asLoggedInReason, asLoggedOutReason, type ChangeReason, type LoggedInReason, type LoggedOutReason } from './reasons.js';
-import { SharedSession } from './shared-session.js';
+import { SharedSession, type ChangeListener } from './shared-session.js';
 import { logOutFailure, logOutSuccess, type LogOutResult } from './log-out-result.js';
 
 /** What the controller reads from its host each time it acts. */
@@ -235,28 +235,46 @@ export class SessionController implements ReactiveController {
     }
     const fresh = asStoredSession(answer);
     if (!fresh) throw new AuthError('server', 'No session in the answer.');
-    if (this.#shared !== shared) {
+    // Still connected to that key (possibly after a move in the document: another object, same key)?
+    const now = this.#shared;
+    if (now?.id !== shared.id) {
       abandon(fresh);
       throw notConnected();
     }
-    const raw = this.#encode(backend, fresh);
-    shared.write(raw, reason);
-    shared.trust(raw);
+    // A session stored meanwhile by other code (the Parse SDK…) is replaced: signed out first.
+    const other = this.#decode(now.read());
+    if (other && other.token !== fresh.token) void this.#revokeOrQueue(now, backend, other);
+    let raw: string;
+    try {
+      raw = this.#encode(backend, fresh);
+    } catch (cause) {
+      abandon(fresh);
+      throw new AuthError('server', 'The backend cannot store its session.', { cause });
+    }
+    now.write(raw, reason);
+    now.trust(raw);
     if (this.#session?.token !== fresh.token || !this.#user) {
+      // Unreadable with this backend: neither kept nor left alive on the server.
+      now.replace(raw, null, 'log-out');
+      abandon(fresh);
       throw new AuthError('server', 'The new session cannot be read back.');
     }
     return this.#user;
   }
 
-  /** Runs `flow` on the joined shared session, or on one joined for this flow alone. */
+  /**
+   * Runs `flow` on the joined shared session, or (host disconnected) on one joined for this
+   * flow alone, whose changes still reach this controller.
+   */
   async #withShared<T>(flow: (shared: SharedSession) => Promise<T>): Promise<T> {
     if (this.#shared) return flow(this.#shared);
     const { storage, storageKey } = this.#settings();
-    const shared = SharedSession.join(storage, storageKey, ignore);
+    const listener: ChangeListener = (raw, reason) => this.#onStoredChange(raw, reason);
+    const shared = SharedSession.join(storage, storageKey, listener);
     try {
       return await flow(shared);
     } finally {
-      shared.leave(ignore);
+      shared.leave(listener);
     }
   }
 
@@ -354,8 +372,6 @@ export class SessionController implements ReactiveController {
     return Number.isFinite(ms) && ms > 0 ? ms : defaultTimeout;
   }
 }
-
-function ignore(): void {}
 
 /** Compares two users field by field, whatever the key order. */
 function sameFields(a: PublicUser, b: PublicUser): boolean {

@@ -49,7 +49,7 @@ export class RevocationOutbox {
     // Due at once: the next page load tries again; backoff starts with the retries that fail.
     const entry: PendingRevocation = { token: session.token, userId: session.user.id, scope, attempts: 1, retryAt: Date.now() };
     if (scope !== 'current') entry.createdBefore = createdBefore;
-    this.#write([...this.#read().filter((e) => e.token !== session.token), entry]);
+    this.#write([...this.#read().filter((e) => !sameEntry(e, entry)), entry]);
   }
 
   /** Retries due entries (all of them with `now`), one at a time; joins a flush under way. */
@@ -67,7 +67,7 @@ export class RevocationOutbox {
         done = !(error instanceof AuthError && worthRetrying(error)) || entry.attempts >= maxAttempts;
       }
       // Read again: another tab or call may have changed the list meanwhile.
-      const rest = this.#read().filter((e) => e.token !== entry.token);
+      const rest = this.#read().filter((e) => !sameEntry(e, entry));
       const attempts = entry.attempts + 1;
       this.#write(done ? rest : [...rest, { ...entry, attempts, retryAt: Date.now() + backoffMs(attempts) }]);
     }
@@ -84,6 +84,11 @@ export class RevocationOutbox {
 }
 
 const scopes = new Set<unknown>(['current', 'others', 'all']);
+
+/** One entry per token and scope: "others" queued, then "current", are both kept, in that order. */
+function sameEntry(a: PendingRevocation, b: PendingRevocation): boolean {
+  return a.token === b.token && a.scope === b.scope;
+}
 
 function isPendingRevocation(value: unknown): value is PendingRevocation {
   return (

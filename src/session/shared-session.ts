@@ -64,7 +64,8 @@ export class SharedSession {
     this.#listeners.delete(listener);
     if (this.#listeners.size > 0) return;
     this.#tabs?.close();
-    registry.delete(this.id);
+    // Only if still the registered one: a newer object on this key may have taken its place.
+    if (registry.get(this.id) === this) registry.delete(this.id);
   }
 
   /**
@@ -101,9 +102,16 @@ export class SharedSession {
    * changed): written there unless that area already holds a session, then removed here.
    */
   moveTo(mode: StorageMode): void {
+    const { key, mode: from } = this.#store;
+    if (mode === from) return;
+    // The revocations still to send go along.
+    const oldOutbox = new KeyStore(from, `${key}:pending-revocations`);
+    const newOutbox = new KeyStore(mode, `${key}:pending-revocations`);
+    const pending = oldOutbox.read();
+    if (pending !== null && newOutbox.read() === null && newOutbox.write(pending)) oldOutbox.write(null);
     const raw = this.read();
-    if (raw === null || mode === this.#store.mode) return;
-    const target = new KeyStore(mode, this.#store.key);
+    if (raw === null) return;
+    const target = new KeyStore(mode, key);
     if (target.read() === null) target.write(raw);
     this.write(null, 'other-tab');
   }
