@@ -28,6 +28,9 @@ interface RequestOptions {
 /** No auth answer is this big: a larger reply is a wrong server, not a user to parse. */
 const maxReplyBytes = 1_000_000;
 
+/** Fields of the SDK's stored user that `user` never shows but the SDK needs back in storage. */
+const keptForSDK = ['authData', 'ACL'];
+
 /** Fields of Parse's user JSON that are bookkeeping (or access rules), not user fields. */
 const parseBookkeeping = ['objectId', 'className', '__type', 'ACL'];
 
@@ -41,6 +44,8 @@ const parseBookkeeping = ['objectId', 'className', '__type', 'ACL'];
 export class ParseBackend implements AuthBackend {
   readonly capabilities = [Capability.passwordLogIn, Capability.signUp, Capability.revokeOthers, Capability.revokeAll];
   readonly #options: ParseBackendOptions;
+  /** Per token, the stored SDK fields that `user` does not show. */
+  readonly #kept = new Map<string, Record<string, unknown>>();
   /** `serverURL`, checked and parsed once (the options never change). */
   #target: Target | undefined;
 
@@ -50,7 +55,7 @@ export class ParseBackend implements AuthBackend {
 
   async logIn(username: string, password: string, { signal }: { signal: AbortSignal }): Promise<StoredSession> {
     const reply = await this.#request('POST', '/login', { signal, body: { username, password } });
-    return sessionFromReply(reply);
+    return this.#session(reply);
   }
 
   async signUp(
@@ -64,7 +69,7 @@ export class ParseBackend implements AuthBackend {
     const fields = Object.entries(extra).filter(([name]) => !name.startsWith('_'));
     const body = { ...Object.fromEntries(fields), username, password };
     const reply = await this.#request('POST', '/users', { signal, body });
-    return sessionFromReply({ ...body, ...reply });
+    return this.#session({ ...body, ...reply });
   }
 
   /**
@@ -99,23 +104,42 @@ export class ParseBackend implements AuthBackend {
   }
 
   async currentUser(session: StoredSession, { signal }: { signal: AbortSignal }): Promise<PublicUser> {
-    return sessionFromReply({
+    return this.#session({
       ...(await this.#request('GET', '/users/me', { signal, token: session.token })),
       sessionToken: session.token,
     }).user;
   }
 
-  /** The Parse SDK's `currentUser` JSON. */
+  /**
+   * The Parse SDK's `currentUser` JSON, with the fields `user` never shows (`authData`, `ACL`)
+   * put back as they were read, so the SDK on the same page loses nothing it relies on.
+   */
   serialize(session: StoredSession): string {
     const { id, ...fields } = session.user;
-    return JSON.stringify({ ...fields, objectId: id, sessionToken: session.token, className: '_User' });
+    return JSON.stringify({
+      ...this.#kept.get(session.token),
+      ...fields,
+      objectId: id,
+      sessionToken: session.token,
+      className: '_User',
+    });
+  }
+
+  /** A session from Parse's user JSON, noting the fields kept out of `user` for `serialize`. */
+  #session(reply: Record<string, unknown>): StoredSession {
+    const session = sessionFromReply(reply);
+    // Merged: a reply that leaves a field out (as /users/me may) does not drop what storage had.
+    const kept = { ...this.#kept.get(session.token) };
+    for (const name of keptForSDK) if (name in reply) kept[name] = reply[name];
+    this.#kept.delete(session.token); // re-inserted last: the map holds the few newest tokens
+    this.#kept.set(session.token, kept);
+    for (const old of this.#kept.keys()) if (this.#kept.size > 4) this.#kept.delete(old);
+    return session;
   }
 
   deserialize(raw: string): StoredSession | null {
     const value = parseJson(raw);
-    return isRecord(value) && nonEmptyString(value.sessionToken) && nonEmptyString(value.objectId)
-      ? sessionFromReply(value)
-      : null;
+    return isRecord(value) && nonEmptyString(value.sessionToken) && nonEmptyString(value.objectId) ? this.#session(value) : null;
   }
 
   #request(method: string, path: string, options: RequestOptions): Promise<Record<string, unknown>> {

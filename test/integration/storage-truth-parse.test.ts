@@ -163,6 +163,22 @@ describe('SPEC §7 with the real Parse Server', function () {
     expect(JSON.stringify(changes.map((e) => e.detail))).not.to.contain(anon);
   });
 
+  it('§7.11 …yet the Parse SDK keeps its authData and ACL in storage when the kit writes the user back', async () => {
+    const reply = await rest('POST', '/users', { body: { authData: { anonymous: { id: crypto.randomUUID() } } } });
+    const anon = String(reply.body.sessionToken);
+    const me = (await whoAmI(anon)).body;
+    const authData = me.authData ?? reply.body.authData;
+    const sdkJSON = { ...me, sessionToken: anon, authData, ACL: { [String(me.objectId)]: { read: true, write: true } } };
+    localStorage.setItem(storageKeyFor(cfg.appId), JSON.stringify(sdkJSON));
+    const { session } = await page();
+    await session.refresh(); // writes the user back to storage
+    expect(session.user).not.to.have.property('authData');
+    const after = stored(cfg.appId)!;
+    expect(after.authData, 'authData still stored for the SDK').to.have.nested.property('anonymous.id');
+    expect(after.ACL, 'ACL still stored for the SDK').to.deep.equal(sdkJSON.ACL);
+    expect(after.sessionToken).to.equal(anon);
+  });
+
   it('§7.12 signing in over an active session revokes it; unreachable, it waits in the outbox and is revoked when back online', async () => {
     const { session } = await page();
     const first = uniqueName('over-1');
