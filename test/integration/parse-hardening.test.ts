@@ -539,9 +539,11 @@ describe('Parse Server: hardening (SPEC §7)', function () {
         }
       }
       const saved = stored(cfg.appId)!;
-      for (const name of ['authData', 'password', '_hashed_password', '_perishable_token', '_rperm']) {
+      for (const name of ['password', '_hashed_password', '_perishable_token', '_rperm']) {
         expect(saved, `storage: ${name}`).not.to.have.property(name);
       }
+      // authData stays where the Parse SDK keeps it (its linked accounts need it), never in user.
+      expect(saved, 'storage: authData, as the SDK stores it').to.have.property('authData');
       expect(saved.sessionToken, 'the SDK shape keeps the token in storage only').to.equal(user.sessionToken);
     });
   });
