@@ -50,7 +50,6 @@ export class SessionController implements ReactiveController {
   #shared: SharedSession | null = null;
   #session: StoredSession | null = null;
   #user: PublicUser | null = null;
-  #decodedWith: AuthBackend | null = null;
   #inFlight = 0;
   /** The last stored value decoded, with what: every flow reads storage, most find it unchanged. */
   #lastDecoded: [string | null, AuthBackend | null, StoredSession | null] = [null, null, null];
@@ -104,7 +103,7 @@ export class SessionController implements ReactiveController {
       this.hostDisconnected();
       if (shared.key === storageKey) shared.moveTo(storage);
       this.hostConnected();
-    } else if (backend !== this.#decodedWith) {
+    } else if (backend !== this.#lastDecoded[1]) {
       this.#onStoredChange(shared.raw, 'restored');
     }
   }
@@ -315,10 +314,7 @@ export class SessionController implements ReactiveController {
     );
   }
 
-  #onOnline = (): void => {
-    const shared = this.#shared;
-    if (shared && shared.outbox.size > 0) void shared.outbox.flush(this.#revoker(), true);
-  };
+  #onOnline = (): void => this.#shared?.retryOutbox(this.#revoker(), true);
 
   /** Checks a restored session with the server once per stored value, whichever member connects first. */
   #validateInBackground(shared: SharedSession): void {
@@ -338,7 +334,6 @@ export class SessionController implements ReactiveController {
     if (reason !== 'restored' && reason !== 'session-lost') this.#signIn?.abort(superseded());
     const before = this.#session;
     const after = this.#decode(raw);
-    this.#decodedWith = this.#settings().backend;
     this.#session = after;
     if (!before && !after) return;
     this.#user = after ? Object.freeze({ ...after.user }) : null;
@@ -349,10 +344,13 @@ export class SessionController implements ReactiveController {
   };
 
   #decode(raw: string | null): StoredSession | null {
-    if (raw === null) return null;
     const backend = this.#settings().backend;
     const [lastRaw, lastBackend, lastSession] = this.#lastDecoded;
     if (raw === lastRaw && backend === lastBackend) return lastSession;
+    if (raw === null) {
+      this.#lastDecoded = [null, backend, null];
+      return null;
+    }
     let session: StoredSession | null;
     try {
       session = asStoredSession(backend.deserialize ? backend.deserialize(raw) : deserializeSession(raw));

@@ -17,6 +17,11 @@ interface PendingRevocation {
 
 export type Revoke = (session: StoredSession, scope: RevokeScope, createdBefore?: number) => Promise<void>;
 
+/** Where the outbox of a session's storage key lives, next to it. */
+export function outboxKey(key: string): string {
+  return `${key}:pending-revocations`;
+}
+
 /** Codes worth another try later; anything else will not get better by waiting. */
 const retryable = new Set<string>(['network', 'timeout', 'server']);
 const maxAttempts = 50;

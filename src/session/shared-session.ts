@@ -1,6 +1,6 @@
 import { KeyStore, StorageMode, storeId, webStorage } from '../storage/key-store.js';
 import { TabSync } from '../storage/tab-sync.js';
-import { RevocationOutbox, type Revoke } from './outbox.js';
+import { RevocationOutbox, outboxKey, type Revoke } from './outbox.js';
 import type { ChangeReason } from './reasons.js';
 
 export type ChangeListener = (raw: string | null, reason: ChangeReason) => void;
@@ -40,7 +40,7 @@ export class SharedSession {
     this.id = id;
     this.#store = store;
     this.#raw = store.read();
-    this.outbox = new RevocationOutbox(new KeyStore(store.mode, `${store.key}:pending-revocations`));
+    this.outbox = new RevocationOutbox(new KeyStore(store.mode, outboxKey(store.key)));
     // sessionStorage is per tab: only localStorage has other tabs to keep in step.
     this.#tabs = store.mode === StorageMode.local && webStorage(store.mode) ? new TabSync(store.key, () => this.read()) : null;
   }
@@ -105,8 +105,8 @@ export class SharedSession {
     const { key, mode: from } = this.#store;
     if (mode === from) return;
     // The revocations still to send go along.
-    const oldOutbox = new KeyStore(from, `${key}:pending-revocations`);
-    const newOutbox = new KeyStore(mode, `${key}:pending-revocations`);
+    const oldOutbox = new KeyStore(from, outboxKey(key));
+    const newOutbox = new KeyStore(mode, outboxKey(key));
     const pending = oldOutbox.read();
     if (pending !== null && newOutbox.read() === null && newOutbox.write(pending)) oldOutbox.write(null);
     const raw = this.read();
@@ -137,7 +137,12 @@ export class SharedSession {
   retryOutboxOnce(revoke: Revoke): void {
     if (this.#outboxRetried) return;
     this.#outboxRetried = true;
-    if (this.outbox.size > 0) void this.outbox.flush(revoke);
+    this.retryOutbox(revoke);
+  }
+
+  /** Retries the outbox if it holds anything: due entries, or all of them with `now` (back online). */
+  retryOutbox(revoke: Revoke, now = false): void {
+    if (this.outbox.size > 0) void this.outbox.flush(revoke, now);
   }
 
   #publish(raw: string | null, reason: ChangeReason): boolean {
