@@ -17,12 +17,13 @@ const entries = {
   'define/log-in-action': 'src/define/log-in-action.ts',
   'define/sign-up-action': 'src/define/sign-up-action.ts',
   'define/memory-backend': 'src/define/memory-backend.ts',
+  'define/oidc-backend': 'src/define/oidc-backend.ts',
 };
 
 export default [
   {
     input: entries,
-    external: (id) => id.startsWith('@lit/'),
+    external: (id) => id.startsWith('@lit/') || id === 'oauth4webapi',
     output: { dir: 'dist', format: 'esm', preserveModules: true, preserveModulesRoot: 'src', sourcemap: true },
     plugins: [typescript({ tsconfig: './tsconfig.build.json' })],
   },

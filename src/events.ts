@@ -18,6 +18,10 @@ export interface UserChangeDetail {
   user: PublicUser;
 }
 
+export interface SessionFailureDetail {
+  error: AuthError;
+}
+
 export interface LogOutSuccessDetail {
   scope: LogOutScope;
   revoked: boolean;
@@ -38,6 +42,7 @@ export interface UserSessionEventMap extends HTMLElementEventMap {
   'logged-in': CustomEvent<LoggedInDetail>;
   'logged-out': CustomEvent<LoggedOutDetail>;
   'user-change': CustomEvent<UserChangeDetail>;
+  failure: CustomEvent<SessionFailureDetail>;
 }
 export interface LogOutActionEventMap extends HTMLElementEventMap {
   success: CustomEvent<LogOutSuccessDetail>;

@@ -32,7 +32,7 @@ export type UserSessionElementsTag = keyof UserSessionElementsTagNameMap;
 
 /** The kit's own events on each tag, by event name (not the events every `HTMLElement` has). */
 export interface UserSessionElementsEventMap {
-  'user-session': Pick<UserSessionEventMap, 'logged-in' | 'logged-out' | 'user-change'>;
+  'user-session': Pick<UserSessionEventMap, 'logged-in' | 'logged-out' | 'user-change' | 'failure'>;
   'log-out-action': Pick<LogOutActionEventMap, 'success' | 'failure'>;
   'log-in-action': Pick<SignInActionEventMap, 'success' | 'failure'>;
   'sign-up-action': Pick<SignInActionEventMap, 'success' | 'failure'>;
@@ -69,8 +69,8 @@ export type OnNamespacedEventProps<Tag extends UserSessionElementsTag> = {
  * creates the element; import the kit first.
  */
 export interface UserSessionProps {
-  /** `parse` (default), `memory`, or any `AuthBackend` object (property). */
-  backend?: 'parse' | 'memory' | AuthBackend | undefined;
+  /** `parse` (default), `memory`, `oidc`, or any `AuthBackend` object (property). */
+  backend?: 'parse' | 'memory' | 'oidc' | AuthBackend | undefined;
   /** Where Parse Server is mounted: an http(s) URL such as `http://localhost:1337/parse`, or a path on this origin such as `/parse`. */
   'server-url'?: string | undefined;
   serverUrl?: string | null | undefined;
@@ -87,6 +87,19 @@ export interface UserSessionProps {
   storageKey?: string | null | undefined;
   /** Limit in ms for each server request (default 10000). */
   timeout?: number | undefined;
+  /** OpenID Connect: the provider's issuer URL. */
+  issuer?: string | undefined;
+  /** OpenID Connect: this page's client id at the provider. */
+  'client-id'?: string | undefined;
+  clientId?: string | null | undefined;
+  /** OpenID Connect: where the provider sends the browser back (default: this page). */
+  'redirect-uri'?: string | undefined;
+  redirectUri?: string | null | undefined;
+  /** OpenID Connect: where the provider sends the browser after ending its session. */
+  'post-logout-redirect-uri'?: string | undefined;
+  postLogoutRedirectUri?: string | null | undefined;
+  /** OpenID Connect: the scopes asked for. */
+  scopes?: string | undefined;
 }
 
 /** What every action element takes. `busy` and `error` are output only. */
@@ -101,8 +114,11 @@ export interface ActionElementProps {
 
 /** `<log-out-action>` props. */
 export interface LogOutActionProps extends ActionElementProps {
-  /** `current` (default), `local` (forget here only) or `all` (every session of the user). */
+  /** `current` (default), `local` (forget here only), `others` or `all` (every session of the user). */
   scope?: LogOutScope | undefined;
+  /** OpenID Connect: after signing out, end the provider's own session too (a navigation). */
+  'end-session'?: boolean | undefined;
+  endSession?: boolean | undefined;
 }
 
 /** What `<log-in-action>` and `<sign-up-action>` share. */

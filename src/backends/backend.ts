@@ -46,6 +46,12 @@ export const Capability = {
   revokeOthers: 'revoke-others',
   /** `logOut` with scope `all`: end every session of the user. */
   revokeAll: 'revoke-all',
+  /** `beginLogIn` / `finishLogIn`: sign-in by sending the browser to the provider and back (OpenID Connect). */
+  redirectLogIn: 'redirect-log-in',
+  /** `refreshAt` / `refreshSession`: credentials that expire and are renewed before use. */
+  refresh: 'refresh',
+  /** `endSessionUrl`: after log-out, the browser can end the provider's own session there. */
+  endSession: 'end-session',
 } as const;
 export type Capability = (typeof Capability)[keyof typeof Capability];
 
@@ -86,11 +92,40 @@ export interface AuthBackend {
   logOut(session: StoredSession, o: RevokeOptions): Promise<void>;
   /** The user behind a session; rejects with code `invalid-session` if the server refuses it. */
   currentUser(session: StoredSession, o: { signal: AbortSignal }): Promise<PublicUser>;
+  /**
+   * Starts a sign-in at the provider: keeps what finishing needs (state, PKCE verifier) for
+   * this tab and resolves to the URL to send the browser to. Capability `redirect-log-in`.
+   */
+  beginLogIn?(o: { signal: AbortSignal }): Promise<string>;
+  /**
+   * Whether `url` is the provider sending the browser back (`null`: it is not). If so,
+   * `cleanUrl` is the address without the answer's parameters (put in the address bar at
+   * once) and `finish` completes the sign-in. Capability `redirect-log-in`.
+   */
+  finishLogIn?(url: URL): { cleanUrl: string; finish(o: { signal: AbortSignal }): Promise<StoredSession> } | null;
+  /** When (ms since the epoch) the session must be renewed before use; `null`: never. Capability `refresh`. */
+  refreshAt?(session: StoredSession): number | null;
+  /** Renews the session's credentials; rejects with `invalid-session` when the server refuses. Capability `refresh`. */
+  refreshSession?(session: StoredSession, o: { signal: AbortSignal }): Promise<StoredSession>;
+  /**
+   * Where to send the browser, after the session is signed out here, to end the provider's
+   * own session too (OpenID Connect RP-initiated logout). Capability `end-session`.
+   */
+  endSessionUrl?(session: StoredSession, o: { signal: AbortSignal }): Promise<string>;
   /** Optional: how a session is written to storage (default: JSON of `StoredSession`). */
   serialize?(session: StoredSession): string;
   /** Optional: reads what `serialize` wrote; `null` for anything that is not a session. */
   deserialize?(raw: string): StoredSession | null;
 }
+
+/** The method a capability needs (revocations need `logOut`). */
+const methodOf: Partial<Record<Capability, keyof AuthBackend>> = {
+  [Capability.passwordLogIn]: 'logIn',
+  [Capability.signUp]: 'signUp',
+  [Capability.redirectLogIn]: 'finishLogIn',
+  [Capability.refresh]: 'refreshSession',
+  [Capability.endSession]: 'endSessionUrl',
+};
 
 /** What a backend without `capabilities` (first edition) can do. */
 const firstEdition: readonly string[] = [Capability.passwordLogIn, Capability.signUp, Capability.revokeAll];
@@ -100,7 +135,7 @@ const firstEdition: readonly string[] = [Capability.passwordLogIn, Capability.si
  * capabilities, has the method too.
  */
 export function hasCapability(backend: AuthBackend, capability: Capability): boolean {
-  const method = capability === Capability.passwordLogIn ? 'logIn' : capability === Capability.signUp ? 'signUp' : 'logOut';
+  const method = methodOf[capability] ?? 'logOut';
   return (
     typeof backend[method] === 'function' &&
     (Array.isArray(backend.capabilities) ? backend.capabilities : firstEdition).includes(capability)

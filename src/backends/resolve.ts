@@ -12,6 +12,12 @@ export interface BackendSettings {
   clientKey: string | null;
   /** The `storage` attribute: where ParseBackend keeps the installation id too. */
   storage: StorageMode;
+  /** OpenID Connect: `issuer`, `client-id`, `redirect-uri`, `post-logout-redirect-uri`, `scopes`. */
+  issuer?: string | null;
+  clientId?: string | null;
+  redirectUri?: string | null;
+  postLogoutRedirectUri?: string | null;
+  scopes?: string | null;
 }
 
 export type BackendFactory = (settings: BackendSettings) => AuthBackend;
@@ -51,14 +57,7 @@ export class BackendResolver {
     const name = (settings.name ?? '').trim().toLowerCase() || 'parse';
     const factory = factories.get(name);
     // An unknown name is kept only until the next registration (a script loaded after the markup).
-    const key = [
-      name,
-      settings.serverURL,
-      settings.appId,
-      settings.clientKey,
-      settings.storage,
-      factory ? '' : registrations,
-    ].join('\n');
+    const key = JSON.stringify([name, { ...settings, name: null }, factory ? '' : registrations]);
     if (this.#backend && key === this.#key) return this.#backend;
     this.#key = key;
     return (this.#backend = factory ? factory(settings) : unknownBackend(settings.name ?? ''));

@@ -14,6 +14,7 @@ import type { UserSessionElement } from './user-session.js';
  * @attr {string} label - Text of the default button (default "Log out").
  * @attr {string} session - Id of the `<user-session>` to use, looked up when the action runs.
  * @attr {string} scope - `current` (default), `local` (forget here only, no server call), `others` (every other session of the user; stays signed in here) or `all` (every session of the user). Trimmed, case-insensitive; an unknown value signs out of this browser only, then fails with `bad-request`.
+ * @attr {boolean} end-session - OpenID Connect: after `success`, the browser goes to the provider's `end_session_endpoint` to end the provider's own session too (otherwise its sign-in page may let the user straight back in). Skipped when the provider could not be reached.
  * @attr {boolean} busy - Present while a log-out is in progress (output only), with `aria-busy="true"`; the default button is marked `aria-disabled` meanwhile (it keeps keyboard focus).
  *
  * @fires {CustomEvent<LogOutSuccessDetail>} success - Signed out. `detail: { scope, revoked }`. Does not bubble.
@@ -26,6 +27,7 @@ export class LogOutActionElement extends ActionElement<LogOutSuccessDetail, LogO
   static override properties = {
     ...ActionElement.properties,
     scope: {},
+    endSession: { type: Boolean, attribute: 'end-session' },
   };
 
   /**
@@ -35,12 +37,18 @@ export class LogOutActionElement extends ActionElement<LogOutSuccessDetail, LogO
    */
   scope: LogOutScope = 'current';
 
+  /**
+   * OpenID Connect (`end-session`): after `success`, send the browser to the provider to end its
+   * own session too. A backend without capability `end-session` fails with `misconfigured` (after signing out here).
+   */
+  endSession = false;
+
   protected get defaultLabel(): string {
     return 'Log out';
   }
 
   protected async perform(session: UserSessionElement): Promise<ActionOutcome<LogOutSuccessDetail, LogOutFailureDetail>> {
-    const result = await session.logOut({ scope: this.scope ?? 'current' });
+    const result = await session.logOut({ scope: this.scope ?? 'current', endSession: this.endSession === true });
     if (!result.ok) {
       const { error, signedOutLocally, revocationPending } = result;
       return { ok: false, detail: { error, signedOutLocally, revocationPending } };

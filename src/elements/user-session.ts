@@ -21,10 +21,15 @@ const defaultTimeout = 10_000;
  * @summary The signed-in state of the page, as an element.
  *
  * @attr {boolean} authenticated - Present while a user is signed in. Output only: page code that sets or removes it is reverted.
- * @attr {string} backend - `parse` (default), or `memory` with the package entry. Trimmed, case-insensitive. The `backend` property also takes any `AuthBackend` object.
+ * @attr {string} backend - `parse` (default), `memory` with the package entry, or `oidc` with `user-session-elements/oidc.js`. Trimmed, case-insensitive. The `backend` property also takes any `AuthBackend` object.
  * @attr {string} server-url - Where Parse Server is mounted: an http(s) URL such as `http://localhost:1337/parse`, or a path on this origin such as `/parse`.
  * @attr {string} app-id - Parse application id.
  * @attr {string} client-key - Optional Parse JavaScript key, sent with every request.
+ * @attr {string} issuer - OpenID Connect (`backend="oidc"`): the provider's issuer URL, such as `https://idp.example/realms/main`.
+ * @attr {string} client-id - OpenID Connect: this page's client id at the provider (a public client with PKCE).
+ * @attr {string} redirect-uri - OpenID Connect: where the provider sends the browser back after sign-in (default: this page without query and hash). Register it at the provider.
+ * @attr {string} post-logout-redirect-uri - OpenID Connect: where the provider sends the browser after ending its own session (default: `redirect-uri`).
+ * @attr {string} scopes - OpenID Connect: the scopes asked for (default `openid profile email offline_access`).
  * @attr {string} storage - `local` (default), `session` or `memory`; trimmed, case-insensitive. A value that cannot be written to Web Storage waits in page memory.
  * @attr {string} storage-key - Defaults to `Parse/<app-id>/currentUser`, the Parse SDK's key.
  * @attr {number} timeout - Limit in ms for each server request (default 10000).
@@ -32,6 +37,7 @@ const defaultTimeout = 10_000;
  * @fires {CustomEvent<LoggedInDetail>} logged-in - A user is now signed in. `detail: { user, reason }`, reason `log-in`, `sign-up`, `restored` or `other-tab`. Bubbles, not composed.
  * @fires {CustomEvent<LoggedOutDetail>} logged-out - Signed in → signed out, once per transition, after the `authenticated` attribute is removed. `detail: { reason }`, reason `log-out`, `other-tab` or `session-lost`. Bubbles, not composed.
  * @fires {CustomEvent<UserChangeDetail>} user-change - The signed-in user's public fields changed. `detail: { user }`. Bubbles, not composed.
+ * @fires {CustomEvent<SessionFailureDetail>} failure - A sign-in this page did not call for failed: the provider's answer after a redirect sign-in (refused, forged or replayed, unreachable). Nothing was stored. `detail: { error }`. Does not bubble.
  *
  * @cssstate authenticated - Matches `:state(authenticated)` while signed in, where the browser supports custom states.
  */
@@ -43,6 +49,11 @@ export class UserSessionElement extends ReactiveElement {
     storage: {},
     storageKey: { attribute: 'storage-key' },
     timeout: { type: Number },
+    issuer: {},
+    clientId: { attribute: 'client-id' },
+    redirectUri: { attribute: 'redirect-uri' },
+    postLogoutRedirectUri: { attribute: 'post-logout-redirect-uri' },
+    scopes: {},
   };
 
   static override get observedAttributes(): string[] {
@@ -61,6 +72,16 @@ export class UserSessionElement extends ReactiveElement {
   storageKey: string | null = null;
   /** Limit in ms for each server request (default 10000); a slower request fails with `AuthError` code `timeout`. */
   timeout: number = defaultTimeout;
+  /** OpenID Connect: the provider's issuer URL (`issuer`). */
+  issuer: string | null = null;
+  /** OpenID Connect: this page's client id at the provider (`client-id`). */
+  clientId: string | null = null;
+  /** OpenID Connect: where the provider sends the browser back (`redirect-uri`; default: this page without query and hash). */
+  redirectUri: string | null = null;
+  /** OpenID Connect: where the provider sends the browser after ending its session (`post-logout-redirect-uri`). */
+  postLogoutRedirectUri: string | null = null;
+  /** OpenID Connect: the scopes asked for (`scopes`; default `openid profile email offline_access`). */
+  scopes: string | null = null;
 
   readonly #resolver = new BackendResolver();
   #backendObject: AuthBackend | null = null;
@@ -96,6 +117,11 @@ export class UserSessionElement extends ReactiveElement {
         appId: this.appId,
         clientKey: this.clientKey,
         storage: toStorageMode(this.storage),
+        issuer: this.issuer,
+        clientId: this.clientId,
+        redirectUri: this.redirectUri,
+        postLogoutRedirectUri: this.postLogoutRedirectUri,
+        scopes: this.scopes,
       })
     );
   }
@@ -163,8 +189,11 @@ export class UserSessionElement extends ReactiveElement {
   /**
    * Signs in. Over an active session, that one is signed out first (revoked, or queued).
    * Resolves to the user; rejects with an `AuthError` (`invalid-credentials`, `network`…).
+   * With `backend="oidc"`, call it without arguments: the browser goes to the provider's
+   * sign-in page (the promise stays pending), and on its return `logged-in` fires (reason
+   * `log-in`), or `failure`.
    */
-  logIn(username: string, password: string): Promise<PublicUser> {
+  logIn(username?: string, password?: string): Promise<PublicUser> {
     return this.#controller.logIn(username, password);
   }
 
@@ -179,9 +208,10 @@ export class UserSessionElement extends ReactiveElement {
    * or `all` (trimmed, case-insensitive; an unknown one signs out here only and fails with
    * `bad-request`). Never rejects: resolves to a `LogOutResult`
    * `{ ok, scope, revoked, error?, signedOutLocally, revocationPending }`. Honoured even if the
-   * element is removed meanwhile.
+   * element is removed meanwhile. `endSession: true` (OpenID Connect): then the browser goes to
+   * the provider's `end_session_endpoint` to end its own session too (a task after the result).
    */
-  logOut(options: { scope?: LogOutScope } = {}): Promise<LogOutResult> {
+  logOut(options: { scope?: LogOutScope; endSession?: boolean } = {}): Promise<LogOutResult> {
     return this.#controller.logOut(options);
   }
 
@@ -197,7 +227,8 @@ export class UserSessionElement extends ReactiveElement {
   /** Reflects a change of the signed-in state, then fires its event. */
   #announce({ type, ...detail }: SessionChange): void {
     this.#reflect();
-    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: false }));
+    // `failure` does not bubble, as the actions' own `failure`: a listener on an ancestor hears neither.
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: type !== 'failure', composed: false }));
   }
 
   /** Puts the `authenticated` attribute and custom state back to the truth. */

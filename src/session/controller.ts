@@ -28,13 +28,17 @@ export interface SessionSettings {
   storageKey: string;
   /** Limit in ms for each backend request. */
   timeout: number;
+  /** Sends the browser to another page (redirect sign-in, end-session). Default: `location.assign`. */
+  navigate?: (url: string) => void;
 }
 
 /** A change of the signed-in state, for the host to reflect and announce. */
 export type SessionChange =
   | { type: 'logged-in'; user: PublicUser; reason: LoggedInReason }
   | { type: 'logged-out'; reason: LoggedOutReason }
-  | { type: 'user-change'; user: PublicUser };
+  | { type: 'user-change'; user: PublicUser }
+  /** A sign-in the page did not call for failed: the answer of a redirect sign-in (forged, refused, unreachable…). */
+  | { type: 'failure'; error: AuthError };
 
 const defaultTimeout = 10_000;
 
@@ -79,6 +83,7 @@ export class SessionController implements ReactiveController {
     const shared = (this.#shared = SharedSession.join(storage, storageKey, this.#onStoredChange));
     shared.read();
     this.#onStoredChange(shared.raw, shared.reason);
+    this.#finishRedirectLogIn();
     this.#validateInBackground(shared);
     globalThis.addEventListener?.('online', this.#onOnline);
     shared.retryOutboxOnce(this.#revoker());
@@ -108,19 +113,31 @@ export class SessionController implements ReactiveController {
     }
   }
 
-  /** Signs in (SPEC §5); over an active session, that one is signed out first (SPEC §7.12). */
-  logIn(username: string, password: string): Promise<PublicUser> {
-    return this.#signInWith('log-in', Capability.passwordLogIn, username, password, (backend, signal) =>
-      backend.logIn!(username, password, { signal }),
-    );
+  /**
+   * Signs in (SPEC §5); over an active session, that one is signed out first (SPEC §7.12).
+   * With a redirect backend (OpenID Connect) and no credentials, sends the browser to the
+   * provider: the promise then stays pending while the page leaves.
+   */
+  async logIn(username?: string, password?: string): Promise<PublicUser> {
+    const backend = this.#settings().backend;
+    if (hasCapability(backend, Capability.redirectLogIn) && !hasCapability(backend, Capability.passwordLogIn)) {
+      if (nonEmptyString(username) || nonEmptyString(password)) {
+        throw new AuthError('misconfigured', 'This backend signs in at the provider: leave out the username and password (no form fields).');
+      }
+      return this.#redirectLogIn(backend);
+    }
+    requireCredentials(username, password);
+    if (!hasCapability(backend, Capability.passwordLogIn)) throw missingCapability(Capability.passwordLogIn);
+    return this.#signInWith('log-in', (signal) => backend.logIn!(username!, password!, { signal }));
   }
 
   /** Creates an account and signs in; `extra` fields go to the new user. */
-  signUp(username: string, password: string, extra: Record<string, unknown> = {}): Promise<PublicUser> {
+  async signUp(username: string, password: string, extra: Record<string, unknown> = {}): Promise<PublicUser> {
     const fields = isRecord(extra) ? extra : {};
-    return this.#signInWith('sign-up', Capability.signUp, username, password, (backend, signal) =>
-      backend.signUp!(username, password, fields, { signal }),
-    );
+    requireCredentials(username, password);
+    const backend = this.#settings().backend;
+    if (!hasCapability(backend, Capability.signUp)) throw missingCapability(Capability.signUp);
+    return this.#signInWith('sign-up', (signal) => backend.signUp!(username, password, fields, { signal }));
   }
 
   /**
@@ -128,9 +145,12 @@ export class SessionController implements ReactiveController {
    * stored session is removed and `logged-out` fires; then the answer is awaited. An unknown
    * scope signs out here (like `local`) and fails with `bad-request`. Works on a disconnected
    * host too: a log-out an action started is always honoured (SPEC §7.8). Never rejects.
+   * `endSession` (capability `end-session`): once the result is delivered, the browser goes to
+   * the provider to end its own session too, unless the provider could not be reached.
    */
-  async logOut(options?: { scope?: unknown } | null): Promise<LogOutResult> {
+  async logOut(options?: { scope?: unknown; endSession?: unknown } | null): Promise<LogOutResult> {
     const scope = isRecord(options) ? options.scope : undefined;
+    const endSession = isRecord(options) && options.endSession === true;
     return this.#withShared(async (shared) => {
       const asked = scope == null ? 'current' : toLogOutScope(scope);
       const effective: LogOutScope = asked ?? 'local';
@@ -146,6 +166,15 @@ export class SessionController implements ReactiveController {
       const clickedAt = Date.now();
       // The request leaves first; the bookkeeping below overlaps the network wait.
       const revocation = serverScope && this.#settle(this.#revoker(backend)(session!, serverScope));
+      const canEnd = hasCapability(backend, Capability.endSession);
+      // Asked for at once: the URL needs the session, which is about to be removed.
+      const ending =
+        endSession && session && canEnd && effective !== 'local' && effective !== 'others'
+          ? this.#call((signal) => backend.endSessionUrl!(session, { signal })).then(
+              (url) => [url, null] as const,
+              (caught: unknown) => [null, toAuthError(caught, session.token)] as const,
+            )
+          : null;
       const includesHere = !!session && effective !== 'others';
       let signedOutLocally = includesHere && shared.write(null, 'log-out');
 
@@ -164,9 +193,14 @@ export class SessionController implements ReactiveController {
         if (pending) shared.outbox.add(session!, serverScope!, clickedAt);
         error = answer;
       }
+      const [endSessionUrl, endError] = ending ? await ending : [null, null];
       if (includesHere && !signedOutLocally) error = storageRefused();
       else if (!asked) error = unknownScope(scope);
       else if (session && !able) error = missingCapability(needed, 'bad-request');
+      else if (endSession && session && !canEnd) error = missingCapability(Capability.endSession);
+      else if (endError) error ??= endError;
+      // After the caller has the result (and an action has fired `success`): a task later.
+      if (endSessionUrl && !pending) setTimeout(() => this.#navigate(endSessionUrl));
       return error
         ? logOutFailure(effective, error, signedOutLocally, pending, revoked)
         : logOutSuccess(effective, revoked, signedOutLocally);
@@ -180,8 +214,7 @@ export class SessionController implements ReactiveController {
    */
   refresh(cancel?: AbortSignal): Promise<PublicUser | null> {
     return this.#withShared(async (shared) => {
-      const raw = shared.read();
-      const session = this.#decode(raw);
+      const [raw, session] = await this.#usable(shared, shared.read(), cancel);
       if (!session) return null;
       const backend = this.#settings().backend;
       let fields: PublicUser;
@@ -202,20 +235,55 @@ export class SessionController implements ReactiveController {
     });
   }
 
-  async #signInWith(
-    reason: 'log-in' | 'sign-up',
-    capability: Capability,
-    username: unknown,
-    password: unknown,
-    start: (backend: AuthBackend, signal: AbortSignal) => Promise<StoredSession>,
-  ): Promise<PublicUser> {
-    if (!nonEmptyString(username) || !nonEmptyString(password)) {
-      throw new AuthError('bad-request', 'Enter a username and a password.');
+  /** Sends the browser to the provider to sign in, the session held so far signed out first. */
+  async #redirectLogIn(backend: AuthBackend): Promise<PublicUser> {
+    if (!this.#shared) throw notConnected();
+    // Awaited: the page is about to leave, and the old session must be revoked or queued first.
+    if (this.#decode(this.#shared.read())) await this.logOut({ scope: 'current' });
+    this.#signIn?.abort(superseded());
+    const call = (this.#signIn = new AbortController());
+    let url: string;
+    try {
+      url = await this.#call((signal) => backend.beginLogIn!({ signal }), call.signal);
+    } finally {
+      if (this.#signIn === call) this.#signIn = null;
     }
+    this.#navigate(url);
+    return new Promise<PublicUser>(() => {}); // the page is leaving for the provider
+  }
+
+  /**
+   * On connect: when the address is the provider sending the browser back, takes the answer's
+   * parameters out of the address bar at once (one member of the page sees them), then
+   * finishes the sign-in; a failure is reported as a `failure` change, nothing stored.
+   */
+  #finishRedirectLogIn(): void {
+    const backend = this.#settings().backend;
+    const href = globalThis.location?.href;
+    if (!href || !hasCapability(backend, Capability.redirectLogIn)) return;
+    let answer: ReturnType<NonNullable<AuthBackend['finishLogIn']>>;
+    try {
+      answer = backend.finishLogIn!(new URL(href));
+    } catch (caught) {
+      this.#onChange({ type: 'failure', error: toAuthError(caught) });
+      return;
+    }
+    if (!answer) return;
+    try {
+      globalThis.history.replaceState(globalThis.history.state, '', answer.cleanUrl);
+    } catch {
+      // no history (a sandboxed frame): the answer is void once used anyway
+    }
+    const { finish } = answer;
+    this.#signInWith('log-in', (signal) => finish({ signal })).catch((caught: unknown) =>
+      this.#onChange({ type: 'failure', error: toAuthError(caught) }),
+    );
+  }
+
+  async #signInWith(reason: 'log-in' | 'sign-up', start: (signal: AbortSignal) => Promise<StoredSession>): Promise<PublicUser> {
     const shared = this.#shared;
     if (!shared) throw notConnected();
     const backend = this.#settings().backend;
-    if (!hasCapability(backend, capability)) throw missingCapability(capability);
     // Signing in over an active session signs that one out first (revoked, or queued).
     if (this.#decode(shared.read())) void this.logOut({ scope: 'current' });
     this.#signIn?.abort(superseded());
@@ -228,7 +296,7 @@ export class SessionController implements ReactiveController {
     };
     let answer: StoredSession;
     try {
-      answer = await this.#call((signal) => start(backend, signal), call.signal, abandon);
+      answer = await this.#call(start, call.signal, abandon);
     } finally {
       if (this.#signIn === call) this.#signIn = null;
     }
@@ -339,8 +407,8 @@ export class SessionController implements ReactiveController {
     this.#user = after ? Object.freeze({ ...after.user }) : null;
     if (!after) this.#onChange({ type: 'logged-out', reason: asLoggedOutReason(reason) });
     else if (!before) this.#onChange({ type: 'logged-in', user: this.#user!, reason: asLoggedInReason(reason) });
-    else if (before.token !== after.token || !sameFields(before.user, after.user))
-      this.#onChange({ type: 'user-change', user: this.#user! });
+    // Renewed credentials of the same user (a refreshed token) are no change to announce.
+    else if (!sameFields(before.user, after.user)) this.#onChange({ type: 'user-change', user: this.#user! });
   };
 
   #decode(raw: string | null): StoredSession | null {
@@ -365,6 +433,45 @@ export class SessionController implements ReactiveController {
     return backend.serialize ? backend.serialize(session) : serializeSession(session);
   }
 
+  #navigate(url: string): void {
+    const navigate = this.#settings().navigate ?? ((to: string) => globalThis.location.assign(to));
+    navigate(url);
+  }
+
+  /**
+   * The stored session ready for use: when the backend says its credentials are due, renewed
+   * first — by one tab at a time (Web Locks), and a tab that waited takes what the other one
+   * stored instead of renewing again (a second use of a rotated refresh token ends the grant).
+   * A refusal ends the session as `session-lost`. Resolves to the value now stored and its session.
+   */
+  async #usable(shared: SharedSession, raw: string | null, cancel?: AbortSignal): Promise<[string | null, StoredSession | null]> {
+    const backend = this.#settings().backend;
+    const session = this.#decode(raw);
+    const due = session && hasCapability(backend, Capability.refresh) ? backend.refreshAt?.(session) : null;
+    if (!session || typeof due !== 'number' || due > Date.now()) return [raw, session];
+    const renew = async (): Promise<[string | null, StoredSession | null]> => {
+      const now = shared.read();
+      if (now !== raw) return [now, this.#decode(now)]; // renewed (or ended) meanwhile
+      let renewed: StoredSession | null;
+      try {
+        renewed = asStoredSession(await this.#call((signal) => backend.refreshSession!(session, { signal }), cancel));
+      } catch (caught) {
+        const error = toAuthError(caught, session.token);
+        if (error.code !== 'invalid-session') throw error;
+        shared.replace(raw, null, 'session-lost');
+        const after = shared.read();
+        return [after, this.#decode(after)];
+      }
+      if (!renewed) throw new AuthError('server', 'No session in the answer.');
+      const fresh = this.#encode(backend, renewed);
+      if (shared.replace(raw, fresh, 'restored')) shared.trust(fresh);
+      const after = shared.read();
+      return [after, this.#decode(after)];
+    };
+    const locks = globalThis.navigator?.locks;
+    return locks ? locks.request(`user-session-elements refresh ${shared.id}`, renew) : renew();
+  }
+
   #timeoutMs(): number {
     const ms = Number(this.#settings().timeout);
     return Number.isFinite(ms) && ms > 0 ? ms : defaultTimeout;
@@ -375,6 +482,10 @@ export class SessionController implements ReactiveController {
 function sameFields(a: PublicUser, b: PublicUser): boolean {
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
+}
+
+function requireCredentials(username: unknown, password: unknown): asserts username is string {
+  if (!nonEmptyString(username) || !nonEmptyString(password)) throw new AuthError('bad-request', 'Enter a username and a password.');
 }
 
 function superseded(): AuthError {

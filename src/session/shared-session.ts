@@ -42,7 +42,7 @@ export class SharedSession {
     this.#raw = store.read();
     this.outbox = new RevocationOutbox(new KeyStore(store.mode, outboxKey(store.key)));
     // sessionStorage is per tab: only localStorage has other tabs to keep in step.
-    this.#tabs = store.mode === StorageMode.local && webStorage(store.mode) ? new TabSync(store.key, () => this.read()) : null;
+    this.#tabs = store.mode === StorageMode.local && webStorage(store.mode) ? new TabSync(store.key, (news) => this.read(news ?? 'other-tab')) : null;
   }
 
   /** The storage key. */
@@ -71,10 +71,10 @@ export class SharedSession {
   /**
    * Reads storage afresh and returns the value. If it changed since last seen, the change was
    * made outside this page's elements (another tab, the Parse SDK, page code): members hear
-   * of it with reason `other-tab`.
+   * of it with reason `other-tab` (or the reason another tab passed on: `session-lost`).
    */
-  read(): string | null {
-    this.#publish(this.#store.read(), 'other-tab');
+  read(reason: 'other-tab' | 'session-lost' = 'other-tab'): string | null {
+    this.#publish(this.#store.read(), reason);
     return this.#raw;
   }
 
@@ -84,7 +84,7 @@ export class SharedSession {
    */
   write(raw: string | null, reason: ChangeReason): boolean {
     const stored = this.#store.write(raw);
-    if (this.#publish(stored ? raw : this.#store.read(), reason)) this.#tabs?.announce();
+    if (this.#publish(stored ? raw : this.#store.read(), reason)) this.#tabs?.announce(reason === 'session-lost' ? reason : null);
     return stored;
   }
 

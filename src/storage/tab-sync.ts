@@ -1,36 +1,45 @@
+/** What a tab says about a change: only the server's word `session-lost` is worth passing on. */
+export type TabNews = 'session-lost' | null;
+
 /**
  * Tells other tabs of this origin that a storage key changed, and hears them. Messages carry
- * no data (never a token): receivers re-read storage. BroadcastChannel where it exists; the
- * `storage` event too, which also catches writes by other code such as the Parse SDK in
- * another tab. Works whatever happened to writes: a full or blocked area still syncs.
+ * no data but `session-lost` (never a token): receivers re-read storage. BroadcastChannel
+ * where it exists; the `storage` event too, which also catches writes by other code such as
+ * the Parse SDK in another tab. Works whatever happened to writes: a full or blocked area still syncs.
  */
 export class TabSync {
   readonly #key: string;
-  readonly #onChange: () => void;
+  readonly #onChange: (news: TabNews) => void;
   readonly #channel: BroadcastChannel | null;
   #closed = false;
 
-  constructor(key: string, onChange: () => void) {
+  constructor(key: string, onChange: (news: TabNews) => void) {
     this.#key = key;
     this.#onChange = onChange;
     this.#channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`user-session:${key}`) : null;
-    this.#channel?.addEventListener('message', this.#onChange);
+    this.#channel?.addEventListener('message', this.#onMessage);
     globalThis.addEventListener?.('storage', this.#onStorage);
   }
 
   /** Wakes the other tabs; they re-read the key. Does nothing once closed. */
-  announce(): void {
-    if (!this.#closed) this.#channel?.postMessage('changed');
+  announce(news: TabNews = null): void {
+    if (!this.#closed) this.#channel?.postMessage(news ?? 'changed');
   }
 
   close(): void {
     this.#closed = true;
-    this.#channel?.removeEventListener('message', this.#onChange);
+    this.#channel?.removeEventListener('message', this.#onMessage);
     this.#channel?.close();
     globalThis.removeEventListener?.('storage', this.#onStorage);
   }
 
+  #onMessage = (event: MessageEvent): void => this.#onChange(event.data === 'session-lost' ? 'session-lost' : null);
+
   #onStorage = (event: StorageEvent): void => {
-    if (event.key === this.#key || event.key === null) this.#onChange();
+    if (event.key !== this.#key && event.key !== null) return;
+    // The same change may also come as a message with its news, in either order: the message
+    // is let through first, so the news is not lost to a plain re-read.
+    if (this.#channel) setTimeout(() => this.#onChange(null), 20);
+    else this.#onChange(null);
   };
 }

@@ -1,0 +1,375 @@
+import {
+  AuthorizationResponseError,
+  None,
+  ResponseBodyError,
+  WWWAuthenticateChallengeError,
+  allowInsecureRequests,
+  authorizationCodeGrantRequest,
+  calculatePKCECodeChallenge,
+  discoveryRequest,
+  generateRandomCodeVerifier,
+  generateRandomNonce,
+  generateRandomState,
+  getValidatedIdTokenClaims,
+  processAuthorizationCodeResponse,
+  processDiscoveryResponse,
+  processRefreshTokenResponse,
+  processRevocationResponse,
+  processUserInfoResponse,
+  refreshTokenGrantRequest,
+  revocationRequest,
+  userInfoRequest,
+  validateAuthResponse,
+  type AuthorizationServer,
+  type Client,
+  type TokenEndpointResponse,
+} from 'oauth4webapi';
+import { AuthError } from '../errors.js';
+import { isRecord, nonEmptyString, parseJson } from '../internal/guards.js';
+import { Capability, type AuthBackend, type PublicUser, type RevokeOptions, type StoredSession } from './backend.js';
+import { toPublicUser } from './session-codec.js';
+
+export interface OidcBackendOptions {
+  /** The provider's issuer URL, as its discovery document names it. https; http only for localhost. */
+  issuer: string;
+  /** This page's client id at the provider (a public client: no secret, PKCE). */
+  clientId: string;
+  /** Where the provider sends the browser back after sign-in. Default: this page without query and hash. */
+  redirectUri?: string;
+  /** The scopes asked for. Default `openid profile email offline_access` (offline_access: a refresh token). */
+  scopes?: string;
+  /** Where the provider sends the browser after ending its own session. Default: `redirectUri`. */
+  postLogoutRedirectUri?: string;
+}
+
+/** What `StoredSession.token` holds for this backend (as JSON): never shown, never logged. */
+interface TokenSet {
+  access: string;
+  refresh?: string;
+  idToken?: string;
+  /** When to renew (ms since the epoch), a little before the access token expires; absent: never. */
+  refreshAt?: number;
+}
+
+/** A sign-in under way in this tab: what the return needs to prove it is the answer to it. */
+interface PendingLogIn {
+  state: string;
+  nonce: string;
+  verifier: string;
+  redirectUri: string;
+  startedAt: number;
+}
+
+/** The authorization response's parameters (RFC 6749 §4.1.2, RFC 9207, OIDC session management). */
+const responseParams = ['code', 'state', 'iss', 'session_state', 'error', 'error_description', 'error_uri'];
+/** ID token claims about the token itself, not the user: kept out of `user`. */
+const protocolClaims = new Set(['iss', 'aud', 'exp', 'iat', 'nbf', 'nonce', 'at_hash', 'c_hash', 's_hash', 'sid', 'auth_time', 'azp', 'acr', 'amr', 'jti']);
+/** A sign-in not finished within this time is void (the user walked away from the provider's page). */
+const pendingLifetimeMs = 30 * 60_000;
+
+/**
+ * An `AuthBackend` for any OpenID Connect provider (Keycloak, Auth0, Okta, Entra ID, Zitadel…)
+ * on `oauth4webapi`: sign-in by redirect (authorization code with PKCE S256, state and nonce),
+ * ID-token validation, refresh before the access token expires, RFC 7009 revocation at
+ * log-out, and the provider's `end_session_endpoint` for ending its own session.
+ *
+ * `<user-session backend="oidc" issuer="…" client-id="…">` once `user-session-elements/oidc.js`
+ * is imported; or `session.backend = new OidcBackend({ issuer, clientId })`. The constructor
+ * never throws: wrong settings reject each call with a `misconfigured` error.
+ */
+export class OidcBackend implements AuthBackend {
+  readonly capabilities = [Capability.redirectLogIn, Capability.refresh, Capability.endSession];
+  readonly #options: OidcBackendOptions;
+  readonly #client: Client;
+  #server: Promise<AuthorizationServer> | null = null;
+
+  constructor(options: OidcBackendOptions) {
+    this.#options = { ...options };
+    this.#client = { client_id: String(options.clientId ?? '') };
+  }
+
+  async beginLogIn({ signal }: { signal: AbortSignal }): Promise<string> {
+    const server = await this.#discover(signal);
+    if (!server.authorization_endpoint) throw misconfigured('The provider names no authorization_endpoint.');
+    const pending: PendingLogIn = {
+      state: generateRandomState(),
+      nonce: generateRandomNonce(),
+      verifier: generateRandomCodeVerifier(),
+      redirectUri: this.#redirectUri(),
+      startedAt: Date.now(),
+    };
+    const url = new URL(server.authorization_endpoint);
+    const query = {
+      client_id: this.#client.client_id,
+      redirect_uri: pending.redirectUri,
+      response_type: 'code',
+      scope: this.#options.scopes?.trim() || 'openid profile email offline_access',
+      state: pending.state,
+      nonce: pending.nonce,
+      code_challenge: await calculatePKCECodeChallenge(pending.verifier),
+      code_challenge_method: 'S256',
+    };
+    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+    // Per tab (sessionStorage): the return must land in the tab that started the sign-in.
+    try {
+      sessionStorage.setItem(this.#pendingKey(), JSON.stringify(pending));
+    } catch {
+      throw misconfigured('sessionStorage is unavailable: the sign-in cannot be checked when the provider sends the browser back.');
+    }
+    return url.href;
+  }
+
+  finishLogIn(url: URL): { cleanUrl: string; finish(o: { signal: AbortSignal }): Promise<StoredSession> } | null {
+    const params = url.searchParams;
+    if (!params.has('state') || !(params.has('code') || params.has('error'))) return null;
+    // Only the redirect URI's page takes the answer: another page's `code`/`state` are not ours.
+    if (!samePage(url, this.#readPending(false)?.redirectUri ?? this.#redirectUri())) return null;
+    const pending = this.#readPending(true);
+    const clean = new URL(url.href);
+    for (const name of responseParams) clean.searchParams.delete(name);
+    return { cleanUrl: clean.href, finish: ({ signal }) => this.#finish(params, pending, signal) };
+  }
+
+  refreshAt(session: StoredSession): number | null {
+    const tokens = readTokens(session);
+    return tokens?.refresh && typeof tokens.refreshAt === 'number' ? tokens.refreshAt : null;
+  }
+
+  async refreshSession(session: StoredSession, { signal }: { signal: AbortSignal }): Promise<StoredSession> {
+    const tokens = tokensOf(session);
+    if (!tokens.refresh) throw new AuthError('invalid-session', 'The session has expired and cannot be renewed (no refresh token).');
+    return this.#guard(async () => {
+      const server = await this.#discover(signal);
+      const response = await refreshTokenGrantRequest(server, this.#client, None(), tokens.refresh!, this.#http(signal));
+      const result = await processRefreshTokenResponse(server, this.#client, response);
+      return this.#session(result, session.user, tokens);
+    });
+  }
+
+  async logOut(session: StoredSession, { scope, signal }: RevokeOptions): Promise<void> {
+    if (scope !== 'current') throw new AuthError('bad-request', `An OpenID provider cannot revoke "${scope}" sessions.`);
+    const tokens = tokensOf(session);
+    await this.#guard(async () => {
+      const server = await this.#discover(signal);
+      // No revocation endpoint (Entra ID): nothing can be revoked; `end-session` ends the provider's session.
+      if (!server.revocation_endpoint) return;
+      const revoke = async (token: string, hint: string) => {
+        const response = await revocationRequest(server, this.#client, None(), token, {
+          ...this.#http(signal),
+          additionalParameters: { token_type_hint: hint },
+        });
+        await processRevocationResponse(response);
+      };
+      await Promise.all([
+        tokens.refresh ? revoke(tokens.refresh, 'refresh_token') : null,
+        revoke(tokens.access, 'access_token'),
+      ]);
+    });
+  }
+
+  async currentUser(session: StoredSession, { signal }: { signal: AbortSignal }): Promise<PublicUser> {
+    const tokens = tokensOf(session);
+    return this.#guard(async () => {
+      const server = await this.#discover(signal);
+      if (!server.userinfo_endpoint) return session.user;
+      const response = await userInfoRequest(server, this.#client, tokens.access, this.#http(signal));
+      const claims = await processUserInfoResponse(server, this.#client, session.user.id, response);
+      return { ...session.user, ...userFrom(claims) };
+    });
+  }
+
+  async endSessionUrl(session: StoredSession, { signal }: { signal: AbortSignal }): Promise<string> {
+    const tokens = tokensOf(session);
+    const server = await this.#guard(() => this.#discover(signal));
+    if (!server.end_session_endpoint) throw misconfigured('The provider names no end_session_endpoint: its own session cannot be ended from here.');
+    const url = new URL(server.end_session_endpoint);
+    url.searchParams.set('client_id', this.#client.client_id);
+    url.searchParams.set('post_logout_redirect_uri', this.#options.postLogoutRedirectUri?.trim() || this.#redirectUri());
+    if (tokens.idToken) url.searchParams.set('id_token_hint', tokens.idToken);
+    return url.href;
+  }
+
+  /** The exchange of a returned code for tokens, once the answer has been checked against this tab's sign-in. */
+  async #finish(params: URLSearchParams, pending: PendingLogIn | null, signal: AbortSignal): Promise<StoredSession> {
+    if (!pending || Date.now() - pending.startedAt > pendingLifetimeMs) {
+      throw new AuthError(
+        'bad-request',
+        'This sign-in answer does not belong to a sign-in started in this tab (already used, expired, or forged): nothing was stored. Sign in again.',
+      );
+    }
+    return this.#guard(async () => {
+      const server = await this.#discover(signal);
+      const checked = validateAuthResponse(server, this.#client, params, pending.state);
+      const response = await authorizationCodeGrantRequest(
+        server,
+        this.#client,
+        None(),
+        checked,
+        pending.redirectUri,
+        pending.verifier,
+        this.#http(signal),
+      );
+      const result = await processAuthorizationCodeResponse(server, this.#client, response, {
+        expectedNonce: pending.nonce,
+        requireIdToken: true,
+      });
+      return this.#session(result, null, null);
+    });
+  }
+
+  /** A session from a token answer: the ID token's user (or the one before, on refresh) and the tokens. */
+  #session(result: TokenEndpointResponse, user: PublicUser | null, before: TokenSet | null): StoredSession {
+    const claims = getValidatedIdTokenClaims(result);
+    if (user && claims && claims.sub !== user.id) throw new AuthError('server', 'The provider renewed the session for another user.');
+    const fresh = claims ? { ...user, ...userFrom(claims) } : user;
+    if (!fresh) throw new AuthError('server', 'The provider sent no ID token.');
+    const lifetime = typeof result.expires_in === 'number' && result.expires_in > 0 ? result.expires_in * 1000 : null;
+    const tokens: TokenSet = {
+      access: result.access_token,
+      refresh: result.refresh_token ?? before?.refresh,
+      idToken: result.id_token ?? before?.idToken,
+      // Renewed a little early (a quarter of its life, at most 30 s) so a request never carries an expired token.
+      refreshAt: lifetime === null ? undefined : Date.now() + lifetime - Math.min(30_000, lifetime / 4),
+    };
+    return { token: JSON.stringify(tokens), user: fresh };
+  }
+
+  /** The provider's metadata, fetched once per backend; a failed fetch is tried again next time. */
+  #discover(signal: AbortSignal): Promise<AuthorizationServer> {
+    if (!this.#server) {
+      const issuer = this.#issuer();
+      this.#server = discoveryRequest(issuer, this.#http(signal)).then((response) => processDiscoveryResponse(issuer, response));
+      this.#server.catch(() => (this.#server = null));
+    }
+    return this.#server;
+  }
+
+  #issuer(): URL {
+    const { issuer, clientId } = this.#options;
+    if (!nonEmptyString(clientId?.trim?.())) throw misconfigured('Set client-id: the provider needs this page\'s client id.');
+    let url: URL;
+    try {
+      url = new URL(String(issuer ?? '').trim());
+    } catch {
+      throw misconfigured('Set issuer to the provider\'s issuer URL, such as https://idp.example/realms/main.');
+    }
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+      throw misconfigured('issuer must be an https URL (http only for localhost).');
+    }
+    return url;
+  }
+
+  /** Options for each oauth4webapi request: the caller's signal; plain http only to a localhost issuer. */
+  #http(signal: AbortSignal) {
+    return { signal, [allowInsecureRequests]: this.#issuer().protocol === 'http:' };
+  }
+
+  #redirectUri(): string {
+    const configured = this.#options.redirectUri?.trim();
+    if (configured) return configured;
+    const { origin, pathname } = globalThis.location;
+    return origin + pathname;
+  }
+
+  #pendingKey(): string {
+    return `user-session-elements/oidc-log-in/${this.#client.client_id}@${this.#options.issuer}`;
+  }
+
+  /** This tab's sign-in under way; `take`: removed as it is read, so an answer is used once. */
+  #readPending(take: boolean): PendingLogIn | null {
+    let raw: string | null = null;
+    try {
+      raw = sessionStorage.getItem(this.#pendingKey());
+      if (take) sessionStorage.removeItem(this.#pendingKey());
+    } catch {
+      // unavailable: no sign-in could have been started here
+    }
+    const value = raw === null ? null : parseJson(raw);
+    return isRecord(value) && ['state', 'nonce', 'verifier', 'redirectUri'].every((k) => nonEmptyString(value[k]))
+      ? (value as unknown as PendingLogIn)
+      : null;
+  }
+
+  /** Runs a provider exchange; whatever it throws comes out as an `AuthError` that quotes no token or code. */
+  async #guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw toOidcError(error, this.#options.issuer);
+    }
+  }
+}
+
+/**
+ * An oauth4webapi or fetch failure as an `AuthError`. Never with the original as `cause`: its
+ * fields can hold the authorization code or the answer's body.
+ */
+function toOidcError(error: unknown, issuer: string): AuthError {
+  if (error instanceof AuthError) return error;
+  if (error instanceof ResponseBodyError) {
+    const said = `${error.error}${error.error_description ? ` (${error.error_description})` : ''}`;
+    if (error.error === 'invalid_grant') return new AuthError('invalid-session', `The provider no longer honours this session: ${said}.`, { status: error.status });
+    if (['invalid_client', 'unauthorized_client', 'invalid_scope', 'unsupported_grant_type'].includes(error.error)) {
+      return new AuthError('misconfigured', `The provider refused this client's settings: ${said}.`, { status: error.status });
+    }
+    return new AuthError('server', `The provider refused: ${said}.`, { status: error.status });
+  }
+  if (error instanceof AuthorizationResponseError) {
+    const said = `${error.error}${error.error_description ? ` (${error.error_description})` : ''}`;
+    const declined = ['access_denied', 'login_required', 'consent_required', 'interaction_required'].includes(error.error);
+    return new AuthError(declined ? 'invalid-credentials' : 'misconfigured', `The provider did not sign you in: ${said}.`);
+  }
+  if (error instanceof WWWAuthenticateChallengeError) {
+    return new AuthError('invalid-session', 'The provider refused the access token.', { status: error.status });
+  }
+  if (error instanceof TypeError) return new AuthError('network', `Cannot reach the provider at ${safeOrigin(issuer)}.`);
+  if (error instanceof DOMException && error.name === 'AbortError') return new AuthError('aborted');
+  const status = isRecord(error) && error.cause instanceof Response ? error.cause.status : undefined;
+  if (status !== undefined && status >= 500) return new AuthError('server', `The provider failed (HTTP ${status}).`, { status });
+  const message = error instanceof Error ? error.message : String(error);
+  return new AuthError('server', `The provider's answer failed a check: ${message}.`, status === undefined ? {} : { status });
+}
+
+function tokensOf(session: StoredSession): TokenSet {
+  const tokens = readTokens(session);
+  if (!tokens) throw new AuthError('invalid-session', 'The stored session is not an OpenID Connect session.');
+  return tokens;
+}
+
+function readTokens(session: StoredSession): TokenSet | null {
+  const value = parseJson(session.token);
+  return isRecord(value) && nonEmptyString(value.access) ? (value as unknown as TokenSet) : null;
+}
+
+/** The user from ID-token or userinfo claims: `id` is `sub`, `username` the preferred username. */
+function userFrom(claims: Record<string, unknown>): PublicUser {
+  const fields: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(claims)) if (!protocolClaims.has(name) && name !== 'sub') fields[name] = value;
+  if (nonEmptyString(claims.preferred_username)) fields.username = claims.preferred_username;
+  return toPublicUser(fields, String(claims.sub));
+}
+
+function samePage(url: URL, page: string): boolean {
+  try {
+    const expected = new URL(page);
+    return url.origin === expected.origin && url.pathname === expected.pathname;
+  } catch {
+    return false;
+  }
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
+}
+
+function safeOrigin(issuer: string): string {
+  try {
+    return new URL(issuer).origin;
+  } catch {
+    return 'its issuer URL';
+  }
+}
+
+function misconfigured(message: string): AuthError {
+  return new AuthError('misconfigured', message);
+}

@@ -1,0 +1,19 @@
+import { OidcBackend } from '../backends/oidc.js';
+import { registerBackend } from '../backends/resolve.js';
+
+// `backend="oidc"`: an OidcBackend from the element's `issuer`, `client-id`, `redirect-uri`,
+// `post-logout-redirect-uri` and `scopes`. Its own entry point (`user-session-elements/oidc.js`),
+// so a Parse page never downloads oauth4webapi.
+registerBackend(
+  'oidc',
+  ({ issuer, clientId, redirectUri, postLogoutRedirectUri, scopes }) =>
+    new OidcBackend({
+      issuer: issuer ?? '',
+      clientId: clientId ?? '',
+      ...(redirectUri ? { redirectUri } : {}),
+      ...(postLogoutRedirectUri ? { postLogoutRedirectUri } : {}),
+      ...(scopes ? { scopes } : {}),
+    }),
+);
+
+export { OidcBackend, type OidcBackendOptions } from '../backends/oidc.js';
