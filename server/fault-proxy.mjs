@@ -1,7 +1,8 @@
 // A tiny HTTP reverse proxy (node:http only) in front of a Parse Server origin, able to inject
 // faults: an error status, a delay, an HTML page, a raw body, a redirect, a large chunked body
 // (no Content-Length), or a dropped connection.
-// It answers CORS preflights itself, so pages on another origin can read every answer.
+// It answers CORS preflights itself, so pages on another origin can read every answer
+// (`preflights: 'forward'` passes them to the target instead, as the OIDC harness does).
 //
 //   const proxy = await startFaultProxy({ target: parse.serverURL });
 //   const serverURL = `${proxy.url}/parse`;
@@ -69,7 +70,8 @@ import http from 'node:http';
  * @property {() => Fault | null} getFault The current fault.
  * @property {ProxiedRequest[]} requests Non-preflight requests seen, oldest first (live array;
  *   `requests.length = 0` clears it).
- * @property {ProxiedRequest[]} preflights `OPTIONS` requests seen (answered by the proxy itself).
+ * @property {ProxiedRequest[]} preflights `OPTIONS` requests seen (answered by the proxy itself,
+ *   or forwarded with `preflights: 'forward'`).
  * @property {() => void} reset Clears the fault, `requests` and `preflights`.
  * @property {() => Promise<void>} close Stops the proxy and drops open connections.
  */
@@ -188,13 +190,19 @@ async function streamPadded(res, status, body, total, record, intervalMs) {
 
 /**
  * Starts the proxy.
- * @param {{ target: string, port?: number, host?: string }} options `target`: the Parse server
- *   URL or its origin (only the origin is used; paths are forwarded unchanged).
+ * @param {{ target: string, port?: number, host?: string, preflights?: 'answer' | 'forward' }} options
+ *   `target`: the Parse server URL or its origin (only the origin is used; paths are forwarded
+ *   unchanged). `preflights`: `'answer'` (default) answers every `OPTIONS` request itself with
+ *   `Access-Control-Allow-Origin: *`; `'forward'` passes them to the target like any other
+ *   request, so the browser sees the target's own CORS answers (faults still never apply to them).
  * @returns {Promise<FaultProxy>}
  */
-export async function startFaultProxy({ target, port = 0, host = '127.0.0.1' }) {
+export async function startFaultProxy({ target, port = 0, host = '127.0.0.1', preflights: preflightMode = 'answer' }) {
   const targetURL = new URL(target);
   if (targetURL.protocol !== 'http:') throw new TypeError('fault proxy: target must be http://');
+  if (preflightMode !== 'answer' && preflightMode !== 'forward') {
+    throw new TypeError(`fault proxy: preflights must be 'answer' or 'forward', got ${preflightMode}`);
+  }
   const agent = new http.Agent({ keepAlive: true });
 
   /** @type {(Fault & { remaining?: number }) | null} */
@@ -303,6 +311,10 @@ export async function startFaultProxy({ target, port = 0, host = '127.0.0.1' }) 
 
     if (req.method === 'OPTIONS') {
       preflights.push(record);
+      if (preflightMode === 'forward') {
+        forward(req, res);
+        return;
+      }
       const requested = String(req.headers['access-control-request-headers'] ?? '')
         .split(',')
         .map((h) => h.trim())

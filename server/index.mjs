@@ -1,3 +1,5 @@
-// Node-only test/demo backend: a real Parse Server on an embedded PostgreSQL, and a fault proxy.
+// Node-only test/demo backends: a real Parse Server on an embedded PostgreSQL, a real OpenID
+// Provider (oidc-provider), and a fault proxy.
 export { startParseServer } from './parse-harness.mjs';
 export { startFaultProxy } from './fault-proxy.mjs';
+export { startOidcProvider, defaultOidcAccounts } from './oidc-harness.mjs';
