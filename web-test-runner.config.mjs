@@ -10,6 +10,7 @@ import { firefoxPath, miniBrowserPath } from './scripts/browsers.mjs';
 import { chromiumLaunchOptions } from './scripts/chromium.mjs';
 import { countReporter } from './scripts/count-reporter.mjs';
 import { parseServerPlugin } from './scripts/wtr-parse-plugin.mjs';
+import { oidcProviderPlugin } from './scripts/wtr-oidc-plugin.mjs';
 
 /**
  * `/__kit-copy.js`: the whole kit bundled into one module by esbuild, as a second bundle of the
@@ -82,6 +83,9 @@ const launchers = {
 // A real Parse Server (embedded PostgreSQL, stock options) + fault proxy for test/integration,
 // once per run: in the background from the start when the run may include them, else on first use.
 const parseServer = parseServerPlugin({ startEagerly: runsIntegrationTests });
+// A real OpenID Provider (oidc-provider) + fault proxy, issuer http://localhost:<port>: started on
+// the first `oidc-*` command (it takes well under a second), stopped at the end of the run.
+const oidcProvider = oidcProviderPlugin();
 
 export default {
   files,
@@ -89,7 +93,7 @@ export default {
   concurrency: 1,
   concurrentBrowsers: 1,
   browsers: engines.map((name) => launchers[name]()),
-  plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }), parseServer, kitCopyPlugin()],
+  plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }), parseServer, oidcProvider, kitCopyPlugin()],
   // `/same-origin/parse/…` on the test server itself reaches the same Parse Server.
   middleware: [parseServer.middleware],
   testFramework: { config: { timeout: 10000, ...(process.env.WTR_GREP ? { grep: process.env.WTR_GREP } : {}) } },
