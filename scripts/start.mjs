@@ -1,22 +1,25 @@
 #!/usr/bin/env node
-// `npm start`: the demo page against a real Parse Server on this machine.
+// `npm start`: the demo pages against a real Parse Server and a real OpenID Provider on this machine.
 //
 //  1. Parse Server 9 + an embedded PostgreSQL (server/parse-harness.mjs), data kept in
 //     .data/parse (or DEMO_DATA_DIR) so accounts survive restarts, on PARSE_PORT (default 1337;
 //     a free port if busy; 0: any free port);
-//  2. Web Dev Server on PORT (default 8000; a free port if busy; 0: any) serving index.html and demo/,
+//  2. an OpenID Provider, oidc-provider 9 behind the fault proxy (server/oidc-harness.mjs), issuer
+//     http://localhost:OIDC_PORT (default 9090; a free port if busy; 0: any), client "demo-spa",
+//     accounts ada / lovelace-secret and grace / hopper-secret, kept in memory (lost on restart);
+//  3. Web Dev Server on PORT (default 8000; a free port if busy; 0: any) serving index.html and demo/,
 //     compiling src/*.ts on the fly, and answering /demo/config.js with
-//     `export default { serverURL, appId }` for the Parse server of step 1.
+//     `export default { serverURL, appId, oidc: { issuer, clientId } }` for the servers above.
 //
-// Both start in parallel. Ctrl-C / SIGTERM stop the dev server, Parse and PostgreSQL, and the
-// process exits with code 0. test/node/demo.test.mjs runs this file as the README says, with
+// All start in parallel. Ctrl-C / SIGTERM stop the dev server, the provider, Parse and PostgreSQL,
+// and the process exits with code 0. test/node/demo.test.mjs runs this file as the README says, with
 // PORT=0 PARSE_PORT=0 DEMO_DATA_DIR=<a temp dir>, and drives the page in headless Chromium.
 import net from 'node:net';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { startParseServer } from '../server/index.mjs';
+import { startOidcProvider, startParseServer } from '../server/index.mjs';
 
 const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Where the demo's accounts are kept unless told otherwise. */
@@ -29,6 +32,8 @@ const defaultDataDir = () => path.resolve(process.env.DEMO_DATA_DIR || path.join
  *   Default `DEMO_DATA_DIR` or `<repo>/.data/parse`; `null`: a temp dir, deleted on stop.
  * @property {number} [parsePort] Default `PARSE_PORT` or 1337; a free port if that one is busy.
  * @property {number} [port] Dev server port. Default `PORT` or 8000; a free port if busy.
+ * @property {number} [oidcPort] The OpenID Provider's (issuer's) port. Default `OIDC_PORT` or 9090;
+ *   a free port if busy.
  */
 
 /**
@@ -36,17 +41,19 @@ const defaultDataDir = () => path.resolve(process.env.DEMO_DATA_DIR || path.join
  * @property {string} url The demo page.
  * @property {string} serverURL Parse Server's URL, as given to the page.
  * @property {string} appId
+ * @property {{ issuer: string, clientId: string, accounts: { login: string, password: string }[] }} oidc
+ *   The OpenID Provider, as given to the page, and its accounts.
  * @property {string | null} dataDir
  * @property {boolean} freshData Whether this start created the database (first run).
  * @property {string[]} notes Port fallbacks and the like, for the console.
  * @property {{ totalMs: number, postgresMs: number, parseReadyAt: number, devServerReadyAt: number }} timings
  *   `totalMs`: startDemo() from call to return; `postgresMs`: PostgreSQL's start; `…ReadyAt`:
  *   when Parse Server / the dev server were up, in ms since the process started.
- * @property {() => Promise<void>} stop Stops the dev server, then Parse and PostgreSQL (idempotent).
+ * @property {() => Promise<void>} stop Stops the dev server, then the provider, Parse and PostgreSQL (idempotent).
  */
 
 /**
- * Starts Parse Server (with its PostgreSQL) and the dev server for the demo page.
+ * Starts Parse Server (with its PostgreSQL), the OpenID Provider and the dev server for the demo pages.
  * @param {DemoOptions} [options]
  * @returns {Promise<Demo>}
  */
@@ -57,6 +64,7 @@ export async function startDemo(options = {}) {
     dataDir = defaultDataDir(),
     parsePort = Number(process.env.PARSE_PORT ?? 1337),
     port = Number(process.env.PORT ?? 8000),
+    oidcPort = Number(process.env.OIDC_PORT ?? 9090),
   } = options;
   /** @type {string[]} */
   const notes = [];
@@ -68,6 +76,14 @@ export async function startDemo(options = {}) {
     return parse;
   });
   parseStarting.catch(() => {}); // awaited below
+  const oidcStarting = startOidc({ port: oidcPort, notes });
+  oidcStarting.catch(() => {}); // awaited below
+  const stopStarted = async () => {
+    await Promise.all([
+      parseStarting.then((parse) => parse.stop()).catch(() => {}),
+      oidcStarting.then((op) => op.stop()).catch(() => {}),
+    ]);
+  };
 
   let devServer;
   let devServerReadyAt = 0;
@@ -85,6 +101,10 @@ export async function startDemo(options = {}) {
           const { serverURL } = await parseStarting;
           return { serverURL, appId };
         },
+        getOidcConfig: async () => {
+          const { issuer, clientId } = await oidcStarting;
+          return { issuer, clientId };
+        },
       }),
       readCliArgs: false,
       readFileConfig: false,
@@ -93,15 +113,17 @@ export async function startDemo(options = {}) {
     });
     devServerReadyAt = performance.now();
   } catch (error) {
-    await parseStarting.then((parse) => parse.stop()).catch(() => {});
+    await stopStarted();
     throw error;
   }
 
   let parse;
+  let op;
   try {
-    parse = await parseStarting;
+    [parse, op] = await Promise.all([parseStarting, oidcStarting]);
   } catch (error) {
     await devServer.stop();
+    await stopStarted();
     throw error;
   }
 
@@ -112,6 +134,11 @@ export async function startDemo(options = {}) {
     url: `http://localhost:${address.port}/`,
     serverURL: parse.serverURL,
     appId,
+    oidc: {
+      issuer: op.issuer,
+      clientId: op.clientId,
+      accounts: op.accounts.map(({ login, password }) => ({ login, password })),
+    },
     dataDir: parse.dataDir,
     freshData,
     notes,
@@ -124,6 +151,7 @@ export async function startDemo(options = {}) {
     stop: () =>
       (stopping ??= (async () => {
         await devServer.stop();
+        await op.stop();
         await parse.stop();
       })()),
   };
@@ -145,6 +173,18 @@ async function startParse({ appId, dataDir, port, notes }) {
     const parse = await startParseServer({ ...options, port: 0 });
     notes.push(`Port ${port} was busy (PARSE_PORT): Parse Server got port ${parse.port} instead.`);
     return parse;
+  }
+}
+
+/** The OpenID Provider (behind its fault proxy) on `port`, or on a free port when that one is taken. */
+async function startOidc({ port, notes }) {
+  try {
+    return await startOidcProvider({ port });
+  } catch (error) {
+    if (port === 0 || /** @type {any} */ (error)?.code !== 'EADDRINUSE') throw error;
+    const op = await startOidcProvider({ port: 0 });
+    notes.push(`Port ${port} was busy (OIDC_PORT): the OpenID Provider got port ${op.proxy.port} instead.`);
+    return op;
   }
 }
 
@@ -179,7 +219,7 @@ async function main() {
       process.exit(1); // the harness's exit handler still asks PostgreSQL to shut down
     }
     signalled = true;
-    console.log(`\n${signal}: stopping the dev server, Parse Server and PostgreSQL…`);
+    console.log(`\n${signal}: stopping the dev server, the OpenID Provider, Parse Server and PostgreSQL…`);
     const t = performance.now();
     try {
       const demo = await starting;
@@ -215,6 +255,8 @@ async function main() {
       '',
       `  Demo page      ${demo.url}`,
       `  Parse Server   ${demo.serverURL}   (app id "${demo.appId}")`,
+      `  OIDC provider  ${demo.oidc.issuer}   (client id "${demo.oidc.clientId}"; demo page ${new URL('demo/oidc.html', demo.url).href})`,
+      `  OIDC accounts  ${demo.oidc.accounts.map(({ login, password }) => `${login} / ${password}`).join(', ')}`,
       `  Data           ${rel}  ${demo.freshData ? '(new database: created on this start)' : '(existing database: accounts kept)'}`,
       ...demo.notes.map((note) => `  Note           ${note}`),
       '',
