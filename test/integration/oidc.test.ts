@@ -124,7 +124,9 @@ describe('OpenID Connect against a real provider (oidc-provider)', function () {
     app.logIn.click();
     await page.catch(() => {});
     // Instead of finishing at the provider, an attacker's link brings the browser back with its own code.
-    const back = await loadApp(frame, '/test/pages/oidc-app.html?code=attacker-code&state=attacker-state');
+    // With the right `iss` (RFC 9207), so the state is what gives it away.
+    const iss = encodeURIComponent((await oidcConfig()).issuer);
+    const back = await loadApp(frame, `/test/pages/oidc-app.html?code=attacker-code&state=attacker-state&iss=${iss}`);
     const failure = await waitFor(() => back.seen.find((e) => e.type === 'failure'), 'failure');
     expect(failure.error!.code).to.equal('server');
     expect(failure.error!.message).to.include('state');
