@@ -536,11 +536,8 @@ export async function startOidcProvider(options = {}) {
     try {
       details = await provider.interactionDetails(ctx.req, ctx.res);
     } catch (error) {
-      fail(
-        400,
-        'invalid_request',
-        `No sign-in in progress here (${/** @type {Error} */ (error).message}). Start again from the application.`,
-      );
+      const reason = /** @type {any} */ (error)?.error_description ?? /** @type {Error} */ (error).message;
+      fail(400, 'invalid_request', `No sign-in in progress here (${reason}). Start again from the application.`);
       return;
     }
     if (details.uid !== uid) {
