@@ -34,3 +34,17 @@ test('the package entry does include MemoryBackend (backend="memory" works with 
   assert.ok(files.includes('src/backends/memory.ts'));
   assert.ok(files.includes('src/define/memory-backend.ts'));
 });
+
+test('a Parse page and the package entry do not download the OIDC backend or oauth4webapi', async () => {
+  for (const entries of [['src/define/user-session.ts', 'src/define/log-out-action.ts'], ['src/index.ts']]) {
+    const files = await bundledFiles(entries);
+    const oidc = files.filter((file) => file.includes('oidc') || file.includes('oauth4webapi'));
+    assert.deepEqual(oidc, [], `${entries.join(' + ')} bundles ${oidc.join(', ')}`);
+  }
+});
+
+test('user-session-elements/oidc.js brings the OIDC backend with oauth4webapi', async () => {
+  const files = await bundledFiles(['src/define/oidc-backend.ts']);
+  assert.ok(files.includes('src/backends/oidc.ts'));
+  assert.ok(files.some((file) => file.includes('node_modules/oauth4webapi/')), files.join(', '));
+});
