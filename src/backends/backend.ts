@@ -112,6 +112,8 @@ export interface AuthBackend {
    * own session too (OpenID Connect RP-initiated logout). Capability `end-session`.
    */
   endSessionUrl?(session: StoredSession, o: { signal: AbortSignal }): Promise<string>;
+  /** The access token to call the page's own APIs with (OpenID Connect). Capability `refresh` renews it first when due. */
+  accessToken?(session: StoredSession): string | null;
   /** Optional: how a session is written to storage (default: JSON of `StoredSession`). */
   serialize?(session: StoredSession): string;
   /** Optional: reads what `serialize` wrote; `null` for anything that is not a session. */

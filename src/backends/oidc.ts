@@ -63,7 +63,23 @@ interface PendingLogIn {
 /** The authorization response's parameters (RFC 6749 §4.1.2, RFC 9207, OIDC session management). */
 const responseParams = ['code', 'state', 'iss', 'session_state', 'error', 'error_description', 'error_uri'];
 /** ID token claims about the token itself, not the user: kept out of `user`. */
-const protocolClaims = new Set(['iss', 'aud', 'exp', 'iat', 'nbf', 'nonce', 'at_hash', 'c_hash', 's_hash', 'sid', 'auth_time', 'azp', 'acr', 'amr', 'jti']);
+const protocolClaims = new Set([
+  'iss',
+  'aud',
+  'exp',
+  'iat',
+  'nbf',
+  'nonce',
+  'at_hash',
+  'c_hash',
+  's_hash',
+  'sid',
+  'auth_time',
+  'azp',
+  'acr',
+  'amr',
+  'jti',
+]);
 /** A sign-in not finished within this time is void (the user walked away from the provider's page). */
 const pendingLifetimeMs = 30 * 60_000;
 
@@ -114,7 +130,9 @@ export class OidcBackend implements AuthBackend {
     try {
       sessionStorage.setItem(this.#pendingKey(), JSON.stringify(pending));
     } catch {
-      throw misconfigured('sessionStorage is unavailable: the sign-in cannot be checked when the provider sends the browser back.');
+      throw misconfigured(
+        'sessionStorage is unavailable: the sign-in cannot be checked when the provider sends the browser back.',
+      );
     }
     return url.href;
   }
@@ -135,9 +153,14 @@ export class OidcBackend implements AuthBackend {
     return tokens?.refresh && typeof tokens.refreshAt === 'number' ? tokens.refreshAt : null;
   }
 
+  accessToken(session: StoredSession): string | null {
+    return readTokens(session)?.access ?? null;
+  }
+
   async refreshSession(session: StoredSession, { signal }: { signal: AbortSignal }): Promise<StoredSession> {
     const tokens = tokensOf(session);
-    if (!tokens.refresh) throw new AuthError('invalid-session', 'The session has expired and cannot be renewed (no refresh token).');
+    if (!tokens.refresh)
+      throw new AuthError('invalid-session', 'The session has expired and cannot be renewed (no refresh token).');
     return this.#guard(async () => {
       const server = await this.#discover(signal);
       const response = await refreshTokenGrantRequest(server, this.#client, None(), tokens.refresh!, this.#http(signal));
@@ -160,10 +183,7 @@ export class OidcBackend implements AuthBackend {
         });
         await processRevocationResponse(response);
       };
-      await Promise.all([
-        tokens.refresh ? revoke(tokens.refresh, 'refresh_token') : null,
-        revoke(tokens.access, 'access_token'),
-      ]);
+      await Promise.all([tokens.refresh ? revoke(tokens.refresh, 'refresh_token') : null, revoke(tokens.access, 'access_token')]);
     });
   }
 
@@ -181,7 +201,8 @@ export class OidcBackend implements AuthBackend {
   async endSessionUrl(session: StoredSession, { signal }: { signal: AbortSignal }): Promise<string> {
     const tokens = tokensOf(session);
     const server = await this.#guard(() => this.#discover(signal));
-    if (!server.end_session_endpoint) throw misconfigured('The provider names no end_session_endpoint: its own session cannot be ended from here.');
+    if (!server.end_session_endpoint)
+      throw misconfigured('The provider names no end_session_endpoint: its own session cannot be ended from here.');
     const url = new URL(server.end_session_endpoint);
     url.searchParams.set('client_id', this.#client.client_id);
     url.searchParams.set('post_logout_redirect_uri', this.#options.postLogoutRedirectUri?.trim() || this.#redirectUri());
@@ -220,7 +241,8 @@ export class OidcBackend implements AuthBackend {
   /** A session from a token answer: the ID token's user (or the one before, on refresh) and the tokens. */
   #session(result: TokenEndpointResponse, user: PublicUser | null, before: TokenSet | null): StoredSession {
     const claims = getValidatedIdTokenClaims(result);
-    if (user && claims && claims.sub !== user.id) throw new AuthError('server', 'The provider renewed the session for another user.');
+    if (user && claims && claims.sub !== user.id)
+      throw new AuthError('server', 'The provider renewed the session for another user.');
     const fresh = claims ? { ...user, ...userFrom(claims) } : user;
     if (!fresh) throw new AuthError('server', 'The provider sent no ID token.');
     const lifetime = typeof result.expires_in === 'number' && result.expires_in > 0 ? result.expires_in * 1000 : null;
@@ -246,12 +268,12 @@ export class OidcBackend implements AuthBackend {
 
   #issuer(): URL {
     const { issuer, clientId } = this.#options;
-    if (!nonEmptyString(clientId?.trim?.())) throw misconfigured('Set client-id: the provider needs this page\'s client id.');
+    if (!nonEmptyString(clientId?.trim?.())) throw misconfigured("Set client-id: the provider needs this page's client id.");
     let url: URL;
     try {
       url = new URL(String(issuer ?? '').trim());
     } catch {
-      throw misconfigured('Set issuer to the provider\'s issuer URL, such as https://idp.example/realms/main.');
+      throw misconfigured("Set issuer to the provider's issuer URL, such as https://idp.example/realms/main.");
     }
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
       throw misconfigured('issuer must be an https URL (http only for localhost).');
@@ -308,7 +330,8 @@ function toOidcError(error: unknown, issuer: string): AuthError {
   if (error instanceof AuthError) return error;
   if (error instanceof ResponseBodyError) {
     const said = `${error.error}${error.error_description ? ` (${error.error_description})` : ''}`;
-    if (error.error === 'invalid_grant') return new AuthError('invalid-session', `The provider no longer honours this session: ${said}.`, { status: error.status });
+    if (error.error === 'invalid_grant')
+      return new AuthError('invalid-session', `The provider no longer honours this session: ${said}.`, { status: error.status });
     if (['invalid_client', 'unauthorized_client', 'invalid_scope', 'unsupported_grant_type'].includes(error.error)) {
       return new AuthError('misconfigured', `The provider refused this client's settings: ${said}.`, { status: error.status });
     }

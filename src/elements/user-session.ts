@@ -224,6 +224,15 @@ export class UserSessionElement extends ReactiveElement {
     return this.#controller.refresh();
   }
 
+  /**
+   * The access token to call your own API with (`Authorization: Bearer …`), renewed first when
+   * it is about to expire; `null` when signed out or with a backend that has none (Parse). Keep
+   * it in a variable for the request only: the kit never puts it in attributes, events or logs.
+   */
+  accessToken(): Promise<string | null> {
+    return this.#controller.accessToken();
+  }
+
   /** Reflects a change of the signed-in state, then fires its event. */
   #announce({ type, ...detail }: SessionChange): void {
     this.#reflect();

@@ -122,7 +122,10 @@ export class SessionController implements ReactiveController {
     const backend = this.#settings().backend;
     if (hasCapability(backend, Capability.redirectLogIn) && !hasCapability(backend, Capability.passwordLogIn)) {
       if (nonEmptyString(username) || nonEmptyString(password)) {
-        throw new AuthError('misconfigured', 'This backend signs in at the provider: leave out the username and password (no form fields).');
+        throw new AuthError(
+          'misconfigured',
+          'This backend signs in at the provider: leave out the username and password (no form fields).',
+        );
       }
       return this.#redirectLogIn(backend);
     }
@@ -278,6 +281,19 @@ export class SessionController implements ReactiveController {
     this.#signInWith('log-in', (signal) => finish({ signal })).catch((caught: unknown) =>
       this.#onChange({ type: 'failure', error: toAuthError(caught) }),
     );
+  }
+
+  /**
+   * The access token for the page's own API calls (backends that have one: OpenID Connect),
+   * renewed first when due; `null` when signed out or the backend has none. Rejects like
+   * `refresh` when it is due and the provider cannot be reached.
+   */
+  accessToken(): Promise<string | null> {
+    return this.#withShared(async (shared) => {
+      const [, session] = await this.#usable(shared, shared.read());
+      const backend = this.#settings().backend;
+      return session && typeof backend.accessToken === 'function' ? backend.accessToken(session) : null;
+    });
   }
 
   async #signInWith(reason: 'log-in' | 'sign-up', start: (signal: AbortSignal) => Promise<StoredSession>): Promise<PublicUser> {
@@ -485,7 +501,8 @@ function sameFields(a: PublicUser, b: PublicUser): boolean {
 }
 
 function requireCredentials(username: unknown, password: unknown): asserts username is string {
-  if (!nonEmptyString(username) || !nonEmptyString(password)) throw new AuthError('bad-request', 'Enter a username and a password.');
+  if (!nonEmptyString(username) || !nonEmptyString(password))
+    throw new AuthError('bad-request', 'Enter a username and a password.');
 }
 
 function superseded(): AuthError {

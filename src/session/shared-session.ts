@@ -42,7 +42,10 @@ export class SharedSession {
     this.#raw = store.read();
     this.outbox = new RevocationOutbox(new KeyStore(store.mode, outboxKey(store.key)));
     // sessionStorage is per tab: only localStorage has other tabs to keep in step.
-    this.#tabs = store.mode === StorageMode.local && webStorage(store.mode) ? new TabSync(store.key, (news) => this.read(news ?? 'other-tab')) : null;
+    this.#tabs =
+      store.mode === StorageMode.local && webStorage(store.mode)
+        ? new TabSync(store.key, (news) => this.read(news ?? 'other-tab'))
+        : null;
   }
 
   /** The storage key. */

@@ -24,7 +24,7 @@ let config: OidcConfig | undefined;
 
 /** Where the provider is (started on first use). */
 export async function oidcConfig(): Promise<OidcConfig> {
-  return (config ??= await executeServerCommand<OidcConfig>('oidc-config'));
+  return (config ??= await executeServerCommand<OidcConfig, undefined>('oidc-config'));
 }
 
 export const oidcFault = (fault: Fault | null) => executeServerCommand('oidc-proxy-fault', fault);
@@ -44,7 +44,7 @@ export interface SeenRequest {
 
 /** What reached the proxy since the last reset (preflights left out). */
 export async function oidcRequests(): Promise<SeenRequest[]> {
-  const { requests } = await executeServerCommand<{ requests: SeenRequest[] }>('oidc-proxy-requests');
+  const { requests } = await executeServerCommand<{ requests: SeenRequest[] }, undefined>('oidc-proxy-requests');
   return requests.filter((r) => r.method !== 'OPTIONS');
 }
 
@@ -117,7 +117,11 @@ export function markOld(frame: HTMLIFrameElement): void {
 }
 
 /** The next app page loaded in `frame` after `markOld`, once ready (and `until` holds). */
-export function nextApp(frame: HTMLIFrameElement, until: (app: AppWindow) => boolean = () => true, what = 'the app page'): Promise<AppWindow> {
+export function nextApp(
+  frame: HTMLIFrameElement,
+  until: (app: AppWindow) => boolean = () => true,
+  what = 'the app page',
+): Promise<AppWindow> {
   return waitFor(() => {
     const app = appIn(frame);
     return app && !(app as unknown as { oldPage?: boolean }).oldPage && until(app) ? app : null;
@@ -171,7 +175,9 @@ export async function signIn(frame: HTMLIFrameElement, account?: OidcAccount): P
 }
 
 /** The tokens the app stored (what the provider gave; the test inspects storage as an attacker could). */
-export function storedTokens(storageKey: string): { access: string; refresh?: string; idToken?: string; refreshAt?: number } | null {
+export function storedTokens(
+  storageKey: string,
+): { access: string; refresh?: string; idToken?: string; refreshAt?: number } | null {
   const raw = localStorage.getItem(storageKey);
   if (!raw) return null;
   return JSON.parse(JSON.parse(raw).token);

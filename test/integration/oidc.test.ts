@@ -237,6 +237,24 @@ describe('OpenID Connect against a real provider (oidc-provider)', function () {
     expect(await tryRefresh(before.refresh!), 'the old refresh token was rotated away').to.equal('invalid_grant');
   });
 
+  it('accessToken() gives a token the provider accepts, renewed first when it is due', async () => {
+    await accessTokenTtl(2);
+    const { frame, storageKey } = await open();
+    const app = await signIn(frame);
+    const { issuer } = await oidcConfig();
+    const callApi = async (token: string | null) =>
+      (await fetch(`${issuer}/me`, { headers: { authorization: `Bearer ${token}` } })).status;
+    const first = await app.session.accessToken();
+    expect(first).to.equal(storedTokens(storageKey)!.access);
+    expect(await callApi(first)).to.equal(200);
+    await new Promise((r) => setTimeout(r, 1600));
+    const second = await app.session.accessToken();
+    expect(second).not.to.equal(first);
+    expect(await callApi(second)).to.equal(200);
+    await app.session.logOut({ scope: 'local' });
+    expect(await app.session.accessToken()).to.equal(null);
+  });
+
   it('two tabs loading with an expired token: exactly one refresh request, both signed in with its result', async () => {
     await accessTokenTtl(2);
     const { frame, storageKey } = await open();
