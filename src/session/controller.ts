@@ -131,7 +131,7 @@ export class SessionController implements ReactiveController {
     }
     requireCredentials(username, password);
     if (!hasCapability(backend, Capability.passwordLogIn)) throw missingCapability(Capability.passwordLogIn);
-    return this.#signInWith('log-in', (signal) => backend.logIn!(username!, password!, { signal }));
+    return this.#signInWith('log-in', (signal) => backend.logIn!(username, password!, { signal }));
   }
 
   /** Creates an account and signs in; `extra` fields go to the new user. */
@@ -277,8 +277,8 @@ export class SessionController implements ReactiveController {
     } catch {
       // no history (a sandboxed frame): the answer is void once used anyway
     }
-    const { finish } = answer;
-    this.#signInWith('log-in', (signal) => finish({ signal })).catch((caught: unknown) =>
+    const returned = answer;
+    this.#signInWith('log-in', (signal) => returned.finish({ signal })).catch((caught: unknown) =>
       this.#onChange({ type: 'failure', error: toAuthError(caught) }),
     );
   }
