@@ -46,5 +46,8 @@ test('a Parse page and the package entry do not download the OIDC backend or oau
 test('user-session-elements/oidc.js brings the OIDC backend with oauth4webapi', async () => {
   const files = await bundledFiles(['src/define/oidc-backend.ts']);
   assert.ok(files.includes('src/backends/oidc.ts'));
-  assert.ok(files.some((file) => file.includes('node_modules/oauth4webapi/')), files.join(', '));
+  assert.ok(
+    files.some((file) => file.includes('node_modules/oauth4webapi/')),
+    files.join(', '),
+  );
 });
