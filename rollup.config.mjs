@@ -1,7 +1,8 @@
 // Two builds of src/:
 //  - dist/*.js + *.d.ts: one ESM module per source file, lit left as an import (npm users);
 //  - dist/user-session-elements.min.js: one self-contained minified file with lit inside, for
-//    <script type="module" src="…"> from a CDN.
+//    <script type="module" src="…"> from a CDN; dist/user-session-elements-oidc.min.js: the same
+//    with the OIDC backend and oauth4webapi.
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
@@ -18,6 +19,7 @@ const entries = {
   'define/sign-up-action': 'src/define/sign-up-action.ts',
   'define/memory-backend': 'src/define/memory-backend.ts',
   'define/oidc-backend': 'src/define/oidc-backend.ts',
+  'index-oidc': 'src/index-oidc.ts',
 };
 
 export default [
@@ -30,6 +32,15 @@ export default [
   {
     input: 'src/index.ts',
     output: { file: 'dist/user-session-elements.min.js', format: 'esm', sourcemap: true },
+    plugins: [
+      resolve({ exportConditions: ['production'] }),
+      typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationDir: undefined, outDir: 'dist' }),
+      terser({ ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false } }),
+    ],
+  },
+  {
+    input: 'src/index-oidc.ts',
+    output: { file: 'dist/user-session-elements-oidc.min.js', format: 'esm', sourcemap: true },
     plugins: [
       resolve({ exportConditions: ['production'] }),
       typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationDir: undefined, outDir: 'dist' }),
