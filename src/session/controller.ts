@@ -217,7 +217,8 @@ export class SessionController implements ReactiveController {
    */
   refresh(cancel?: AbortSignal): Promise<PublicUser | null> {
     return this.#withShared(async (shared) => {
-      const [raw, session] = await this.#usable(shared, shared.read(), cancel);
+      const usable = this.#usable(shared, shared.read(), cancel);
+      const [raw, session] = Array.isArray(usable) ? usable : await usable;
       if (!session) return null;
       const backend = this.#settings().backend;
       let fields: PublicUser;
@@ -460,12 +461,13 @@ export class SessionController implements ReactiveController {
    * stored instead of renewing again (a second use of a rotated refresh token ends the grant).
    * A refusal ends the session as `session-lost`. Resolves to the value now stored and its session.
    */
-  async #usable(shared: SharedSession, raw: string | null, cancel?: AbortSignal): Promise<[string | null, StoredSession | null]> {
+  #usable(shared: SharedSession, raw: string | null, cancel?: AbortSignal): Usable | Promise<Usable> {
     const backend = this.#settings().backend;
     const session = this.#decode(raw);
     const due = session && hasCapability(backend, Capability.refresh) ? backend.refreshAt?.(session) : null;
+    // Not due: at once, so the request that follows starts in this task (and `pending` says so).
     if (!session || typeof due !== 'number' || due > Date.now()) return [raw, session];
-    const renew = async (): Promise<[string | null, StoredSession | null]> => {
+    const renew = async (): Promise<Usable> => {
       const now = shared.read();
       if (now !== raw) return [now, this.#decode(now)]; // renewed (or ended) meanwhile
       let renewed: StoredSession | null;
@@ -485,7 +487,7 @@ export class SessionController implements ReactiveController {
       return [after, this.#decode(after)];
     };
     const locks = globalThis.navigator?.locks;
-    return locks ? locks.request(`user-session-elements refresh ${shared.id}`, renew) : renew();
+    return locks ? (async () => await locks.request(`user-session-elements refresh ${shared.id}`, renew))() : renew();
   }
 
   #timeoutMs(): number {
@@ -493,6 +495,9 @@ export class SessionController implements ReactiveController {
     return Number.isFinite(ms) && ms > 0 ? ms : defaultTimeout;
   }
 }
+
+/** A stored value and its session, ready for use. */
+type Usable = [raw: string | null, session: StoredSession | null];
 
 /** Compares two users field by field, whatever the key order. */
 function sameFields(a: PublicUser, b: PublicUser): boolean {
