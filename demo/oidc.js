@@ -85,6 +85,9 @@ session.addEventListener('logged-out', ({ detail }) => {
   else if (detail.reason === 'session-lost') showNotice('The provider has ended your session. Please sign in again.');
 });
 
-await import('/src/index.ts');
+// backend="oidc" registered before the tags are defined: <user-session> takes the provider's
+// answer (?code=…&state=…) when it connects, and with a backend it does not know yet it would
+// leave that answer in the address bar, unused.
 await import('/src/define/oidc-backend.ts');
+await import('/src/index.ts');
 renderUser();

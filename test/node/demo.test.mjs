@@ -2,11 +2,16 @@
 // on free ports and a throw-away database, the demo page in headless Chromium as a newcomer uses
 // it (a failed log-in, a sign-up, a log-out), the session revoked on the real Parse Server, then
 // Ctrl-C (SIGINT to the process group, as a terminal sends it) and nothing left running.
+// Before Ctrl-C, the OpenID Connect page (demo/oidc.html) against the provider `npm start` runs:
+// a sign-in through the provider's own login page (a wrong password first), no token in the
+// page, a plain log-out (the provider still lets the user straight back in), then "Log out of
+// the provider too" (its login page asks again), with the tokens checked at the provider.
 //
-// It also takes the README's screenshot (docs/demo.png) in the signed-in state:
+// It also takes the README's screenshot (docs/demo.png) and the OIDC page's (docs/demo-oidc.png),
+// each in the signed-in state:
 //
-//   node --test test/node/demo.test.mjs      # the picture goes to a temp dir, deleted afterwards
-//   npm run screenshot                       # the same with UPDATE_SCREENSHOT=1: docs/demo.png
+//   node --test test/node/demo.test.mjs      # the pictures go to a temp dir, deleted afterwards
+//   npm run screenshot                       # the same with UPDATE_SCREENSHOT=1: docs/*.png
 //   CHROMIUM_PATH=/path/to/chrome …          # another Chromium (scripts/chromium.mjs)
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
@@ -51,7 +56,9 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
   const workDir = mkdtempSync(path.join(tmpdir(), 'demo-test-'));
   chmodSync(workDir, 0o711);
   const dataDir = path.join(workDir, 'parse');
-  const screenshotPath = updateScreenshot ? path.join(rootDir, 'docs', 'demo.png') : path.join(workDir, 'demo.png');
+  const screenshotPathOf = (name) => (updateScreenshot ? path.join(rootDir, 'docs', name) : path.join(workDir, name));
+  const screenshotPath = screenshotPathOf('demo.png');
+  const oidcScreenshotPath = screenshotPathOf('demo-oidc.png');
 
   /** @type {import('node:child_process').ChildProcess} */
   let child;
@@ -59,7 +66,7 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
   let closed;
   let running = false;
   let output = '';
-  /** @type {{ url: string, serverURL: string, appId: string }} */
+  /** @type {{ url: string, serverURL: string, appId: string, oidc: { issuer: string, clientId: string, page: string } }} */
   let demo;
   /** @type {import('playwright').Browser | undefined} */
   let browser;
@@ -69,6 +76,35 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
   const consoleMessages = [];
   /** @type {Error[]} */
   const pageErrors = [];
+  /** The OIDC page: its own browser context (cookies, storage), as another visitor's. */
+  /** @type {import('playwright').Page} */
+  let oidcPage;
+  /** @type {typeof consoleMessages} */
+  const oidcConsoleMessages = [];
+  /** @type {Error[]} */
+  const oidcPageErrors = [];
+  /** The tokens the OIDC page held while signed in (`{ access, refresh, idToken }`). */
+  let oidcTokens = null;
+  /** Every document the OIDC tab asked for, redirects included, in order (cleared by the tests that read it). */
+  const oidcNavigations = [];
+
+  const pageOptions = { viewport: SCREENSHOT, colorScheme: 'light', reducedMotion: 'reduce' };
+  /** Records `p`'s page errors and console messages in `errors` and `messages`. */
+  const watchPage = (p, messages, errors) => {
+    p.on('pageerror', (error) => errors.push(error));
+    p.on('console', (message) => {
+      messages.push({
+        type: message.type(),
+        text: message.text(),
+        url: message.location().url,
+        // The arguments themselves too: an object's fields are not in text().
+        args: Promise.all(message.args().map((arg) => arg.jsonValue().catch(() => null))).then(
+          (values) => JSON.stringify(values),
+          () => '',
+        ),
+      });
+    });
+  };
 
   // What the newcomer types; a fresh database, so the name has no account yet.
   const username = `ada-${Math.random().toString(36).slice(2, 6)}`;
@@ -78,8 +114,8 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
   let sessionToken = '';
 
   /** The event log as the user reads it, oldest first, each detail parsed back from its JSON. */
-  const readLog = () =>
-    page.$$eval('#log > li', (items) =>
+  const readLog = (p = page) =>
+    p.$$eval('#log > li', (items) =>
       items.reverse().map((li) => ({
         type: li.querySelector('.entry-type')?.textContent,
         source: li.querySelector('.entry-source')?.textContent,
@@ -95,10 +131,66 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
     });
     return { status: res.status, body: await res.json() };
   };
+  /** The whole document of `p` with its attributes, and every shadow root in it. */
+  const documentHTML = (p) =>
+    p.evaluate(() => {
+      const parts = [document.documentElement.outerHTML];
+      const walk = (root) => {
+        for (const el of root.querySelectorAll('*')) {
+          if (el.shadowRoot) {
+            parts.push(el.shadowRoot.innerHTML);
+            walk(el.shadowRoot);
+          }
+        }
+      };
+      walk(document);
+      return parts.join('\n');
+    });
+  /** `p` as a PNG at `file` (the pointer out of the way, the fonts loaded), checked to be a real picture. */
+  const takeScreenshot = async (t, p, file) => {
+    await p.mouse.move(0, 0);
+    await p.evaluate(() => document.fonts.ready);
+    mkdirSync(path.dirname(file), { recursive: true });
+    await p.screenshot({ path: file });
+    const png = readFileSync(file);
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG');
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [SCREENSHOT.width, SCREENSHOT.height], 'its size');
+    assert.ok(png.length > 40_000, `a real picture, not a blank page (${png.length} bytes)`);
+    t.diagnostic(`screenshot: ${updateScreenshot ? path.relative(rootDir, file) : file} (${Math.round(png.length / 1024)} KB)`);
+  };
+  const oidcPageURL = () => new URL('demo/oidc.html', demo.url).href;
+  /** The OIDC page's stored session (localStorage 'demo/oidc'), its tokens parsed from `.token`. */
+  const oidcStored = async () => {
+    const raw = await oidcPage.evaluate(() => localStorage.getItem('demo/oidc'));
+    if (raw === null) return null;
+    const stored = JSON.parse(raw);
+    return { ...stored, tokens: JSON.parse(stored.token) };
+  };
+  /** GET the provider's userinfo with `accessToken`, from Node (through the issuer, as the page does). */
+  const userinfo = async (accessToken) => {
+    const res = await fetch(`${demo.oidc.issuer}/me`, { headers: { Authorization: `Bearer ${accessToken}` } });
+    return { status: res.status, body: await res.text() };
+  };
+  /** The provider's login page is the top-level page (a navigation, not a frame). */
+  const assertOnLoginPage = async () => {
+    await oidcPage.waitForURL((url) => url.href.startsWith(`${demo.oidc.issuer}/interaction/`));
+    await oidcPage.waitForSelector('#login-form');
+    assert.equal(oidcPage.mainFrame().url(), oidcPage.url());
+    assert.equal(oidcPage.frames().length, 1, 'no frame: the whole tab went to the provider');
+    assert.equal(await oidcPage.title(), 'Sign in – test provider');
+    assert.equal(await oidcPage.textContent('#client-name'), 'Demo SPA');
+    assert.equal(await oidcPage.$('user-session'), null, 'not the demo page any more');
+  };
+  /** What a person does on the provider's login page: type the login and password, press Sign in. */
+  const submitLogin = async (login, password) => {
+    await oidcPage.fill('input[name="login"]', login);
+    await oidcPage.fill('input[name="password"]', password);
+    await oidcPage.getByRole('button', { name: 'Sign in' }).click();
+  };
 
   before(
     async () => {
-      const env = { ...process.env, PORT: '0', PARSE_PORT: '0', DEMO_DATA_DIR: dataDir };
+      const env = { ...process.env, PORT: '0', PARSE_PORT: '0', OIDC_PORT: '0', DEMO_DATA_DIR: dataDir };
       delete env.PARSE_DATABASE_URI; // the embedded PostgreSQL, whatever this shell points at
       delete env.NODE_TEST_CONTEXT; // start.mjs is not a test file
       const t0 = performance.now();
@@ -137,9 +229,17 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
         const check = () => {
           const demoLine = output.match(/^ {2}Demo page +(http:\/\/\S+)$/m);
           const parseLine = output.match(/^ {2}Parse Server +(http:\/\/\S+) +\(app id "([^"]+)"\)$/m);
-          if (demoLine && parseLine && /^ {2}Ready in /m.test(output)) {
+          const oidcLine = output.match(
+            /^ {2}OIDC provider +(http:\/\/\S+) +\(client id "([^"]+)"; demo page (http:\/\/\S+)\)$/m,
+          );
+          if (demoLine && parseLine && oidcLine && /^ {2}Ready in /m.test(output)) {
             clearTimeout(timer);
-            resolve({ url: demoLine[1], serverURL: parseLine[1], appId: parseLine[2] });
+            resolve({
+              url: demoLine[1],
+              serverURL: parseLine[1],
+              appId: parseLine[2],
+              oidc: { issuer: oidcLine[1], clientId: oidcLine[2], page: oidcLine[3] },
+            });
           }
         };
         child.stdout.on('data', check);
@@ -152,25 +252,16 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
       const startMs = performance.now() - t0;
 
       browser = await chromium.launch(chromiumLaunchOptions);
-      page = await browser.newPage({
-        viewport: SCREENSHOT,
-        colorScheme: 'light',
-        reducedMotion: 'reduce',
+      page = await browser.newPage(pageOptions);
+      watchPage(page, consoleMessages, pageErrors);
+      oidcPage = await (await browser.newContext(pageOptions)).newPage();
+      watchPage(oidcPage, oidcConsoleMessages, oidcPageErrors);
+      oidcPage.on('request', (request) => {
+        if (request.isNavigationRequest() && request.frame() === oidcPage.mainFrame()) oidcNavigations.push(request.url());
       });
-      page.on('pageerror', (error) => pageErrors.push(error));
-      page.on('console', (message) => {
-        consoleMessages.push({
-          type: message.type(),
-          text: message.text(),
-          url: message.location().url,
-          // The arguments themselves too: an object's fields are not in text().
-          args: Promise.all(message.args().map((arg) => arg.jsonValue().catch(() => null))).then(
-            (values) => JSON.stringify(values),
-            () => '',
-          ),
-        });
-      });
-      console.log(`npm start was up in ${(startMs / 1000).toFixed(2)} s: ${demo.url} (Parse ${demo.serverURL})`);
+      console.log(
+        `npm start was up in ${(startMs / 1000).toFixed(2)} s: ${demo.url} (Parse ${demo.serverURL}, OIDC ${demo.oidc.issuer})`,
+      );
     },
     { timeout: START_TIMEOUT_MS + 30_000 },
   );
@@ -266,18 +357,8 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
     assert.equal(me.status, 200, JSON.stringify(me.body));
     assert.equal(me.body.username, username);
 
-    // The screenshot, at this point: the pointer out of the way and the fonts loaded.
-    await page.mouse.move(0, 0);
-    await page.evaluate(() => document.fonts.ready);
-    mkdirSync(path.dirname(screenshotPath), { recursive: true });
-    await page.screenshot({ path: screenshotPath });
-    const png = readFileSync(screenshotPath);
-    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG');
-    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [SCREENSHOT.width, SCREENSHOT.height], 'its size');
-    assert.ok(png.length > 40_000, `a real picture, not a blank page (${png.length} bytes)`);
-    t.diagnostic(
-      `screenshot: ${updateScreenshot ? path.relative(rootDir, screenshotPath) : screenshotPath} (${Math.round(png.length / 1024)} KB)`,
-    );
+    // The screenshot, at this point.
+    await takeScreenshot(t, page, screenshotPath);
   });
 
   test('log-out: authenticated goes, logged-out then success, and the server revoked the token', async () => {
@@ -305,20 +386,7 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
 
   test('the token never reached the DOM, the event log or the console; no page errors', async (t) => {
     assert.ok(sessionToken, 'signed in by an earlier test');
-    // The whole document with its attributes, and every shadow root in it.
-    const html = await page.evaluate(() => {
-      const parts = [document.documentElement.outerHTML];
-      const walk = (root) => {
-        for (const el of root.querySelectorAll('*')) {
-          if (el.shadowRoot) {
-            parts.push(el.shadowRoot.innerHTML);
-            walk(el.shadowRoot);
-          }
-        }
-      };
-      walk(document);
-      return parts.join('\n');
-    });
+    const html = await documentHTML(page);
     assert.ok(html.includes(username), 'the serialisation holds the page (sanity check)');
     assert.equal(html.includes(sessionToken), false, 'not in the DOM');
     assert.equal((await page.textContent('#log')).includes(sessionToken), false, 'not in the event log');
@@ -338,6 +406,236 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
     assert.equal(errors.length, 1, `one console error: ${JSON.stringify(errors)}`);
     assert.match(errors[0].text, /\b404\b/, 'console error: the 404');
     assert.equal(errors[0].url, `${demo.serverURL}/login`, 'console error: of the log-in');
+  });
+
+  // The OpenID Connect page, in a browser context of its own (another visitor: no cookie, no storage).
+
+  /** Every token the OIDC page held, for the checks that none of them leaked. */
+  const oidcSeenTokens = [];
+  /** Resolves with the tab's next top-level URL that `predicate` accepts (a committed navigation). */
+  const oidcNavigatedTo = async (predicate) => {
+    const frame = await oidcPage.waitForEvent('framenavigated', {
+      predicate: (f) => f === oidcPage.mainFrame() && predicate(f.url()),
+    });
+    return frame.url();
+  };
+  /** The page's session tokens: present, and kept for the leak checks. */
+  const readOidcTokens = async () => {
+    const stored = await oidcStored();
+    assert.ok(stored, 'a session in localStorage "demo/oidc"');
+    const { access, refresh, idToken } = stored.tokens;
+    for (const token of [access, refresh, idToken]) assert.ok(typeof token === 'string' && token.length >= 16, 'a real token');
+    oidcSeenTokens.push(access, refresh, idToken);
+    return stored.tokens;
+  };
+  /** The provider's token endpoint, asked from Node to renew with `refreshToken`. */
+  const refreshAtProvider = async (refreshToken) => {
+    const res = await fetch(`${demo.oidc.issuer}/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: demo.oidc.clientId }),
+    });
+    return { status: res.status, body: await res.json() };
+  };
+
+  test('the dev server hands the OIDC page the provider npm start printed; it answers discovery', async () => {
+    assert.equal(demo.oidc.page, oidcPageURL(), 'the banner names the OIDC page');
+    assert.equal(demo.oidc.clientId, 'demo-spa');
+    assert.match(output, /^ {2}OIDC accounts +ada \/ lovelace-secret, /m, 'the banner names the demo accounts');
+    const config = await (await fetch(new URL('/demo/config.js', demo.url))).text();
+    assert.ok(config.includes(JSON.stringify(demo.oidc.issuer)), config);
+    assert.ok(config.includes(JSON.stringify(demo.oidc.clientId)), config);
+    const res = await fetch(`${demo.oidc.issuer}/.well-known/openid-configuration`);
+    assert.equal(res.status, 200);
+    const discovery = await res.json();
+    assert.equal(discovery.issuer, demo.oidc.issuer);
+    assert.equal(discovery.end_session_endpoint, `${demo.oidc.issuer}/session/end`);
+  });
+
+  test('the OIDC page starts signed out', async () => {
+    await oidcPage.goto(oidcPageURL());
+    await oidcPage.waitForSelector('user-session:defined');
+    assert.equal(await oidcPage.getAttribute('user-session', 'authenticated'), null);
+    assert.equal(await oidcPage.textContent('#status-text'), 'Signed out');
+    assert.ok(await oidcPage.getByRole('button', { name: 'Sign in with the provider' }).isVisible());
+    assert.equal(await oidcPage.isVisible('.when-signed-in'), false);
+    assert.equal(await oidcPage.textContent('#issuer'), demo.oidc.issuer, 'the footer names the provider');
+    assert.equal(await oidcPage.textContent('#auth-error'), '', 'no error');
+    assert.deepEqual(await readLog(oidcPage), [], 'no event yet');
+    assert.equal(await oidcStored(), null);
+  });
+
+  test('"Sign in with the provider" takes the tab to the provider\'s login page', async () => {
+    await oidcPage.getByRole('button', { name: 'Sign in with the provider' }).click();
+    await assertOnLoginPage();
+    const authorize = oidcNavigations.find((url) => url.startsWith(`${demo.oidc.issuer}/auth?`));
+    assert.ok(authorize, `through the authorization endpoint: ${oidcNavigations.join(', ')}`);
+    const params = new URL(authorize).searchParams;
+    assert.equal(params.get('redirect_uri'), oidcPageURL(), 'back to this page');
+    assert.equal(params.get('code_challenge_method'), 'S256');
+  });
+
+  test("a wrong password: the provider's page says so and stays there", async () => {
+    await submitLogin('ada', 'not-the-password');
+    await oidcPage.waitForSelector('#login-error');
+    await assertOnLoginPage();
+    assert.equal(await oidcPage.getByRole('alert').textContent(), 'Wrong login or password.');
+    assert.equal(await oidcPage.inputValue('input[name="login"]'), 'ada', 'the login is kept');
+    assert.equal(await oidcPage.inputValue('input[name="password"]'), '', 'the password is not');
+  });
+
+  test('the right password: back on demo/oidc.html signed in as Ada (logged-in, reason log-in); the screenshot', async (t) => {
+    oidcNavigations.length = 0;
+    await submitLogin('ada', 'lovelace-secret');
+    await oidcPage.waitForSelector('user-session[authenticated]');
+    await oidcPage.waitForSelector('#log .entry-logged-in');
+
+    // The answer (code, state, iss) came to this page and went from the address bar.
+    assert.ok(
+      oidcNavigations.some((url) => url.startsWith(`${oidcPageURL()}?`) && new URL(url).searchParams.has('code')),
+      `the provider sent the code to the page: ${oidcNavigations.join(', ')}`,
+    );
+    assert.equal(oidcPage.url(), oidcPageURL(), 'no code, state or iss in the address bar');
+    const { searchParams } = new URL(oidcPage.url());
+    for (const name of ['code', 'state', 'iss']) assert.equal(searchParams.has(name), false, name);
+
+    assert.equal(await oidcPage.textContent('#status-text'), 'Signed in as Ada Lovelace');
+    assert.equal(await oidcPage.textContent('#who-name'), 'Ada Lovelace');
+    assert.equal(await oidcPage.textContent('#who-email'), 'ada@example.test');
+    assert.equal(await oidcPage.textContent('#who-id'), 'user-ada');
+    assert.equal(await oidcPage.textContent('#auth-notice'), 'Signed in at the provider.');
+    assert.equal(await oidcPage.textContent('#auth-error'), '', 'no error');
+    assert.ok(await oidcPage.isVisible('#log-out button'), 'log out');
+    assert.ok(await oidcPage.getByRole('button', { name: 'Log out of the provider too' }).isVisible());
+    assert.equal(await oidcPage.isVisible('.when-signed-out'), false);
+
+    const log = await readLog(oidcPage);
+    assert.deepEqual(logSummary(log), ['logged-in <user-session>']);
+    assert.equal(log[0].detail.reason, 'log-in');
+    assert.equal(log[0].detail.user.id, 'user-ada');
+    assert.equal(log[0].detail.user.email, 'ada@example.test');
+
+    // Real tokens: the provider answers userinfo with the access token the page holds.
+    oidcTokens = await readOidcTokens();
+    const me = await userinfo(oidcTokens.access);
+    assert.equal(me.status, 200, me.body);
+    assert.equal(JSON.parse(me.body).sub, 'user-ada');
+
+    await takeScreenshot(t, oidcPage, oidcScreenshotPath);
+  });
+
+  test('no token in the DOM or the event log of the OIDC page', async () => {
+    assert.ok(oidcTokens, 'signed in by the previous test');
+    const html = await documentHTML(oidcPage);
+    assert.ok(html.includes('ada@example.test'), 'the serialisation holds the page (sanity check)');
+    const outerHTML = await oidcPage.evaluate(() => document.documentElement.outerHTML);
+    const logText = await oidcPage.textContent('#log');
+    for (const [name, token] of Object.entries(oidcTokens)) {
+      if (typeof token !== 'string') continue;
+      assert.equal(outerHTML.includes(token), false, `the ${name} token is not in document.documentElement.outerHTML`);
+      assert.equal(html.includes(token), false, `the ${name} token is not in a shadow root`);
+      assert.equal(logText.includes(token), false, `the ${name} token is not in the event log`);
+    }
+  });
+
+  test('Log out (here only): signed out, tokens revoked, and the provider lets Ada straight back in', async () => {
+    assert.ok(oidcTokens, 'signed in by an earlier test');
+    await oidcPage.click('#log-out button');
+    await oidcPage.waitForSelector('user-session:not([authenticated])');
+    await oidcPage.waitForSelector('#log .entry-success');
+    const log = await readLog(oidcPage);
+    assert.deepEqual(logSummary(log).slice(1), ['logged-out <user-session>', 'success <log-out-action>']);
+    assert.deepEqual(log[1].detail, { reason: 'log-out' });
+    assert.deepEqual(log[2].detail, { scope: 'current', revoked: true });
+    assert.equal(await oidcPage.textContent('#status-text'), 'Signed out');
+    assert.equal(await oidcPage.textContent('#auth-notice'), 'Signed out. The provider has revoked the tokens.');
+    assert.equal(oidcPage.url(), oidcPageURL(), 'still on the page: no trip to the provider');
+    assert.equal(await oidcStored(), null, 'forgotten here');
+    assert.equal((await userinfo(oidcTokens.access)).status, 401, 'the access token is revoked');
+    assert.deepEqual(
+      await refreshAtProvider(oidcTokens.refresh).then(({ status, body }) => [status, body.error]),
+      [400, 'invalid_grant'],
+      'the refresh token is revoked',
+    );
+
+    // The provider's own session is still there: signing in again asks for no password.
+    oidcNavigations.length = 0;
+    const back = oidcNavigatedTo((url) => url.startsWith(`${oidcPageURL()}?`));
+    await oidcPage.getByRole('button', { name: 'Sign in with the provider' }).click();
+    await back;
+    await oidcPage.waitForSelector('user-session[authenticated]');
+    await oidcPage.waitForSelector('#log .entry-logged-in');
+    assert.equal(
+      oidcNavigations.some((url) => url.startsWith(`${demo.oidc.issuer}/interaction/`)),
+      false,
+      `no login page on the way: ${oidcNavigations.join(', ')}`,
+    );
+    assert.equal(oidcPage.url(), oidcPageURL());
+    assert.equal(await oidcPage.textContent('#who-name'), 'Ada Lovelace');
+    const again = await readLog(oidcPage);
+    assert.deepEqual(logSummary(again), ['logged-in <user-session>'], 'a new page load, a new log');
+    assert.equal(again[0].detail.reason, 'log-in');
+    const earlier = oidcTokens;
+    oidcTokens = await readOidcTokens();
+    assert.notEqual(oidcTokens.access, earlier.access, 'new tokens');
+    assert.equal((await userinfo(oidcTokens.access)).status, 200);
+  });
+
+  test('"Log out of the provider too": back on demo/oidc.html signed out, and the provider asks for the password again', async () => {
+    assert.ok(oidcTokens, 'signed in by an earlier test');
+    oidcNavigations.length = 0;
+    const back = oidcNavigatedTo((url) => url === oidcPageURL());
+    await oidcPage.getByRole('button', { name: 'Log out of the provider too' }).click();
+    await back;
+    await oidcPage.waitForSelector('user-session:defined');
+    await oidcPage.waitForFunction(() => document.querySelector('#status-text')?.textContent === 'Signed out');
+
+    // Through the provider's end_session endpoint, which submitted its own form, and back.
+    const endSession = oidcNavigations.find((url) => url.startsWith(`${demo.oidc.issuer}/session/end?`));
+    assert.ok(endSession, `through end_session: ${oidcNavigations.join(', ')}`);
+    const params = new URL(endSession).searchParams;
+    assert.equal(params.get('post_logout_redirect_uri'), oidcPageURL());
+    assert.equal(params.get('client_id'), demo.oidc.clientId);
+    assert.equal(oidcNavigations.at(-1), oidcPageURL(), 'the last stop: demo/oidc.html');
+
+    assert.equal(oidcPage.url(), oidcPageURL());
+    assert.equal(await oidcPage.getAttribute('user-session', 'authenticated'), null);
+    assert.equal(await oidcPage.isVisible('.when-signed-in'), false);
+    assert.ok(await oidcPage.getByRole('button', { name: 'Sign in with the provider' }).isVisible());
+    assert.equal(await oidcPage.textContent('#auth-error'), '', 'no error');
+    assert.equal(await oidcStored(), null, 'forgotten here');
+    assert.equal((await userinfo(oidcTokens.access)).status, 401, 'the access token is revoked');
+    assert.deepEqual(
+      await refreshAtProvider(oidcTokens.refresh).then(({ status, body }) => [status, body.error]),
+      [400, 'invalid_grant'],
+      'the refresh token is revoked',
+    );
+
+    // The provider's session has ended: a new sign-in shows its login page.
+    await oidcPage.getByRole('button', { name: 'Sign in with the provider' }).click();
+    await assertOnLoginPage();
+    assert.equal(await oidcPage.$('#login-error'), null, 'a fresh login page');
+  });
+
+  test('the OIDC tokens never reached the console; no page errors, no console errors', async (t) => {
+    assert.ok(oidcSeenTokens.length >= 6, 'two sign-ins by earlier tests');
+    for (const message of oidcConsoleMessages) t.diagnostic(`console.${message.type}: ${message.text} ${message.url}`);
+    for (const message of oidcConsoleMessages) {
+      const text = `${message.text}\n${await message.args}`;
+      for (const token of oidcSeenTokens) assert.equal(text.includes(token), false, `not in the console: ${message.text}`);
+    }
+    assert.deepEqual(
+      oidcPageErrors.map((error) => error.message),
+      [],
+      'no page errors',
+    );
+    // The one console error allowed: Chromium's note on the provider's missing favicon (its own
+    // pages' request, not the demo's).
+    const errors = oidcConsoleMessages.filter((m) => m.type === 'error' && m.url !== `${demo.oidc.issuer}/favicon.ico`);
+    assert.deepEqual(
+      errors.map((m) => `${m.text} ${m.url}`),
+      [],
+      'no console errors',
+    );
   });
 
   test('Ctrl-C (SIGINT to the process group) stops it: exit code 0, no PostgreSQL left', async () => {
