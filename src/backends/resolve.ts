@@ -2,6 +2,7 @@ import { AuthError } from '../errors.js';
 import type { StorageMode } from '../storage/key-store.js';
 import { Capability, type AuthBackend } from './backend.js';
 import { ParseBackend } from './parse.js';
+import { backendRegistered } from './registrations.js';
 
 /** What a `<user-session>`'s attributes say about its backend. */
 export interface BackendSettings {
@@ -39,6 +40,7 @@ const factories = new Map<string, BackendFactory>([
 export function registerBackend(name: string, factory: BackendFactory): void {
   factories.set(name.trim().toLowerCase(), factory);
   registrations++;
+  backendRegistered();
 }
 
 /** Counts registrations: a name unknown so far is looked up again after each. */

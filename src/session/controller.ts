@@ -11,6 +11,7 @@ import {
   type RevokeScope,
   type StoredSession,
 } from '../backends/backend.js';
+import { onBackendRegistered } from '../backends/registrations.js';
 import { asStoredSession, deserializeSession, serializeSession, toPublicUser } from '../backends/session-codec.js';
 import { AuthError, toAuthError } from '../errors.js';
 import { callWithTimeout } from '../internal/call-with-timeout.js';
@@ -61,6 +62,8 @@ export class SessionController implements ReactiveController {
   #signIn: AbortController | null = null;
   /** The background check started on connect: disconnecting aborts it. */
   #validation: AbortController | null = null;
+  /** Stops listening for backends registered while connected. */
+  #stopListening: (() => void) | null = null;
 
   constructor(host: ReactiveControllerHost, settings: () => SessionSettings, onChange: (change: SessionChange) => void) {
     this.#settings = settings;
@@ -87,9 +90,12 @@ export class SessionController implements ReactiveController {
     this.#validateInBackground(shared);
     globalThis.addEventListener?.('online', this.#onOnline);
     shared.retryOutboxOnce(this.#revoker());
+    this.#stopListening = onBackendRegistered(this.#onBackendRegistered);
   }
 
   hostDisconnected(): void {
+    this.#stopListening?.();
+    this.#stopListening = null;
     globalThis.removeEventListener?.('online', this.#onOnline);
     this.#shared?.leave(this.#onStoredChange);
     this.#shared = null;
@@ -398,6 +404,18 @@ export class SessionController implements ReactiveController {
       (caught: unknown) => toAuthError(caught),
     );
   }
+
+  /**
+   * A backend registered after connecting (its entry point loaded late) may be this host's:
+   * the stored session is read with it, and a provider's answer in the address bar is taken.
+   */
+  #onBackendRegistered = (): void => {
+    const shared = this.#shared;
+    if (!shared || this.#settings().backend === this.#lastDecoded[1]) return;
+    this.#onStoredChange(shared.raw, 'restored');
+    this.#finishRedirectLogIn();
+    this.#validateInBackground(shared);
+  };
 
   #onOnline = (): void => this.#shared?.retryOutbox(this.#revoker(), true);
 

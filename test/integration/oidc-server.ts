@@ -69,6 +69,8 @@ export interface AppWindow extends Window {
 export interface AppSettings {
   storageKey: string;
   endSession?: boolean;
+  /** Load the OIDC entry only after the element is in the page. */
+  lateBackend?: boolean;
 }
 
 /** Polls `check` (cross-origin reads count as "not yet") until it returns a truthy value. */

@@ -30,7 +30,7 @@ import {
 let keyCount = 0;
 const frames: HTMLIFrameElement[] = [];
 
-async function open(settings: { endSession?: boolean; storageKey?: string } = {}, search = '') {
+async function open(settings: { endSession?: boolean; storageKey?: string; lateBackend?: boolean } = {}, search = '') {
   const storageKey = settings.storageKey ?? `oidc-test/${Date.now()}/${keyCount++}`;
   const frame = await openApp({ storageKey, ...settings }, search);
   frames.push(frame);
@@ -88,6 +88,17 @@ describe('OpenID Connect against a real provider (oidc-provider)', function () {
     expect(tokens.refresh, 'a refresh token').to.be.a('string');
     const shown = visible(app);
     for (const secret of [tokens.access, tokens.refresh!, tokens.idToken!]) expect(shown).not.to.include(secret);
+  });
+
+  it('the OIDC entry loaded after the element connected: the answer in the address bar is still taken', async () => {
+    const { frame, storageKey } = await open({ lateBackend: true });
+    const app = await signIn(frame);
+    expect(app.seen.filter((e) => e.type === 'logged-in').map((e) => e.reason)).to.deep.equal(['log-in']);
+    expect(app.location.search).to.equal('');
+    expect(storedTokens(storageKey)!.access).to.be.a('string');
+    // And a stored session is read with it on the next load.
+    const again = await loadApp(frame);
+    expect(again.session.authenticated).to.equal(true);
   });
 
   it('an answer used once cannot be replayed: failure on the session, nothing stored, the address cleaned', async () => {
