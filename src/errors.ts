@@ -73,15 +73,16 @@ const defaultMessages: Record<AuthErrorCode, string> = {
 
 /**
  * Turns anything thrown by a backend into an `AuthError` (code `server`, original as `cause`).
- * With `secret` (a session token), the result quotes it nowhere (SPEC §7.9): not raw,
- * URL-encoded or JSON-escaped, not in `message` or `stack`; a `cause` chain that quotes it
- * anywhere is dropped.
+ * With `secret` (a session token, or several: an OAuth token set), the result quotes none of
+ * them anywhere (SPEC §7.9): not raw, URL-encoded or JSON-escaped, not in `message` or `stack`;
+ * a `cause` chain that quotes one anywhere is dropped.
  */
-export function toAuthError(error: unknown, secret?: string): AuthError {
+export function toAuthError(error: unknown, secret?: string | readonly (string | undefined)[]): AuthError {
   const authError =
     error instanceof AuthError ? error : new AuthError('server', `The backend failed: ${describe(error)}`, { cause: error });
-  if (!secret) return authError;
-  const forms = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
+  const secrets = (typeof secret === 'string' ? [secret] : (secret ?? [])).filter((s): s is string => !!s);
+  if (secrets.length === 0) return authError;
+  const forms = secrets.flatMap((s) => [s, encodeURIComponent(s), JSON.stringify(s).slice(1, -1)]);
   // What cannot be read as text cannot be shown to be clean: it counts as quoting.
   const quotes = (value: unknown) => {
     const text = textOf(value);

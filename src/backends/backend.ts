@@ -112,6 +112,14 @@ export interface AuthBackend {
    * own session too (OpenID Connect RP-initiated logout). Capability `end-session`.
    */
   endSessionUrl?(session: StoredSession, o: { signal: AbortSignal }): Promise<string>;
+  /** Where `<user-session>` keeps this backend's session when no `storage-key` is set (OIDC: one key per issuer and client). */
+  readonly defaultStorageKey?: string;
+  /**
+   * Whether revoking `queued` (waiting in the outbox) would also end `current`, the session
+   * signed in since: an OpenID provider revokes a whole grant, which a later sign-in of the same
+   * user may share. Such a revocation is dropped, never sent (SPEC §3.4).
+   */
+  revocationWouldEnd?(queued: StoredSession, current: StoredSession): boolean;
   /** The access token to call the page's own APIs with (OpenID Connect). Capability `refresh` renews it first when due. */
   accessToken?(session: StoredSession): string | null;
   /** Optional: how a session is written to storage (default: JSON of `StoredSession`). */

@@ -24,10 +24,10 @@ import {
   type Client,
   type TokenEndpointResponse,
 } from 'oauth4webapi';
-import { AuthError } from '../errors.js';
+import { AuthError, toAuthError } from '../errors.js';
 import { isRecord, nonEmptyString, parseJson } from '../internal/guards.js';
 import { Capability, type AuthBackend, type PublicUser, type RevokeOptions, type StoredSession } from './backend.js';
-import { toPublicUser } from './session-codec.js';
+import { deserializeSession, toPublicUser } from './session-codec.js';
 
 export interface OidcBackendOptions {
   /** The provider's issuer URL, as its discovery document names it. https; http only for localhost. */
@@ -44,6 +44,9 @@ export interface OidcBackendOptions {
 
 /** What `StoredSession.token` holds for this backend (as JSON): never shown, never logged. */
 interface TokenSet {
+  /** Whose tokens: a set stored by another issuer's or client's session is not read as this one's. */
+  issuer: string;
+  client: string;
   access: string;
   refresh?: string;
   idToken?: string;
@@ -104,14 +107,34 @@ export class OidcBackend implements AuthBackend {
     this.#client = { client_id: String(options.clientId ?? '') };
   }
 
+  /**
+   * Where `<user-session>` keeps this provider's session unless `storage-key` says otherwise:
+   * one key per issuer and client, so two providers on one origin never read each other's tokens.
+   */
+  get defaultStorageKey(): string {
+    return `user-session/oidc/${this.#client.client_id}@${String(this.#options.issuer ?? '').trim()}`;
+  }
+
+  /** The same user at the same provider: the provider's session (and grant) may be shared. */
+  revocationWouldEnd(queued: StoredSession, current: StoredSession): boolean {
+    return queued.user.id === current.user.id && this.#tokens(current) !== null;
+  }
+
+  /** A stored session of this issuer and client; anything else (another provider's, Parse's) is none. */
+  deserialize(raw: string): StoredSession | null {
+    const session = deserializeSession(raw);
+    return session && this.#tokens(session) ? session : null;
+  }
+
   async beginLogIn({ signal }: { signal: AbortSignal }): Promise<string> {
-    const server = await this.#discover(signal);
+    const redirectUri = this.#redirectUri();
+    const server = await this.#guard(() => this.#discover(signal), []);
     if (!server.authorization_endpoint) throw misconfigured('The provider names no authorization_endpoint.');
     const pending: PendingLogIn = {
       state: generateRandomState(),
       nonce: generateRandomNonce(),
       verifier: generateRandomCodeVerifier(),
-      redirectUri: this.#redirectUri(),
+      redirectUri,
       startedAt: Date.now(),
     };
     const url = new URL(server.authorization_endpoint);
@@ -149,16 +172,16 @@ export class OidcBackend implements AuthBackend {
   }
 
   refreshAt(session: StoredSession): number | null {
-    const tokens = readTokens(session);
+    const tokens = this.#tokens(session);
     return tokens?.refresh && typeof tokens.refreshAt === 'number' ? tokens.refreshAt : null;
   }
 
   accessToken(session: StoredSession): string | null {
-    return readTokens(session)?.access ?? null;
+    return this.#tokens(session)?.access ?? null;
   }
 
   async refreshSession(session: StoredSession, { signal }: { signal: AbortSignal }): Promise<StoredSession> {
-    const tokens = tokensOf(session);
+    const tokens = this.#tokensOf(session);
     if (!tokens.refresh)
       throw new AuthError('invalid-session', 'The session has expired and cannot be renewed (no refresh token).');
     return this.#guard(async () => {
@@ -166,12 +189,12 @@ export class OidcBackend implements AuthBackend {
       const response = await refreshTokenGrantRequest(server, this.#client, None(), tokens.refresh!, this.#http(signal));
       const result = await processRefreshTokenResponse(server, this.#client, response);
       return this.#session(result, session.user, tokens);
-    });
+    }, secretsOf(tokens));
   }
 
   async logOut(session: StoredSession, { scope, signal }: RevokeOptions): Promise<void> {
     if (scope !== 'current') throw new AuthError('bad-request', `An OpenID provider cannot revoke "${scope}" sessions.`);
-    const tokens = tokensOf(session);
+    const tokens = this.#tokensOf(session);
     await this.#guard(async () => {
       const server = await this.#discover(signal);
       // No revocation endpoint (Entra ID): nothing can be revoked; `end-session` ends the provider's session.
@@ -184,23 +207,23 @@ export class OidcBackend implements AuthBackend {
         await processRevocationResponse(response);
       };
       await Promise.all([tokens.refresh ? revoke(tokens.refresh, 'refresh_token') : null, revoke(tokens.access, 'access_token')]);
-    });
+    }, secretsOf(tokens));
   }
 
   async currentUser(session: StoredSession, { signal }: { signal: AbortSignal }): Promise<PublicUser> {
-    const tokens = tokensOf(session);
+    const tokens = this.#tokensOf(session);
     return this.#guard(async () => {
       const server = await this.#discover(signal);
       if (!server.userinfo_endpoint) return session.user;
       const response = await userInfoRequest(server, this.#client, tokens.access, this.#http(signal));
       const claims = await processUserInfoResponse(server, this.#client, session.user.id, response);
       return { ...session.user, ...userFrom(claims) };
-    });
+    }, secretsOf(tokens));
   }
 
   async endSessionUrl(session: StoredSession, { signal }: { signal: AbortSignal }): Promise<string> {
-    const tokens = tokensOf(session);
-    const server = await this.#guard(() => this.#discover(signal));
+    const tokens = this.#tokensOf(session);
+    const server = await this.#guard(() => this.#discover(signal), []);
     if (!server.end_session_endpoint)
       throw misconfigured('The provider names no end_session_endpoint: its own session cannot be ended from here.');
     const url = new URL(server.end_session_endpoint);
@@ -218,24 +241,28 @@ export class OidcBackend implements AuthBackend {
         'This sign-in answer does not belong to a sign-in started in this tab (already used, expired, or forged): nothing was stored. Sign in again.',
       );
     }
-    return this.#guard(async () => {
-      const server = await this.#discover(signal);
-      const checked = validateAuthResponse(server, this.#client, params, pending.state);
-      const response = await authorizationCodeGrantRequest(
-        server,
-        this.#client,
-        None(),
-        checked,
-        pending.redirectUri,
-        pending.verifier,
-        this.#http(signal),
-      );
-      const result = await processAuthorizationCodeResponse(server, this.#client, response, {
-        expectedNonce: pending.nonce,
-        requireIdToken: true,
-      });
-      return this.#session(result, null, null);
-    });
+    return this.#guard(
+      async () => {
+        const server = await this.#discover(signal);
+        const checked = validateAuthResponse(server, this.#client, params, pending.state);
+        const response = await authorizationCodeGrantRequest(
+          server,
+          this.#client,
+          None(),
+          checked,
+          pending.redirectUri,
+          pending.verifier,
+          this.#http(signal),
+        );
+        const result = await processAuthorizationCodeResponse(server, this.#client, response, {
+          expectedNonce: pending.nonce,
+          requireIdToken: true,
+        });
+        return this.#session(result, null, null);
+      },
+      [params.get('code') ?? undefined, pending.verifier],
+      'exchange',
+    );
   }
 
   /** A session from a token answer: the ID token's user (or the one before, on refresh) and the tokens. */
@@ -247,6 +274,8 @@ export class OidcBackend implements AuthBackend {
     if (!fresh) throw new AuthError('server', 'The provider sent no ID token.');
     const lifetime = typeof result.expires_in === 'number' && result.expires_in > 0 ? result.expires_in * 1000 : null;
     const tokens: TokenSet = {
+      issuer: this.#issuer().href,
+      client: this.#client.client_id,
       access: result.access_token,
       refresh: result.refresh_token ?? before?.refresh,
       idToken: result.id_token ?? before?.idToken,
@@ -260,7 +289,16 @@ export class OidcBackend implements AuthBackend {
   #discover(signal: AbortSignal): Promise<AuthorizationServer> {
     if (!this.#server) {
       const issuer = this.#issuer();
-      this.#server = discoveryRequest(issuer, this.#http(signal)).then((response) => processDiscoveryResponse(issuer, response));
+      this.#server = discoveryRequest(issuer, this.#http(signal))
+        .then((response) => processDiscoveryResponse(issuer, response))
+        .catch((error: unknown) => {
+          // Unreachable is worth a retry; a discovery document that does not fit is the settings.
+          const failure = toOidcError(error, issuer.href);
+          if (failure.code !== 'network' && failure.code !== 'aborted') {
+            throw misconfigured(`The issuer's discovery document (${issuer.href}) cannot be used: ${failure.message}`);
+          }
+          throw failure;
+        });
       this.#server.catch(() => (this.#server = null));
     }
     return this.#server;
@@ -286,11 +324,44 @@ export class OidcBackend implements AuthBackend {
     return { signal, [allowInsecureRequests]: this.#issuer().protocol === 'http:' };
   }
 
+  /**
+   * This page's return address: `redirectUri` resolved against the page, which must stay on this
+   * origin — the answer is checked with what this origin's sessionStorage holds, so an address
+   * elsewhere could never work, and would hand the code to another site.
+   */
   #redirectUri(): string {
+    const { origin, pathname, href } = globalThis.location;
     const configured = this.#options.redirectUri?.trim();
-    if (configured) return configured;
-    const { origin, pathname } = globalThis.location;
-    return origin + pathname;
+    if (!configured) return origin + pathname;
+    let url: URL | null = null;
+    try {
+      url = new URL(configured, href);
+    } catch {
+      // reported below
+    }
+    if (!url || url.origin !== origin || url.hash) {
+      throw misconfigured(`redirect-uri must be an address on this page's origin (${origin}), without a #fragment.`);
+    }
+    return url.href;
+  }
+
+  /** The token set of a session of this issuer and client, or `null`. */
+  #tokens(session: StoredSession): TokenSet | null {
+    const value = parseJson(session.token);
+    if (!isRecord(value) || !nonEmptyString(value.access)) return null;
+    let issuer = '';
+    try {
+      issuer = this.#issuer().href;
+    } catch {
+      return null;
+    }
+    return value.issuer === issuer && value.client === this.#client.client_id ? (value as unknown as TokenSet) : null;
+  }
+
+  #tokensOf(session: StoredSession): TokenSet {
+    const tokens = this.#tokens(session);
+    if (!tokens) throw new AuthError('invalid-session', "The stored session is not this provider's.");
+    return tokens;
   }
 
   #pendingKey(): string {
@@ -312,12 +383,19 @@ export class OidcBackend implements AuthBackend {
       : null;
   }
 
-  /** Runs a provider exchange; whatever it throws comes out as an `AuthError` that quotes no token or code. */
-  async #guard<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a provider exchange; whatever it throws comes out as an `AuthError` that quotes none
+   * of `secrets` (the provider's own messages may quote the token it refuses).
+   */
+  async #guard<T>(
+    work: () => Promise<T>,
+    secrets: readonly (string | undefined)[],
+    during: 'exchange' | 'session' = 'session',
+  ): Promise<T> {
     try {
       return await work();
     } catch (error) {
-      throw toOidcError(error, this.#options.issuer);
+      throw toAuthError(toOidcError(error, this.#options.issuer, during), secrets);
     }
   }
 }
@@ -326,10 +404,15 @@ export class OidcBackend implements AuthBackend {
  * An oauth4webapi or fetch failure as an `AuthError`. Never with the original as `cause`: its
  * fields can hold the authorization code or the answer's body.
  */
-function toOidcError(error: unknown, issuer: string): AuthError {
+function toOidcError(error: unknown, issuer: string, during: 'exchange' | 'session' = 'session'): AuthError {
   if (error instanceof AuthError) return error;
   if (error instanceof ResponseBodyError) {
     const said = `${error.error}${error.error_description ? ` (${error.error_description})` : ''}`;
+    if (error.error === 'invalid_grant' && during === 'exchange') {
+      return new AuthError('bad-request', `The provider refused this sign-in answer: ${said}. Sign in again.`, {
+        status: error.status,
+      });
+    }
     if (error.error === 'invalid_grant')
       return new AuthError('invalid-session', `The provider no longer honours this session: ${said}.`, { status: error.status });
     if (['invalid_client', 'unauthorized_client', 'invalid_scope', 'unsupported_grant_type'].includes(error.error)) {
@@ -353,15 +436,9 @@ function toOidcError(error: unknown, issuer: string): AuthError {
   return new AuthError('server', `The provider's answer failed a check: ${message}.`, status === undefined ? {} : { status });
 }
 
-function tokensOf(session: StoredSession): TokenSet {
-  const tokens = readTokens(session);
-  if (!tokens) throw new AuthError('invalid-session', 'The stored session is not an OpenID Connect session.');
-  return tokens;
-}
-
-function readTokens(session: StoredSession): TokenSet | null {
-  const value = parseJson(session.token);
-  return isRecord(value) && nonEmptyString(value.access) ? (value as unknown as TokenSet) : null;
+/** The tokens of a set, for scrubbing them out of error messages. */
+function secretsOf(tokens: TokenSet): string[] {
+  return [tokens.access, tokens.refresh ?? '', tokens.idToken ?? ''];
 }
 
 /** The user from ID-token or userinfo claims: `id` is `sub`, `username` the preferred username. */

@@ -75,5 +75,14 @@ function unknownBackend(name: string): AuthBackend {
     `Unknown backend "${name}": use ${known} (memory: import the package entry), or an AuthBackend object.`,
   );
   const fail = () => Promise.reject(error);
-  return { capabilities: Object.values(Capability), logIn: fail, signUp: fail, logOut: fail, currentUser: fail };
+  // Both ways of signing in fail with it: `logIn()` without credentials too (a typo in backend="oidc").
+  return {
+    capabilities: Object.values(Capability),
+    logIn: fail,
+    signUp: fail,
+    logOut: fail,
+    currentUser: fail,
+    beginLogIn: fail,
+    finishLogIn: () => null,
+  };
 }

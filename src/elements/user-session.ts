@@ -31,7 +31,7 @@ const defaultTimeout = 10_000;
  * @attr {string} post-logout-redirect-uri - OpenID Connect: where the provider sends the browser after ending its own session (default: `redirect-uri`).
  * @attr {string} scopes - OpenID Connect: the scopes asked for (default `openid profile email offline_access`).
  * @attr {string} storage - `local` (default), `session` or `memory`; trimmed, case-insensitive. A value that cannot be written to Web Storage waits in page memory.
- * @attr {string} storage-key - Defaults to `Parse/<app-id>/currentUser`, the Parse SDK's key.
+ * @attr {string} storage-key - Defaults to `Parse/<app-id>/currentUser`, the Parse SDK's key; with `backend="oidc"`, `user-session/oidc/<client-id>@<issuer>`.
  * @attr {number} timeout - Limit in ms for each server request (default 10000).
  *
  * @fires {CustomEvent<LoggedInDetail>} logged-in - A user is now signed in. `detail: { user, reason }`, reason `log-in`, `sign-up`, `restored` or `other-tab`. Bubbles, not composed.
@@ -263,13 +263,18 @@ export class UserSessionElement extends ReactiveElement {
         return element.backend;
       },
       storage: toStorageMode(this.storage),
-      storageKey: this.#storageKey(),
+      // Read each time too: it may come from a backend registered after the connect.
+      get storageKey() {
+        return element.#storageKey();
+      },
       timeout: this.timeout,
     };
   }
 
   #storageKey(): string {
     if (this.storageKey) return this.storageKey;
+    const own = this.backend.defaultStorageKey;
+    if (typeof own === 'string' && own) return own;
     return this.appId ? `Parse/${this.appId}/currentUser` : 'user-session/currentUser';
   }
 }

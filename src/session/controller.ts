@@ -17,7 +17,7 @@ import { AuthError, toAuthError } from '../errors.js';
 import { callWithTimeout } from '../internal/call-with-timeout.js';
 import { isRecord, nonEmptyString } from '../internal/guards.js';
 import { storeId, type StorageMode } from '../storage/key-store.js';
-import { worthRetrying } from './outbox.js';
+import { worthRetrying, type Revoke } from './outbox.js';
 import { asLoggedInReason, asLoggedOutReason, type ChangeReason, type LoggedInReason, type LoggedOutReason } from './reasons.js';
 import { SharedSession, type ChangeListener } from './shared-session.js';
 import { logOutFailure, logOutSuccess, type LogOutResult } from './log-out-result.js';
@@ -62,6 +62,8 @@ export class SessionController implements ReactiveController {
   #signIn: AbortController | null = null;
   /** The background check started on connect: disconnecting aborts it. */
   #validation: AbortController | null = null;
+  /** The redirect sign-in under way: a second call (a click during `logIn()`) joins it. */
+  #redirecting: Promise<PublicUser> | null = null;
   /** Stops listening for backends registered while connected. */
   #stopListening: (() => void) | null = null;
 
@@ -86,10 +88,13 @@ export class SessionController implements ReactiveController {
     const shared = (this.#shared = SharedSession.join(storage, storageKey, this.#onStoredChange));
     shared.read();
     this.#onStoredChange(shared.raw, shared.reason);
-    this.#finishRedirectLogIn();
+    const finishing = this.#finishRedirectLogIn();
     this.#validateInBackground(shared);
     globalThis.addEventListener?.('online', this.#onOnline);
-    shared.retryOutboxOnce(this.#revoker());
+    // On the provider's return, queued revocations wait for the sign-in: sent before it, one
+    // could end the grant the new session is about to share.
+    if (finishing) void finishing.then(() => shared.retryOutboxOnce(this.#outboxRevoker(shared)));
+    else shared.retryOutboxOnce(this.#outboxRevoker(shared));
     this.#stopListening = onBackendRegistered(this.#onBackendRegistered);
   }
 
@@ -126,14 +131,15 @@ export class SessionController implements ReactiveController {
    */
   async logIn(username?: string, password?: string): Promise<PublicUser> {
     const backend = this.#settings().backend;
-    if (hasCapability(backend, Capability.redirectLogIn) && !hasCapability(backend, Capability.passwordLogIn)) {
-      if (nonEmptyString(username) || nonEmptyString(password)) {
+    if (hasCapability(backend, Capability.redirectLogIn)) {
+      const credentials = nonEmptyString(username) || nonEmptyString(password);
+      if (!credentials) return (this.#redirecting ??= this.#redirectLogIn(backend).finally(() => (this.#redirecting = null)));
+      if (!hasCapability(backend, Capability.passwordLogIn)) {
         throw new AuthError(
           'misconfigured',
           'This backend signs in at the provider: leave out the username and password (no form fields).',
         );
       }
-      return this.#redirectLogIn(backend);
     }
     requireCredentials(username, password);
     if (!hasCapability(backend, Capability.passwordLogIn)) throw missingCapability(Capability.passwordLogIn);
@@ -247,9 +253,12 @@ export class SessionController implements ReactiveController {
 
   /** Sends the browser to the provider to sign in, the session held so far signed out first. */
   async #redirectLogIn(backend: AuthBackend): Promise<PublicUser> {
-    if (!this.#shared) throw notConnected();
-    // Awaited: the page is about to leave, and the old session must be revoked or queued first.
-    if (this.#decode(this.#shared.read())) await this.logOut({ scope: 'current' });
+    const shared = this.#shared;
+    if (!shared) throw notConnected();
+    // Awaited: the page is about to leave, and the old session must be revoked or queued first…
+    if (this.#decode(shared.read())) await this.logOut({ scope: 'current' });
+    // …and what is queued is sent now, while no new session shares the provider's grant.
+    await shared.outbox.flush(this.#outboxRevoker(shared), true);
     this.#signIn?.abort(superseded());
     const call = (this.#signIn = new AbortController());
     let url: string;
@@ -267,26 +276,29 @@ export class SessionController implements ReactiveController {
    * parameters out of the address bar at once (one member of the page sees them), then
    * finishes the sign-in; a failure is reported as a `failure` change, nothing stored.
    */
-  #finishRedirectLogIn(): void {
+  #finishRedirectLogIn(): Promise<void> | null {
     const backend = this.#settings().backend;
     const href = globalThis.location?.href;
-    if (!href || !hasCapability(backend, Capability.redirectLogIn)) return;
+    if (!href || !hasCapability(backend, Capability.redirectLogIn)) return null;
     let answer: ReturnType<NonNullable<AuthBackend['finishLogIn']>>;
     try {
       answer = backend.finishLogIn!(new URL(href));
     } catch (caught) {
       this.#onChange({ type: 'failure', error: toAuthError(caught) });
-      return;
+      return null;
     }
-    if (!answer) return;
+    if (!answer) return null;
     try {
       globalThis.history.replaceState(globalThis.history.state, '', answer.cleanUrl);
     } catch {
       // no history (a sandboxed frame): the answer is void once used anyway
     }
     const returned = answer;
-    this.#signInWith('log-in', (signal) => returned.finish({ signal })).catch((caught: unknown) =>
-      this.#onChange({ type: 'failure', error: toAuthError(caught) }),
+    // The session held so far is replaced only by a sign-in that worked: a forged answer in a
+    // link signs nobody out.
+    return this.#signInWith('log-in', (signal) => returned.finish({ signal }), false).then(
+      () => {},
+      (caught: unknown) => this.#onChange({ type: 'failure', error: toAuthError(caught) }),
     );
   }
 
@@ -303,12 +315,16 @@ export class SessionController implements ReactiveController {
     });
   }
 
-  async #signInWith(reason: 'log-in' | 'sign-up', start: (signal: AbortSignal) => Promise<StoredSession>): Promise<PublicUser> {
+  async #signInWith(
+    reason: 'log-in' | 'sign-up',
+    start: (signal: AbortSignal) => Promise<StoredSession>,
+    signOutFirst = true,
+  ): Promise<PublicUser> {
     const shared = this.#shared;
     if (!shared) throw notConnected();
     const backend = this.#settings().backend;
     // Signing in over an active session signs that one out first (revoked, or queued).
-    if (this.#decode(shared.read())) void this.logOut({ scope: 'current' });
+    if (signOutFirst && this.#decode(shared.read())) void this.logOut({ scope: 'current' });
     this.#signIn?.abort(superseded());
     const call = (this.#signIn = new AbortController());
     // A session the server opens for a sign-in this page gave up on (a newer call, the
@@ -412,12 +428,28 @@ export class SessionController implements ReactiveController {
   #onBackendRegistered = (): void => {
     const shared = this.#shared;
     if (!shared || this.#settings().backend === this.#lastDecoded[1]) return;
-    this.#onStoredChange(shared.raw, 'restored');
-    this.#finishRedirectLogIn();
+    // Its default storage key may differ (a reconnect there), else the stored value is read anew.
+    this.hostUpdated();
+    if (this.#shared !== shared) return;
+    void this.#finishRedirectLogIn();
     this.#validateInBackground(shared);
   };
 
-  #onOnline = (): void => this.#shared?.retryOutbox(this.#revoker(), true);
+  #onOnline = (): void => {
+    const shared = this.#shared;
+    shared?.retryOutbox(this.#outboxRevoker(shared), true);
+  };
+
+  /** Sends queued revocations, except one that would also end the session signed in since (SPEC §3.4). */
+  #outboxRevoker(shared: SharedSession): Revoke {
+    const revoke = this.#revoker();
+    return async (queued, scope, createdBefore) => {
+      const backend = this.#settings().backend;
+      const current = this.#decode(shared.read());
+      if (current && backend.revocationWouldEnd?.(queued, current)) return; // dropped, never sent
+      return revoke(queued, scope, createdBefore);
+    };
+  }
 
   /** Checks a restored session with the server once per stored value, whichever member connects first. */
   #validateInBackground(shared: SharedSession): void {
