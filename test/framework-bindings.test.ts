@@ -1,12 +1,19 @@
 // What frameworks rely on (issue #14; the apps in examples/frameworks drive the same in real
 // React, Preact, Vue, Svelte and Angular builds, see test/frameworks):
 // - every public property is an accessor, so a framework that sets a property only where the
-//   prototype chain has a setter (Svelte 5) sets it as one, never as an attribute.
-import { expect } from '@open-wc/testing';
+//   prototype chain has a setter (Svelte 5) sets it as one, never as an attribute;
+// - what connecting finds is in the attribute at once and announced after the connecting task,
+//   when a framework that attaches listeners while inserting the element has them;
+// - the server is asked after that task too, with settings bound right after the connect (Angular).
+import { expect, oneEvent } from '@open-wc/testing';
+import type { UserSessionElement } from '../src/elements/user-session.js';
 import type { LogInActionElement } from '../src/elements/log-in-action.js';
 import type { SignUpActionElement } from '../src/elements/sign-up-action.js';
 import { RecordingBackend } from './helpers/recording-backend.js';
-import { clearStorage, storageKey } from './helpers/fixtures.js';
+import { clearStorage, recordEvents, storageKey } from './helpers/fixtures.js';
+
+const signal = () => new AbortController().signal;
+const nextTask = () => new Promise((resolve) => setTimeout(resolve));
 
 /** Svelte 5's `set_custom_element_data`: a property where the prototype chain has a setter, else an attribute. */
 function setLikeSvelte(node: Element, prop: string, value: unknown): void {
@@ -105,6 +112,101 @@ describe('framework bindings', () => {
       expect(Object.keys(element)).not.to.include.members(['username', 'password']);
       expect(element.username).to.equal('ada');
       expect(element.password).to.equal('secret-pw');
+    });
+  });
+
+  describe('what connecting finds is announced after the connecting task', () => {
+    async function storeSession(backend: RecordingBackend): Promise<void> {
+      localStorage.setItem(storageKey, JSON.stringify(await backend.logIn('ada', 'secret-pw', { signal: signal() })));
+    }
+
+    function connect(backend: RecordingBackend): UserSessionElement {
+      const el = document.createElement('user-session');
+      el.backend = backend;
+      el.storageKey = storageKey;
+      return el;
+    }
+
+    it('logged-in "restored": the attribute and user at once, the event after the task (React commits, then mounts)', async () => {
+      const backend = new RecordingBackend();
+      await storeSession(backend);
+      const el = connect(backend);
+      const events = recordEvents(el, ['logged-in']);
+      document.body.append(el);
+      created.push(el);
+      expect(el).to.have.attribute('authenticated');
+      expect(el.authenticated).to.equal(true);
+      expect(el.username).to.equal('ada');
+      expect(events, 'nothing dispatched while connecting').to.have.length(0);
+      await Promise.resolve();
+      expect(events, 'nor in a microtask of that task').to.have.length(0);
+      await nextTask();
+      expect(events.map((e) => e.detail.reason)).to.deep.equal(['restored']);
+      expect(events[0]!.detail.user).to.deep.equal(el.user);
+    });
+
+    it('a listener added right after the element connected, in the same task (Angular), gets "restored"', async () => {
+      const backend = new RecordingBackend();
+      await storeSession(backend);
+      const el = connect(backend);
+      document.body.append(el);
+      created.push(el);
+      const event = await oneEvent(el, 'logged-in');
+      expect(event.detail.reason).to.equal('restored');
+    });
+
+    it('logged-out "session-lost" from the first check comes after the task too, behind "restored"', async () => {
+      const backend = new RecordingBackend();
+      localStorage.setItem(storageKey, JSON.stringify({ token: 'm:revoked', user: { id: 'u1', username: 'ada' } }));
+      const el = connect(backend);
+      const events = recordEvents(el, ['logged-in', 'logged-out']);
+      document.body.append(el);
+      created.push(el);
+      await Promise.resolve();
+      expect(events).to.have.length(0);
+      await oneEvent(el, 'logged-out');
+      expect(events.map((e) => `${e.type} ${e.detail.reason}`)).to.deep.equal(['logged-in restored', 'logged-out session-lost']);
+      expect(el).not.to.have.attribute('authenticated');
+    });
+
+    it('a call made while connecting first delivers what is held, in order', async () => {
+      const backend = new RecordingBackend();
+      await storeSession(backend);
+      const el = connect(backend);
+      const events = recordEvents(el, ['logged-in', 'logged-out']);
+      document.body.append(el);
+      created.push(el);
+      const result = el.logOut();
+      expect(events.map((e) => `${e.type} ${e.detail.reason}`)).to.deep.equal(['logged-in restored', 'logged-out log-out']);
+      expect((await result).ok).to.equal(true);
+      await nextTask();
+      expect(events, 'nothing twice').to.have.length(2);
+    });
+
+    it('a backend bound right after the connect (Angular binds properties after inserting) is the one that checks the session', async () => {
+      const backend = new RecordingBackend();
+      localStorage.setItem(storageKey, JSON.stringify({ token: 'm:revoked', user: { id: 'u1', username: 'ada' } }));
+      const el = document.createElement('user-session');
+      el.storageKey = storageKey;
+      document.body.append(el); // the default backend ("parse", no app-id) while connecting…
+      created.push(el);
+      el.backend = backend; // …then the framework binds [backend]
+      const event = await oneEvent(el, 'logged-out');
+      expect(event.detail.reason).to.equal('session-lost');
+      expect(backend.count('currentUser')).to.equal(1);
+    });
+
+    it('removed in the task it connected in: the events still come, no check is made', async () => {
+      const backend = new RecordingBackend();
+      await storeSession(backend);
+      const el = connect(backend);
+      const events = recordEvents(el, ['logged-in']);
+      document.body.append(el);
+      el.remove();
+      await nextTask();
+      await nextTask();
+      expect(events.map((e) => e.detail.reason)).to.deep.equal(['restored']);
+      expect(backend.count('currentUser')).to.equal(0);
     });
   });
 });

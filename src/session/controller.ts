@@ -57,6 +57,8 @@ export class SessionController implements ReactiveController {
   #signIn: AbortController | null = null;
   /** The background check started on connect: disconnecting aborts it. */
   #validation: AbortController | null = null;
+  /** Counts connects and disconnects: work deferred at a connect runs only if none came since. */
+  #connection = 0;
 
   constructor(host: ReactiveControllerHost, settings: () => SessionSettings, onChange: (change: SessionChange) => void) {
     this.#settings = settings;
@@ -79,12 +81,20 @@ export class SessionController implements ReactiveController {
     const shared = (this.#shared = SharedSession.join(storage, storageKey, this.#onStoredChange));
     shared.read();
     this.#onStoredChange(shared.raw, shared.reason);
-    this.#validateInBackground(shared);
     globalThis.addEventListener?.('online', this.#onOnline);
-    shared.retryOutboxOnce(this.#revoker());
+    // The server is asked after this task, with the settings as they are then: a framework may
+    // set them right after it inserts the host (Angular binds `[backend]` after the connect).
+    const connection = ++this.#connection;
+    const raw = shared.raw;
+    setTimeout(() => {
+      if (connection !== this.#connection) return;
+      if (shared.raw === raw) this.#validateInBackground(shared);
+      shared.retryOutboxOnce(this.#revoker());
+    });
   }
 
   hostDisconnected(): void {
+    this.#connection++;
     globalThis.removeEventListener?.('online', this.#onOnline);
     this.#shared?.leave(this.#onStoredChange);
     this.#shared = null;
