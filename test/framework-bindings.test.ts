@@ -5,7 +5,7 @@
 // - what connecting finds is in the attribute at once and announced after the connecting task,
 //   when a framework that attaches listeners while inserting the element has them;
 // - the server is asked after that task too, with settings bound right after the connect (Angular).
-import { expect, oneEvent } from '@open-wc/testing';
+import { expect, oneEvent, waitUntil } from '@open-wc/testing';
 import type { UserSessionElement } from '../src/elements/user-session.js';
 import type { LogInActionElement } from '../src/elements/log-in-action.js';
 import type { SignUpActionElement } from '../src/elements/sign-up-action.js';
@@ -194,6 +194,22 @@ describe('framework bindings', () => {
       const event = await oneEvent(el, 'logged-out');
       expect(event.detail.reason).to.equal('session-lost');
       expect(backend.count('currentUser')).to.equal(1);
+    });
+
+    it('a backend bound right after the connect gets the revocations queued by an earlier page, not the default backend', async () => {
+      const backend = new RecordingBackend();
+      const stale = await backend.logIn('ada', 'secret-pw', { signal: signal() });
+      const now = Date.now();
+      const entry = { token: stale.token, userId: stale.user.id, scope: 'current', attempts: 1, retryAt: now };
+      localStorage.setItem(`${storageKey}:pending-revocations`, JSON.stringify([entry]));
+      const el = document.createElement('user-session');
+      el.storageKey = storageKey;
+      document.body.append(el);
+      created.push(el);
+      el.backend = backend;
+      await waitUntil(() => localStorage.getItem(`${storageKey}:pending-revocations`) === null, 'the outbox replayed');
+      expect(backend.count('logOut')).to.equal(1);
+      expect(backend.isActive(stale.token)).to.equal(false);
     });
 
     it('removed in the task it connected in: the events still come, no check is made', async () => {
