@@ -207,3 +207,50 @@ async function scenario(page, url, problems) {
   await new Promise((resolve) => setTimeout(resolve, 100)); // late console output
   assert.deepEqual(problems, [], 'no console warnings or errors');
 }
+
+/**
+ * The README component against a real Parse Server (the React app with ?server-url=…&app-id=…):
+ * a sign-in through its form, a reload that restores the session and checks it with the server
+ * (which brings back a field taken out of storage), then a log-out that revokes it there.
+ */
+export async function driveAgainstParse(page, url, { serverURL, appId, username, password }) {
+  const problems = watchConsole(page);
+  const state = () => page.locator('.state').textContent();
+  const storageKey = 'user-session/currentUser'; // no app-id attribute: the backend is an object
+  const whoAmI = async (token) =>
+    (
+      await fetch(`${serverURL}/users/me`, { headers: { 'X-Parse-Application-Id': appId, 'X-Parse-Session-Token': token } })
+    ).json();
+
+  await page.goto(`${url}?server-url=${encodeURIComponent(serverURL)}&app-id=${encodeURIComponent(appId)}`);
+  await eventually('first paint', state, (text) => text === 'Signed out');
+  await page.getByRole('textbox', { name: 'Username', exact: true }).fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+  await eventually('signed in by Parse Server', state, (text) => text === `Signed in as ${username}`);
+  const token = await page.evaluate((key) => {
+    const { nickname: _nickname, ...stored } = JSON.parse(localStorage.getItem(key));
+    localStorage.setItem(key, JSON.stringify(stored)); // only the server's answer brings it back
+    return stored.sessionToken;
+  }, storageKey);
+  assert.equal((await whoAmI(token)).username, username, 'a real server session');
+
+  await page.reload();
+  await eventually('restored on reload', state, (text) => text === `Signed in as ${username}`);
+  await eventually(
+    'checked with the server after the reload',
+    () => page.evaluate(() => document.querySelector('#harness-session').user?.nickname),
+    (nickname) => nickname === 'Ada',
+  );
+  const counts = JSON.parse(await page.locator('#counts').textContent());
+  assert.deepEqual([counts['logged-in'], counts['logged-out']], [1, 0], 'restored once, not lost');
+
+  await page.getByRole('button', { name: 'Log out everywhere', exact: true }).click();
+  await eventually('signed out', state, (text) => text === 'Signed out');
+  await eventually(
+    'the session revoked on the server',
+    () => whoAmI(token),
+    (reply) => reply.code === 209,
+  );
+  assert.deepEqual(problems, [], 'no console warnings or errors');
+}

@@ -1,5 +1,9 @@
-import { MemoryBackend } from 'user-session-elements';
+import { MemoryBackend, ParseBackend, type AuthBackend } from 'user-session-elements';
 
-// Any AuthBackend object: this one keeps its accounts in the page (no server needed);
-// `new ParseBackend({ serverURL, appId })` talks to Parse Server.
-export const backend = new MemoryBackend({ users: [{ username: 'ada', password: 'lovelace' }] });
+// Any AuthBackend object. With ?server-url=…&app-id=… in the page's address, Parse Server (the
+// tests start one); else a MemoryBackend, which keeps its accounts in the page (no server needed).
+const params = new URLSearchParams(location.search);
+const serverURL = params.get('server-url');
+export const backend: AuthBackend = serverURL
+  ? new ParseBackend({ serverURL, appId: params.get('app-id') ?? '' })
+  : new MemoryBackend({ users: [{ username: 'ada', password: 'lovelace' }] });
