@@ -13,8 +13,17 @@ import wc from 'eslint-plugin-wc';
 import globals from 'globals';
 
 export default defineConfig(
-  // Generated output, vendor code, local data, docs.
-  globalIgnores(['dist/', 'node_modules/', 'custom-elements.json', 'coverage/', '.data/', 'docs/']),
+  // Generated output, vendor code, local data, docs; the framework apps' builds (test/frameworks).
+  globalIgnores([
+    'dist/',
+    'node_modules/',
+    'custom-elements.json',
+    'coverage/',
+    '.data/',
+    'docs/',
+    '.cache/',
+    'examples/frameworks/',
+  ]),
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },
   },
@@ -84,7 +93,7 @@ export default defineConfig(
   // ---------------------------------------------------------------------------------------------
   // Node: the Parse Server harness, scripts, Node tests, root config files.
   {
-    files: ['server/**/*.mjs', 'scripts/**/*.mjs', 'test/node/**/*.mjs', '*.mjs'],
+    files: ['server/**/*.mjs', 'scripts/**/*.mjs', 'test/node/**/*.mjs', 'test/frameworks/**/*.mjs', '*.mjs'],
     extends: [js.configs.recommended],
     languageOptions: {
       ecmaVersion: 'latest',
@@ -99,7 +108,7 @@ export default defineConfig(
 
   {
     // These drive a browser through Playwright: their page.evaluate / waitForFunction callbacks run in the page.
-    files: ['scripts/bench.mjs', 'test/node/demo.test.mjs'],
+    files: ['scripts/bench.mjs', 'test/node/demo.test.mjs', 'test/frameworks/driver.mjs'],
     languageOptions: { globals: { ...globals.browser } },
   },
 

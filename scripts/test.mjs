@@ -2,7 +2,8 @@
 // `npm test`: every test runner of the project, then one closing line "N passed, N failed".
 //  1. Web Test Runner in Chromium, Firefox and WebKit (BROWSERS=chromium,firefox to choose),
 //     WebKit through WebKitWebDriver under a virtual X display (xvfb-run) when there is none;
-//  2. node --test for the Node-side tests (server harness, SSR import) when there are any.
+//  2. node --test for the Node-side tests (server harness, SSR import, the quick start, and the
+//     framework apps of examples/frameworks built from the packed kit and driven in Chromium).
 // Browsers come from Debian (scripts/browsers.mjs says which package gives which engine). When
 // some are missing it installs them with apt-get if it can (root), else it says what to run,
 // runs the engines it has, and counts each engine it could not run as 1 failed.
@@ -157,8 +158,8 @@ if (browsers.length > 0) {
   }
 }
 
-// 2. Node tests (files named *.test.mjs under server/test and test/node).
-const nodeTestDirs = ['server/test', 'test/node'].filter((dir) => existsSync(dir));
+// 2. Node tests (files named *.test.mjs under server/test, test/node and test/frameworks).
+const nodeTestDirs = ['server/test', 'test/node', 'test/frameworks'].filter((dir) => existsSync(dir));
 const nodeTests = nodeTestDirs.flatMap((dir) =>
   readdirSync(dir)
     .filter((f) => f.endsWith('.test.mjs'))

@@ -20,6 +20,8 @@ const tick = () =>
 const ticks = async (n = 3) => {
   for (let i = 0; i < n; i++) await tick();
 };
+/** The end of the task an element (re)connected in: what connecting found is announced by then. */
+const afterConnect = () => new Promise((resolve) => setTimeout(resolve));
 
 let sequence = 0;
 
@@ -137,6 +139,7 @@ const command = (name: string, run: (w: World) => Promise<void> | void): Command
   async run(_m, w) {
     await run(w);
     await ticks();
+    await afterConnect();
     w.check();
   },
   toString: () => name,

@@ -143,6 +143,7 @@ describe('SessionController (no DOM)', () => {
     const backend = new RecordingBackend();
     const { host, controller, settings } = makeController(backend, 'local');
     host.connect();
+    await new Promise((r) => setTimeout(r, 0)); // the connect-time outbox replay, after the connecting task
     await controller.logIn('ada', 'secret-pw');
     backend.hold('logOut').reject(new AuthError('network'));
     await controller.logIn('ada', 'secret-pw');

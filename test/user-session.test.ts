@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { AuthError } from '../src/errors.js';
 import type { UserSessionElement } from '../src/elements/user-session.js';
 import { RecordingBackend } from './helpers/recording-backend.js';
-import { clearStorage, recordEvents, sessionWithAction, signIn, storageKey } from './helpers/fixtures.js';
+import { afterConnect, clearStorage, recordEvents, sessionWithAction, signIn, storageKey } from './helpers/fixtures.js';
 
 const signal = () => new AbortController().signal;
 
@@ -56,7 +56,7 @@ describe('<user-session>', () => {
   });
 
   describe('reading storage on connect', () => {
-    it('sets the attribute synchronously on connect, before the first frame, and fires logged-in "restored"', async () => {
+    it('sets the attribute synchronously on connect, before the first frame, and fires logged-in "restored" after that task', async () => {
       const backend = new RecordingBackend();
       const stored = await backend.logIn('ada', 'secret-pw', { signal: signal() });
       localStorage.setItem(storageKey, JSON.stringify(stored));
@@ -68,6 +68,8 @@ describe('<user-session>', () => {
       created.push(el);
       expect(el).to.have.attribute('authenticated'); // no await: right at connect
       expect(el.username).to.equal('ada');
+      expect(events, 'announced after the connecting task').to.have.length(0);
+      await afterConnect();
       expect(events.map((e) => e.detail.reason)).to.deep.equal(['restored']);
       expect(events[0]!.detail.user).to.deep.equal(el.user);
     });
@@ -93,6 +95,7 @@ describe('<user-session>', () => {
       const el = connectSession(backend);
       created.push(el);
       const loggedOut = recordEvents(el, ['logged-out']);
+      await afterConnect(); // the check has started
       gate.reject(new AuthError('network'));
       expect(await el.refresh()).to.deep.equal(el.user); // a second, explicit check goes through
       expect(el).to.have.attribute('authenticated');
@@ -253,6 +256,7 @@ describe('<user-session>', () => {
       const [a, b, c] = [connectSession(backend), connectSession(backend), connectSession(backend)];
       created.push(a, b, c);
       const events = [a, b, c].map((el) => recordEvents(el, ['logged-in', 'logged-out']));
+      await afterConnect();
       await signIn(a);
       expect([a, b, c].map((el) => el.hasAttribute('authenticated'))).to.deep.equal([true, true, true]);
       const result = await b.logOut();
@@ -276,6 +280,7 @@ describe('<user-session>', () => {
       const backend = new RecordingBackend();
       const [a, b] = [connectSession(backend), connectSession(backend)];
       created.push(a, b);
+      await afterConnect();
       await signIn(a);
       b.remove();
       const events = recordEvents(b, ['logged-in', 'logged-out']);
@@ -284,6 +289,7 @@ describe('<user-session>', () => {
       expect(b).to.have.attribute('authenticated'); // frozen while away
       document.body.append(b);
       expect(b).not.to.have.attribute('authenticated');
+      await afterConnect();
       expect(events.map((e) => `${e.type}:${e.detail.reason}`)).to.deep.equal(['logged-out:log-out']);
     });
 
@@ -326,6 +332,7 @@ describe('<user-session>', () => {
     localStorage.removeItem(storageKey);
     const events = recordEvents(el, ['logged-out']);
     document.body.append(el);
+    await afterConnect();
     expect(events.map((e) => e.detail.reason)).to.deep.equal(['other-tab']);
   });
 

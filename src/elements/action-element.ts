@@ -28,9 +28,9 @@ export abstract class ActionElement<Success, Failure extends { error: AuthError 
   label: string | null = null;
   /** Id of the `<user-session>` to use, looked up in this element's root when the action runs. */
   session: string | null = null;
-  /** `""` when a run starts; the failure's message after a failure (Noodl's Error output). */
-  error = '';
 
+  // Every public property is an accessor, so frameworks that look for a setter (Svelte) set it as one.
+  #error = '';
   #sessionElement: UserSessionElement | null = null;
   #flight: Promise<boolean> | null = null;
   #button: HTMLButtonElement | null = null;
@@ -69,6 +69,11 @@ export abstract class ActionElement<Success, Failure extends { error: AuthError 
     this.#sessionElement = element;
   }
 
+  /** `""` when a run starts; the failure's message after a failure (Noodl's Error output). */
+  get error(): string {
+    return this.#error;
+  }
+
   /** True while a run is in progress (also reflected as the `busy` attribute, with `aria-busy`). */
   get busy(): boolean {
     return this.#flight !== null;
@@ -93,7 +98,7 @@ export abstract class ActionElement<Success, Failure extends { error: AuthError 
   }
 
   async #run(): Promise<boolean> {
-    this.error = '';
+    this.#error = '';
     let work: Promise<ActionOutcome<Success, Failure>>;
     try {
       // Started before the busy state is shown: the request leaves first.
@@ -112,7 +117,7 @@ export abstract class ActionElement<Success, Failure extends { error: AuthError 
     this.runEnded();
     this.#flight = null;
     this.#showBusy(false);
-    if (!outcome.ok) this.error = outcome.detail.error.message;
+    if (!outcome.ok) this.#error = outcome.detail.error.message;
     this.dispatchEvent(
       new CustomEvent(outcome.ok ? 'success' : 'failure', { detail: outcome.detail, bubbles: false, composed: false }),
     );

@@ -21,14 +21,25 @@ const connectedActions = new Set<SignInActionElement>();
  * and submit of that form as one more trigger.
  */
 export abstract class SignInActionElement extends ActionElement<SignInSuccessDetail, SignInFailureDetail> {
-  /** Username to use instead of the form's `username` field. */
-  username: string | null = null;
   #form: HTMLFormElement | null = null;
+  #username: string | null = null;
   #password: string | null = null;
 
   constructor() {
     super();
+    upgradeProperty(this, 'username');
     upgradeProperty(this, 'password');
+  }
+
+  /**
+   * Username to use instead of the form's `username` field.
+   * @default null
+   */
+  get username(): string | null {
+    return this.#username;
+  }
+  set username(value: string | null) {
+    this.#username = value;
   }
 
   /**

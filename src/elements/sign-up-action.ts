@@ -1,4 +1,6 @@
 import type { PublicUser } from '../backends/backend.js';
+import { isRecord } from '../internal/guards.js';
+import { upgradeProperty } from '../internal/upgrade-property.js';
 import { SignInActionElement, type Credentials } from './sign-in-action.js';
 import type { UserSessionElement } from './user-session.js';
 
@@ -22,15 +24,30 @@ import type { UserSessionElement } from './user-session.js';
  * @csspart button - The default button.
  */
 export class SignUpActionElement extends SignInActionElement {
-  /** Extra fields for the new user, merged over the form's other fields. */
-  fields: Record<string, unknown> = {};
+  #fields: Record<string, unknown> = {};
+
+  constructor() {
+    super();
+    upgradeProperty(this, 'fields');
+  }
+
+  /**
+   * Extra fields for the new user, merged over the form's other fields.
+   * @default {}
+   */
+  get fields(): Record<string, unknown> {
+    return this.#fields;
+  }
+  set fields(value: Record<string, unknown>) {
+    this.#fields = value;
+  }
 
   protected get defaultLabel(): string {
     return 'Sign up';
   }
 
   protected signIn(session: UserSessionElement, { username, password, extra }: Credentials): Promise<PublicUser> {
-    return session.signUp(username, password, { ...extra, ...this.fields });
+    return session.signUp(username, password, { ...extra, ...(isRecord(this.fields) ? this.fields : {}) });
   }
 }
 

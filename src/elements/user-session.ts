@@ -17,6 +17,12 @@ const defaultTimeout = 10_000;
  * and the others. Storage is the truth: every call reads it afresh, so a session the Parse SDK
  * or page code wrote or removed is honoured at the next call.
  *
+ * What connecting finds is announced after the connecting task (`logged-in` "restored", and what
+ * else happens in that task), so a framework that adds its listeners while it inserts the
+ * element gets the event once its component is mounted; the check with the server starts then
+ * too, with the properties the framework has set. Code that adds a listener later reads
+ * `authenticated` / `user` first.
+ *
  * @tagname user-session
  * @summary The signed-in state of the page, as an element.
  *
@@ -34,7 +40,7 @@ const defaultTimeout = 10_000;
  * @attr {string} storage-key - Defaults to `Parse/<app-id>/currentUser`, the Parse SDK's key; with `backend="oidc"`, `user-session/oidc/<client-id>@<issuer>`.
  * @attr {number} timeout - Limit in ms for each server request (default 10000).
  *
- * @fires {CustomEvent<LoggedInDetail>} logged-in - A user is now signed in. `detail: { user, reason }`, reason `log-in`, `sign-up`, `restored` or `other-tab`. Bubbles, not composed.
+ * @fires {CustomEvent<LoggedInDetail>} logged-in - A user is now signed in. `detail: { user, reason }`, reason `log-in`, `sign-up`, `restored` (found on connect: dispatched after the connecting task) or `other-tab`. Bubbles, not composed.
  * @fires {CustomEvent<LoggedOutDetail>} logged-out - Signed in → signed out, once per transition, after the `authenticated` attribute is removed. `detail: { reason }`, reason `log-out`, `other-tab` or `session-lost`. Bubbles, not composed.
  * @fires {CustomEvent<UserChangeDetail>} user-change - The signed-in user's public fields changed. `detail: { user }`. Bubbles, not composed.
  * @fires {CustomEvent<SessionFailureDetail>} failure - A sign-in this page did not call for failed: the provider's answer after a redirect sign-in (refused, forged or replayed, unreachable). Nothing was stored. `detail: { error }`. Does not bubble.
@@ -88,6 +94,8 @@ export class UserSessionElement extends ReactiveElement {
   #internals: ElementInternals | null = null;
   /** The settings the controller reads, made once per change of a property or attribute. */
   #settings: SessionSettings | null = null;
+  /** Events of the connecting task, held until it ends (`null`: none held, dispatch at once). */
+  #held: Event[] | null = null;
   readonly #controller = new SessionController(
     this,
     () => (this.#settings ??= this.#makeSettings()),
@@ -177,6 +185,13 @@ export class UserSessionElement extends ReactiveElement {
     // Properties set before the element was upgraded are applied by its first update: run it
     // now, so the controller connects with them (storage, storage-key…), not the defaults.
     if (!this.hasUpdated) this.performUpdate();
+    // What connecting finds (`logged-in` "restored"…) shows in the attribute at once, before first
+    // paint, and is announced after this task: frameworks attach listeners while they insert the
+    // element (React's commit, Angular's creation pass) and count a component as mounted after.
+    if (!this.#held) {
+      this.#held = [];
+      setTimeout(() => this.#release());
+    }
     super.connectedCallback();
   }
 
@@ -194,11 +209,13 @@ export class UserSessionElement extends ReactiveElement {
    * `log-in`), or `failure`.
    */
   logIn(username?: string, password?: string): Promise<PublicUser> {
+    this.#release();
     return this.#controller.logIn(username, password);
   }
 
   /** Creates an account and signs in. `extra` fields (email…) go to the new user. Rejects like `logIn`, and with `username-taken` when the name exists. */
   signUp(username: string, password: string, extra: Record<string, unknown> = {}): Promise<PublicUser> {
+    this.#release();
     return this.#controller.signUp(username, password, extra);
   }
 
@@ -212,6 +229,7 @@ export class UserSessionElement extends ReactiveElement {
    * the provider's `end_session_endpoint` to end its own session too (a task after the result).
    */
   logOut(options: { scope?: LogOutScope; endSession?: boolean } = {}): Promise<LogOutResult> {
+    this.#release();
     return this.#controller.logOut(options);
   }
 
@@ -221,6 +239,7 @@ export class UserSessionElement extends ReactiveElement {
    * `session-lost`). Rejects with an `AuthError` when the server cannot tell (offline keeps the user signed in).
    */
   refresh(): Promise<PublicUser | null> {
+    this.#release();
     return this.#controller.refresh();
   }
 
@@ -230,14 +249,28 @@ export class UserSessionElement extends ReactiveElement {
    * it in a variable for the request only: the kit never puts it in attributes, events or logs.
    */
   accessToken(): Promise<string | null> {
+    this.#release();
     return this.#controller.accessToken();
   }
 
-  /** Reflects a change of the signed-in state, then fires its event. */
+  /** Reflects a change of the signed-in state, then fires its event (after the held ones). */
   #announce({ type, ...detail }: SessionChange): void {
     this.#reflect();
     // `failure` does not bubble, as the actions' own `failure`: a listener on an ancestor hears neither.
-    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: type !== 'failure', composed: false }));
+    const event = new CustomEvent(type, { detail, bubbles: type !== 'failure', composed: false });
+    if (this.#held) this.#held.push(event);
+    else this.dispatchEvent(event);
+  }
+
+  /**
+   * Dispatches the held events, in order; events that happen meanwhile queue behind them. Also
+   * called by every method: a page that acts has its listeners, and gets each event in order.
+   */
+  #release(): void {
+    const held = this.#held;
+    if (!held) return;
+    for (let event = held.shift(); event; event = held.shift()) this.dispatchEvent(event);
+    if (this.#held === held) this.#held = null;
   }
 
   /** Puts the `authenticated` attribute and custom state back to the truth. */

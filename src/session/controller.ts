@@ -66,6 +66,8 @@ export class SessionController implements ReactiveController {
   #redirecting: Promise<PublicUser> | null = null;
   /** Stops listening for backends registered while connected. */
   #stopListening: (() => void) | null = null;
+  /** Counts connects and disconnects: work deferred at a connect runs only if none came since. */
+  #connection = 0;
 
   constructor(host: ReactiveControllerHost, settings: () => SessionSettings, onChange: (change: SessionChange) => void) {
     this.#settings = settings;
@@ -88,17 +90,25 @@ export class SessionController implements ReactiveController {
     const shared = (this.#shared = SharedSession.join(storage, storageKey, this.#onStoredChange));
     shared.read();
     this.#onStoredChange(shared.raw, shared.reason);
-    const finishing = this.#finishRedirectLogIn();
-    this.#validateInBackground(shared);
     globalThis.addEventListener?.('online', this.#onOnline);
-    // On the provider's return, queued revocations wait for the sign-in: sent before it, one
-    // could end the grant the new session is about to share.
-    if (finishing) void finishing.then(() => shared.retryOutboxOnce(this.#outboxRevoker(shared)));
-    else shared.retryOutboxOnce(this.#outboxRevoker(shared));
     this.#stopListening = onBackendRegistered(this.#onBackendRegistered);
+    // The server is asked after this task, with the settings as they are then: a framework may
+    // set them right after it inserts the host (Angular binds `[backend]` after the connect).
+    const connection = ++this.#connection;
+    const raw = shared.raw;
+    setTimeout(() => {
+      if (connection !== this.#connection) return;
+      const finishing = this.#finishRedirectLogIn();
+      if (shared.raw === raw) this.#validateInBackground(shared);
+      // On the provider's return, queued revocations wait for the sign-in: sent before it, one
+      // could end the grant the new session is about to share.
+      if (finishing) void finishing.then(() => shared.retryOutboxOnce(this.#outboxRevoker(shared)));
+      else shared.retryOutboxOnce(this.#outboxRevoker(shared));
+    });
   }
 
   hostDisconnected(): void {
+    this.#connection++;
     this.#stopListening?.();
     this.#stopListening = null;
     globalThis.removeEventListener?.('online', this.#onOnline);

@@ -9,7 +9,15 @@ import type { AuthBackend, PublicUser } from '../../src/backends/backend.js';
 import type { LogOutResult } from '../../src/session/log-out-result.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { LogOutActionElement } from '../../src/elements/log-out-action.js';
-import { clearStorage, recordEvents, sessionWithAction, signIn, storageKey, visibleText } from '../helpers/fixtures.js';
+import {
+  afterConnect,
+  clearStorage,
+  recordEvents,
+  sessionWithAction,
+  signIn,
+  storageKey,
+  visibleText,
+} from '../helpers/fixtures.js';
 import { RecordingBackend } from '../helpers/recording-backend.js';
 import { IssuingBackend, errorText, nextTask, outboxKeyOf, rejectionOf, spellings, storedToken } from './attack-helpers.js';
 
@@ -289,6 +297,7 @@ describe('attack regressions: in-page backends', () => {
         html`<user-session .backend=${backend} storage-key=${storageKey}></user-session>`,
       );
       expect(session).to.have.attribute('authenticated');
+      await afterConnect();
       expect(session.pending, 'the check is in flight').to.equal(true);
       const events = recordEvents(session, ['logged-in', 'logged-out']);
       expect((await session.logOut()).ok).to.equal(true);

@@ -8,7 +8,7 @@ import '../../src/index.js';
 import { AuthError } from '../../src/index.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { LogOutActionElement } from '../../src/elements/log-out-action.js';
-import { recordEvents } from '../helpers/fixtures.js';
+import { afterConnect, recordEvents } from '../helpers/fixtures.js';
 import {
   collector,
   logInRest,
@@ -52,6 +52,7 @@ describe('attack regressions: real Parse Server', function () {
     const account = await signUpRest(uniqueName(prefix));
     storeSession(cfg.appId, account);
     const parts = await page(options);
+    await afterConnect();
     await until(() => !parts.session.pending, 'the session check on connect');
     return { ...parts, account };
   }

@@ -20,13 +20,14 @@ export interface SessionFixture {
   backend: RecordingBackend;
 }
 
-/** A `<user-session>` on a RecordingBackend with a `<log-out-action>` inside. */
+/** A `<user-session>` on a RecordingBackend with a `<log-out-action>` inside, after the connecting task. */
 export async function sessionWithAction(backend = new RecordingBackend(), key = storageKey): Promise<SessionFixture> {
   const session = await fixture<UserSessionElement>(html`
     <user-session .backend=${backend} storage-key=${key}><log-out-action></log-out-action></user-session>
   `);
   const action = session.querySelector('log-out-action')!;
   await action.updateComplete;
+  await afterConnect();
   return { session, action, backend };
 }
 
@@ -39,6 +40,12 @@ export async function signIn(session: UserSessionElement): Promise<void> {
 export function visibleText(...elements: Element[]): string {
   return elements.map((el) => el.outerHTML + JSON.stringify([...el.attributes].map((a) => a.value))).join('\n');
 }
+
+/**
+ * The end of the task an element connected in: what connecting found has been announced
+ * (`logged-in` "restored"…) and the server check has started.
+ */
+export const afterConnect = (): Promise<void> => new Promise((resolve) => setTimeout(resolve));
 
 export function clearStorage(): void {
   localStorage.clear();

@@ -6,7 +6,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../helpers/safe-errors.js';
 import '../../src/index.js';
-import { recordEvents } from '../helpers/fixtures.js';
+import { afterConnect, recordEvents } from '../helpers/fixtures.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { LogOutActionElement } from '../../src/elements/log-out-action.js';
 import type { LogInActionElement } from '../../src/elements/log-in-action.js';
@@ -244,6 +244,7 @@ describe('Parse Server: hardening (SPEC §7)', function () {
       await collector.redirectHere(307, '/parse/users/me');
       const { session } = await page();
       const events = recordEvents(session, ['logged-out', 'user-change']);
+      await afterConnect();
       await until(() => !session.pending, 'the validation on connect');
       const error = await session.refresh().catch((e: unknown) => e);
       expect(await collector.requests([user.sessionToken]), 'nothing reached the other host').to.deep.equal([]);
@@ -369,6 +370,7 @@ describe('Parse Server: hardening (SPEC §7)', function () {
       url.username = 'u';
       url.password = 'p';
       const { session, logOut } = await page({ serverURL: url.href });
+      await afterConnect();
       await until(() => !session.pending, 'the validation on connect');
       expect(session.hasAttribute('authenticated')).to.equal(true);
       const event = await run(logOut);
@@ -425,6 +427,7 @@ describe('Parse Server: hardening (SPEC §7)', function () {
       await proxy.setFault(bare(401, '/parse/users/me'));
       const { session } = await page();
       const loggedOut = recordEvents(session, ['logged-out']);
+      await afterConnect();
       await until(() => !session.pending, 'the validation on connect');
       expect(session.hasAttribute('authenticated'), 'not signed out by a proxy').to.equal(true);
       const error = await session.refresh().catch((e: unknown) => e);

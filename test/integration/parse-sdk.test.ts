@@ -2,7 +2,7 @@
 // a classic script like a page would): both read and write `Parse/<app-id>/currentUser`.
 import { expect, fixture, html } from '@open-wc/testing';
 import '../helpers/safe-errors.js';
-import { clearStorage, recordEvents } from '../helpers/fixtures.js';
+import { afterConnect, clearStorage, recordEvents } from '../helpers/fixtures.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { LogOutActionElement } from '../../src/elements/log-out-action.js';
 import { loadParseSDK, type ParseSDK, type ParseUser } from '../helpers/parse-sdk.js';
@@ -43,11 +43,12 @@ describe('Parse JavaScript SDK interop', function () {
     expect(sdkToken).to.match(/^r:/);
 
     const { session, action } = await page();
-    const events = recordEvents(session, ['logged-in', 'logged-out']);
     expect(session.hasAttribute('authenticated')).to.equal(true);
     expect(session.userId).to.equal(sdkUser.id);
     expect(session.username).to.equal(account.username);
     expect(session.user).not.to.have.property('sessionToken');
+    await afterConnect(); // "restored" announced, the check started
+    const events = recordEvents(session, ['logged-in', 'logged-out']);
     await until(() => !session.pending, 'validation');
     expect(session.hasAttribute('authenticated'), 'the server accepted the SDK session').to.equal(true);
     expect(session.email).to.equal(`${account.username}@example.com`);

@@ -3,7 +3,7 @@
 // (attributes, events, storage), what the server says about the tokens, and what went over the wire.
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../helpers/safe-errors.js';
-import { recordEvents } from '../helpers/fixtures.js';
+import { afterConnect, recordEvents } from '../helpers/fixtures.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { LogOutActionElement } from '../../src/elements/log-out-action.js';
 import { AuthError } from '../../src/errors.js';
@@ -300,13 +300,18 @@ describe('Parse Server: <user-session> restores and validates a stored session',
     return { session, events, onConnect };
   }
 
-  const settled = (session: UserSessionElement) => until(() => !session.pending, 'the validation to settle');
+  /** The check starts after the connecting task, then ends. */
+  const settled = async (session: UserSessionElement) => {
+    await afterConnect();
+    await until(() => !session.pending, 'the validation to settle');
+  };
 
   it('a valid stored session: signed in on connect, then confirmed and refreshed from the server', async () => {
     const user = await signUpRest(uniqueName('restore'));
     storeSession(cfg.appId, user); // no email stored: the server has it
     const { session, events, onConnect } = await connect(cfg.proxyServerURL);
     expect(onConnect).to.deep.equal({ authenticated: true, username: user.username });
+    await afterConnect();
     expect(session.pending, 'validation under way').to.equal(true);
     await settled(session);
 

@@ -2,7 +2,7 @@
 // and the kit against a second Parse app with stock options (Parse's default CORS allow-list).
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../helpers/safe-errors.js';
-import { clearStorage, recordEvents } from '../helpers/fixtures.js';
+import { afterConnect, clearStorage, recordEvents } from '../helpers/fixtures.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { SignUpActionElement } from '../../src/elements/sign-up-action.js';
 import type { LogInActionElement } from '../../src/elements/log-in-action.js';
@@ -208,6 +208,7 @@ describe('Parse Server with stock CORS options, page on another origin', functio
     `);
     const action = session.querySelector<LogOutActionElement>('log-out-action')!;
     expect(session.hasAttribute('authenticated')).to.equal(true);
+    await afterConnect();
     await until(() => !session.pending, 'validation');
     expect(session.email, 'validated: fields from /users/me').to.equal(`${account.username}@example.com`);
 

@@ -7,7 +7,7 @@
 // and the client key where the app requires one (a second app on the same server's database).
 import { expect, fixture, html } from '@open-wc/testing';
 import '../helpers/safe-errors.js';
-import { clearStorage, recordEvents } from '../helpers/fixtures.js';
+import { afterConnect, clearStorage, recordEvents } from '../helpers/fixtures.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { LogOutActionElement } from '../../src/elements/log-out-action.js';
 import { AuthError } from '../../src/errors.js';
@@ -52,6 +52,7 @@ describe('Parse Server: what goes over the wire', function () {
     session.remove();
     parent.append(session);
     expect(session.email, 'read back from storage').to.equal(null);
+    await afterConnect();
     await until(() => !session.pending, 'validation on reconnect');
     expect(session.email, 'validated: fields from /users/me').to.equal(`${username}@example.com`);
 

@@ -1,0 +1,26 @@
+import { useState } from 'react';
+import 'user-session-elements';
+import type {} from 'user-session-elements/jsx-react';
+import type { AuthBackend, PublicUser } from 'user-session-elements';
+
+export function Account({ backend }: { backend: AuthBackend }) {
+  const [user, setUser] = useState<PublicUser | null>(null);
+  const [message, setMessage] = useState('');
+  const showError = (e: CustomEvent<{ error: Error }>) => setMessage(e.detail.error.message);
+  return (
+    <user-session backend={backend} onlogged-in={(e) => setUser(e.detail.user)} onlogged-out={() => setUser(null)}>
+      <p className="state">{user ? `Signed in as ${user.username}` : 'Signed out'}</p>
+      {user ? (
+        <log-out-action scope="all" label="Log out everywhere" onfailure={showError} />
+      ) : (
+        <form>
+          <input name="username" autoComplete="username" aria-label="Username" />
+          <input name="password" type="password" autoComplete="current-password" aria-label="Password" />
+          <log-in-action onsuccess={() => setMessage('')} onfailure={showError} />
+          <sign-up-action fields={{ plan: 'free' }} onfailure={showError} />
+        </form>
+      )}
+      <p role="status">{message}</p>
+    </user-session>
+  );
+}
