@@ -132,7 +132,7 @@ describe('<set-user-properties-action>', () => {
     const { session } = await page();
     await signIn(session);
     const password = await session.updateUser({ password: 'x' }).catch((e: Error) => e.message);
-    expect(password).to.match(/"password".*password-change or reset flow/);
+    expect(password).to.match(/"password".*password change or reset flow/);
     const username = await session.updateUser({ username: 'x' }).catch((e: Error) => e.message);
     expect(username).to.match(/"username".*logs in/);
   });

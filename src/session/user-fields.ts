@@ -1,47 +1,47 @@
 import { AuthError } from '../errors.js';
 import { isRecord } from '../internal/guards.js';
 
-/** Names the server keeps for itself, and why a page cannot set them as user properties. */
-const reserved = new Map([
-  ['password', 'change the password with a password-change or reset flow'],
-  ['username', 'the username is how the user logs in; this sets email and custom properties (as Noodl)'],
-  ['emailVerified', 'only the server marks an email verified'],
-]);
-const serverOwned = ['objectId', 'id', 'createdAt', 'updatedAt', 'sessionToken', 'authData', 'ACL'];
+/** Names the server keeps for itself (`_…` names are refused by the name rule). */
+const reserved = /^(objectId|id|createdAt|updatedAt|sessionToken|authData|ACL|emailVerified|username|password)$/;
+
+/** Why a name is refused, where a hint helps. */
+const hints: Record<string, string> = {
+  password: 'use a password change or reset flow',
+  username: 'it is how the user logs in (this sets email and custom properties)',
+};
 
 /**
- * The fields to set on the signed-in user, checked before any request: plain JSON values
- * (string, finite number, boolean, null, arrays and plain objects of them) under names that are
- * identifiers starting with a letter, none of them reserved or server-private. Throws an
- * `AuthError` of code `bad-request` that names the first field refused.
+ * The fields to set on the signed-in user, checked before any request: names that are
+ * identifiers starting with a letter, none reserved or server-private (`username`, `password`,
+ * `emailVerified`, `objectId`, `ACL`…), values that are plain JSON (string, finite number,
+ * boolean, null, arrays and plain objects of them, no `_…` / `$…` keys such as Parse's `__op`).
+ * Throws an `AuthError` of code `bad-request` that names the first field refused.
  */
 export function checkUserFields(fields: unknown): Record<string, unknown> {
-  const names = isRecord(fields) ? Object.keys(fields) : [];
-  if (!names.length) throw refused('Nothing to set: give at least one field.');
-  for (const name of names) {
-    const why = !/^[A-Za-z][A-Za-z0-9_]*$/.test(name)
-      ? 'not a field name (letters, digits and _, starting with a letter)'
-      : serverOwned.includes(name)
-        ? 'kept by the server'
-        : (reserved.get(name) ?? (plain((fields as Record<string, unknown>)[name], 0) ? '' : 'not a plain JSON value'));
-    if (why) throw refused(`Field "${name}" cannot be set: ${why}.`);
+  const given = isRecord(fields) ? fields : {};
+  const names = Object.keys(given);
+  const bad = names.find((name) => !/^[A-Za-z]\w*$/.test(name) || reserved.test(name) || !plain(given[name], 0));
+  if (!names.length || bad !== undefined) {
+    throw new AuthError(
+      'bad-request',
+      bad === undefined
+        ? 'Nothing to set.'
+        : `"${bad}" cannot be set: ${Object.hasOwn(hints, bad) ? hints[bad] : 'a reserved name or not plain JSON'}.`,
+    );
   }
-  return { ...(fields as Record<string, unknown>) };
+  return { ...given };
 }
 
-/** A JSON value with no operator keys (`__op`, `__type`, `$…`) and no cycles (depth-capped). */
 function plain(value: unknown, depth: number): boolean {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
-  if (typeof value === 'number') return Number.isFinite(value);
-  if (typeof value !== 'object' || depth > 16) return false;
-  if (Array.isArray(value)) return value.every((item) => plain(item, depth + 1));
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return (
-    (proto === Object.prototype || proto === null) &&
-    Object.entries(value).every(([key, item]) => !/^[_$]/.test(key) && plain(item, depth + 1))
-  );
-}
-
-function refused(message: string): AuthError {
-  return new AuthError('bad-request', message);
+  return typeof value === 'number'
+    ? isFinite(value)
+    : value === null ||
+        typeof value === 'string' ||
+        typeof value === 'boolean' ||
+        (typeof value === 'object' &&
+          depth < 16 &&
+          (Array.isArray(value)
+            ? value.every((item) => plain(item, depth + 1))
+            : [Object.prototype, null].includes(Object.getPrototypeOf(value) as object | null) &&
+              Object.entries(value).every(([key, item]) => !/^[_$]/.test(key) && plain(item, depth + 1))));
 }
