@@ -38,6 +38,14 @@ export interface SignInFailureDetail {
   error: AuthError;
 }
 
+export interface SetUserPropertiesSuccessDetail {
+  /** The user as `<user-session>` now shows it (frozen, never a secret). */
+  user: PublicUser;
+}
+export interface SetUserPropertiesFailureDetail {
+  error: AuthError;
+}
+
 export interface UserSessionEventMap extends HTMLElementEventMap {
   'logged-in': CustomEvent<LoggedInDetail>;
   'logged-out': CustomEvent<LoggedOutDetail>;
@@ -51,4 +59,8 @@ export interface LogOutActionEventMap extends HTMLElementEventMap {
 export interface SignInActionEventMap extends HTMLElementEventMap {
   success: CustomEvent<SignInSuccessDetail>;
   failure: CustomEvent<SignInFailureDetail>;
+}
+export interface SetUserPropertiesActionEventMap extends HTMLElementEventMap {
+  success: CustomEvent<SetUserPropertiesSuccessDetail>;
+  failure: CustomEvent<SetUserPropertiesFailureDetail>;
 }

@@ -8,11 +8,13 @@ import './define/user-session.js';
 import './define/log-out-action.js';
 import './define/log-in-action.js';
 import './define/sign-up-action.js';
+import './define/set-user-properties-action.js';
 
 export { UserSessionElement } from './elements/user-session.js';
 export { LogOutActionElement } from './elements/log-out-action.js';
 export { LogInActionElement } from './elements/log-in-action.js';
 export { SignUpActionElement } from './elements/sign-up-action.js';
+export { SetUserPropertiesActionElement } from './elements/set-user-properties-action.js';
 export { SignInActionElement, type Credentials } from './elements/sign-in-action.js';
 export { ActionElement, type ActionOutcome } from './elements/action-element.js';
 export { AuthError, type AuthErrorCode, type AuthErrorOptions } from './errors.js';

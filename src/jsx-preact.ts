@@ -25,6 +25,7 @@ declare module 'preact' {
       'log-out-action': UserSessionElementsPreactProps<'log-out-action'>;
       'log-in-action': UserSessionElementsPreactProps<'log-in-action'>;
       'sign-up-action': UserSessionElementsPreactProps<'sign-up-action'>;
+      'set-user-properties-action': UserSessionElementsPreactProps<'set-user-properties-action'>;
     }
   }
 }

@@ -30,6 +30,7 @@ declare module 'react' {
       'log-out-action': UserSessionElementsReactProps<'log-out-action'>;
       'log-in-action': UserSessionElementsReactProps<'log-in-action'>;
       'sign-up-action': UserSessionElementsReactProps<'sign-up-action'>;
+      'set-user-properties-action': UserSessionElementsReactProps<'set-user-properties-action'>;
     }
   }
 }

@@ -38,6 +38,7 @@ declare module 'solid-js' {
       'log-out-action': UserSessionElementsSolidProps<'log-out-action'>;
       'log-in-action': UserSessionElementsSolidProps<'log-in-action'>;
       'sign-up-action': UserSessionElementsSolidProps<'sign-up-action'>;
+      'set-user-properties-action': UserSessionElementsSolidProps<'set-user-properties-action'>;
     }
   }
 }

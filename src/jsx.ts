@@ -1,4 +1,4 @@
-// JSX prop types for the kit's four tags, framework-neutral: this module imports no framework
+// JSX prop types for the kit's five tags, framework-neutral: this module imports no framework
 // and has no runtime code. The framework files build on it and register the tags with their
 // framework's JSX (import the one you use, once, anywhere in your program):
 //
@@ -14,9 +14,16 @@
 // `name.slice(2)` with its case kept (`onSuccess` would listen for "Success", which never
 // fires); Preact and Solid map the same lowercase names to the same events.
 import type { AuthBackend } from './backends/backend.js';
-import type { LogOutActionEventMap, LogOutScope, SignInActionEventMap, UserSessionEventMap } from './events.js';
+import type {
+  LogOutActionEventMap,
+  LogOutScope,
+  SetUserPropertiesActionEventMap,
+  SignInActionEventMap,
+  UserSessionEventMap,
+} from './events.js';
 import type { LogInActionElement } from './elements/log-in-action.js';
 import type { LogOutActionElement } from './elements/log-out-action.js';
+import type { SetUserPropertiesActionElement } from './elements/set-user-properties-action.js';
 import type { SignUpActionElement } from './elements/sign-up-action.js';
 import type { UserSessionElement } from './elements/user-session.js';
 
@@ -26,6 +33,7 @@ export interface UserSessionElementsTagNameMap {
   'log-out-action': LogOutActionElement;
   'log-in-action': LogInActionElement;
   'sign-up-action': SignUpActionElement;
+  'set-user-properties-action': SetUserPropertiesActionElement;
 }
 
 export type UserSessionElementsTag = keyof UserSessionElementsTagNameMap;
@@ -36,6 +44,7 @@ export interface UserSessionElementsEventMap {
   'log-out-action': Pick<LogOutActionEventMap, 'success' | 'failure'>;
   'log-in-action': Pick<SignInActionEventMap, 'success' | 'failure'>;
   'sign-up-action': Pick<SignInActionEventMap, 'success' | 'failure'>;
+  'set-user-properties-action': Pick<SetUserPropertiesActionEventMap, 'success' | 'failure'>;
 }
 
 /** A listener for one of the kit's events: the `CustomEvent` with `currentTarget` typed as the element. */
@@ -138,12 +147,19 @@ export interface SignUpActionProps extends SignInActionProps {
   fields?: Record<string, unknown> | undefined;
 }
 
+/** `<set-user-properties-action>` props. */
+export interface SetUserPropertiesActionProps extends ActionElementProps {
+  /** Fields to set, merged over the form's fields (property). */
+  properties?: Record<string, unknown> | null | undefined;
+}
+
 /** Each tag's own props: attributes and writable properties, without events. */
 export interface UserSessionElementsPropsMap {
   'user-session': UserSessionProps;
   'log-out-action': LogOutActionProps;
   'log-in-action': LogInActionProps;
   'sign-up-action': SignUpActionProps;
+  'set-user-properties-action': SetUserPropertiesActionProps;
 }
 
 /**

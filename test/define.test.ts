@@ -9,7 +9,8 @@ describe('defining the tags', () => {
     await import('../src/elements/log-out-action.js');
     await import('../src/elements/log-in-action.js');
     await import('../src/elements/sign-up-action.js');
-    for (const tag of ['user-session', 'log-out-action', 'log-in-action', 'sign-up-action']) {
+    await import('../src/elements/set-user-properties-action.js');
+    for (const tag of ['user-session', 'log-out-action', 'log-in-action', 'sign-up-action', 'set-user-properties-action']) {
       expect(customElements.get(tag), `${tag} after importing its class module`).to.equal(undefined);
     }
 
@@ -21,6 +22,7 @@ describe('defining the tags', () => {
     expect(customElements.get('user-session')).to.equal(kit.UserSessionElement);
     expect(customElements.get('log-in-action')).to.equal(kit.LogInActionElement);
     expect(customElements.get('sign-up-action')).to.equal(kit.SignUpActionElement);
+    expect(customElements.get('set-user-properties-action')).to.equal(kit.SetUserPropertiesActionElement);
     expect(document.createElement('user-session')).to.be.instanceOf(kit.UserSessionElement);
   });
 });

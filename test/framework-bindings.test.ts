@@ -43,12 +43,14 @@ const writable: Record<string, string[]> = {
   'log-out-action': ['label', 'session', 'sessionElement', 'scope'],
   'log-in-action': ['label', 'session', 'sessionElement', 'username', 'password'],
   'sign-up-action': ['label', 'session', 'sessionElement', 'username', 'password', 'fields'],
+  'set-user-properties-action': ['label', 'session', 'sessionElement', 'properties'],
 };
 const readOnly: Record<string, string[]> = {
   'user-session': ['authenticated', 'user', 'userId', 'username', 'email', 'pending'],
   'log-out-action': ['busy', 'error'],
   'log-in-action': ['busy', 'error'],
   'sign-up-action': ['busy', 'error'],
+  'set-user-properties-action': ['busy', 'error'],
 };
 
 describe('framework bindings', () => {

@@ -52,6 +52,8 @@ export const Capability = {
   refresh: 'refresh',
   /** `endSessionUrl`: after log-out, the browser can end the provider's own session there. */
   endSession: 'end-session',
+  /** `updateUser(session, fields)`: change the signed-in user's own fields (email, custom fields). */
+  updateUser: 'update-user',
 } as const;
 export type Capability = (typeof Capability)[keyof typeof Capability];
 
@@ -90,6 +92,13 @@ export interface AuthBackend {
    * is already invalid (a bare 401/403/404 from something in front of it is not proof of that).
    */
   logOut(session: StoredSession, o: RevokeOptions): Promise<void>;
+  /**
+   * Sets fields of the signed-in user (checked by the kit first: no reserved or server-private
+   * name) and resolves to the user's public fields as the server now has them; a changed `email`
+   * shows `emailVerified: false`. Rejects with `invalid-session` when the server refuses the
+   * session. Capability `update-user`.
+   */
+  updateUser?(session: StoredSession, fields: Record<string, unknown>, o: { signal: AbortSignal }): Promise<PublicUser>;
   /** The user behind a session; rejects with code `invalid-session` if the server refuses it. */
   currentUser(session: StoredSession, o: { signal: AbortSignal }): Promise<PublicUser>;
   /**
@@ -135,6 +144,7 @@ const methodOf: Partial<Record<Capability, keyof AuthBackend>> = {
   [Capability.redirectLogIn]: 'finishLogIn',
   [Capability.refresh]: 'refreshSession',
   [Capability.endSession]: 'endSessionUrl',
+  [Capability.updateUser]: 'updateUser',
 };
 
 /** What a backend without `capabilities` (first edition) can do. */

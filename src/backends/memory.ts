@@ -31,7 +31,13 @@ export class MemoryBackend implements AuthBackend {
     return (shared ??= new MemoryBackend());
   }
 
-  readonly capabilities = [Capability.passwordLogIn, Capability.signUp, Capability.revokeOthers, Capability.revokeAll];
+  readonly capabilities = [
+    Capability.passwordLogIn,
+    Capability.signUp,
+    Capability.revokeOthers,
+    Capability.revokeAll,
+    Capability.updateUser,
+  ];
   readonly #accounts = new Map<string, MemoryAccount>();
   /** token → its user's id and creation time */
   readonly #sessions = new Map<string, { userId: string; createdAt: number }>();
@@ -88,10 +94,27 @@ export class MemoryBackend implements AuthBackend {
   }
 
   async currentUser(session: StoredSession, _options?: { signal: AbortSignal }): Promise<PublicUser> {
+    return { ...this.#account(session).user };
+  }
+
+  /** Sets fields of the session's user; a changed `email` is unverified (`emailVerified: false`), as Parse does. */
+  async updateUser(
+    session: StoredSession,
+    fields: Record<string, unknown>,
+    _options?: { signal: AbortSignal },
+  ): Promise<PublicUser> {
+    const account = this.#account(session);
+    const before = account.user;
+    account.user = toPublicUser({ ...before, ...fields }, before.id);
+    if ('email' in fields && fields.email !== before.email) account.user.emailVerified = false;
+    return { ...account.user };
+  }
+
+  #account(session: StoredSession): MemoryAccount {
     const userId = this.#sessions.get(session.token)?.userId;
     const account = [...this.#accounts.values()].find((a) => a.user.id === userId);
     if (!account) throw new AuthError('invalid-session');
-    return { ...account.user };
+    return account;
   }
 
   #openSession(user: PublicUser): StoredSession {

@@ -42,7 +42,13 @@ const parseBookkeeping = ['objectId', 'className', '__type', 'ACL'];
  * are read up to 1 MB, and no error quotes the session token (SPEC §7).
  */
 export class ParseBackend implements AuthBackend {
-  readonly capabilities = [Capability.passwordLogIn, Capability.signUp, Capability.revokeOthers, Capability.revokeAll];
+  readonly capabilities = [
+    Capability.passwordLogIn,
+    Capability.signUp,
+    Capability.revokeOthers,
+    Capability.revokeAll,
+    Capability.updateUser,
+  ];
   readonly #options: ParseBackendOptions;
   /** Per token, the stored SDK fields that `user` does not show. */
   readonly #kept = new Map<string, Record<string, unknown>>();
@@ -108,6 +114,26 @@ export class ParseBackend implements AuthBackend {
       ...(await this.#request('GET', '/users/me', { signal, token: session.token })),
       sessionToken: session.token,
     }).user;
+  }
+
+  /**
+   * `PUT /users/<id>` with the session token. Parse answers only `updatedAt` (and fields a
+   * trigger changed): the user is the sent fields over the stored ones, with that answer. A
+   * changed email is unverified until the user confirms it (`emailVerified: false`, as Parse
+   * stores it when it verifies emails); the next `refresh()` reads the server's word.
+   */
+  async updateUser(
+    session: StoredSession,
+    fields: Record<string, unknown>,
+    { signal }: { signal: AbortSignal },
+  ): Promise<PublicUser> {
+    const { id, email } = session.user;
+    const token = session.token;
+    const reply = await this.#request('PUT', `/users/${encodeURIComponent(id)}`, { signal, token, body: fields });
+    const merged = { ...session.user, ...fields, ...reply };
+    if ('email' in fields && fields.email !== email) merged.emailVerified = false;
+    for (const name of parseBookkeeping) delete merged[name];
+    return toPublicUser(merged, id);
   }
 
   /**

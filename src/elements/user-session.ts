@@ -244,6 +244,20 @@ export class UserSessionElement extends ReactiveElement {
   }
 
   /**
+   * Sets fields of the signed-in user (Parse: `PUT /users/<id>` with the session): `email` and
+   * custom fields, as plain JSON values. Reserved and server-private names (`username`,
+   * `password`, `emailVerified`, `objectId`, `ACL`, names starting with `_`…) are refused with
+   * `bad-request` before any request. Resolves to the user as the server now has it (a changed
+   * email shows `emailVerified: false`); `user-change` fires here and in every tab. Rejects with
+   * an `AuthError`; `invalid-session` signs out with reason `session-lost`; a backend without
+   * capability `update-user` (OpenID Connect) fails with `misconfigured`.
+   */
+  updateUser(fields: Record<string, unknown>): Promise<PublicUser> {
+    this.#release();
+    return this.#controller.updateUser(fields);
+  }
+
+  /**
    * The access token to call your own API with (`Authorization: Bearer …`), renewed first when
    * it is about to expire; `null` when signed out or with a backend that has none (Parse). Keep
    * it in a variable for the request only: the kit never puts it in attributes, events or logs.

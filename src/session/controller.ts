@@ -20,6 +20,7 @@ import { storeId, type StorageMode } from '../storage/key-store.js';
 import { worthRetrying, type Revoke } from './outbox.js';
 import { asLoggedInReason, asLoggedOutReason, type ChangeReason, type LoggedInReason, type LoggedOutReason } from './reasons.js';
 import { SharedSession, type ChangeListener } from './shared-session.js';
+import { checkUserFields } from './user-fields.js';
 import { logOutFailure, logOutSuccess, type LogOutResult } from './log-out-result.js';
 
 /** What the controller reads from its host each time it acts. */
@@ -258,6 +259,40 @@ export class SessionController implements ReactiveController {
       // Only over the value it started from: a session removed meanwhile stays removed.
       if (shared.replace(raw, fresh, 'restored')) shared.trust(fresh);
       return this.#decode(shared.read())?.user ?? null;
+    });
+  }
+
+  /**
+   * Sets fields of the signed-in user (capability `update-user`): reserved and server-private
+   * names are refused with `bad-request` before any request. The answer is stored over the
+   * session it started from (compare-and-write), so every member on the key and every tab gets
+   * `user-change`; an invalid session ends as `session-lost`. Resolves to the user.
+   */
+  updateUser(fields: unknown): Promise<PublicUser> {
+    return this.#withShared(async (shared) => {
+      const backend = this.#settings().backend;
+      if (!hasCapability(backend, Capability.updateUser)) throw missingCapability(Capability.updateUser);
+      const changes = checkUserFields(fields);
+      const usable = this.#usable(shared, shared.read());
+      const [raw, session] = Array.isArray(usable) ? usable : await usable;
+      if (!session) throw new AuthError('bad-request', 'Not signed in: nobody to update.');
+      let user: PublicUser;
+      try {
+        user = await this.#call((signal) => backend.updateUser!(session, changes, { signal }));
+      } catch (caught) {
+        const error = toAuthError(caught, session.token);
+        if (error.code === 'invalid-session') shared.replace(raw, null, 'session-lost');
+        throw error;
+      }
+      if (!isRecord(user)) throw new AuthError('server', 'No user in the answer.');
+      user = toPublicUser(user, session.user.id);
+      // Still that session (its fields may have been re-read meanwhile): the answer is the newest word.
+      const now = shared.read();
+      if (this.#decode(now)?.token === session.token) {
+        const fresh = this.#encode(backend, { token: session.token, user });
+        if (shared.replace(now, fresh, 'restored')) shared.trust(fresh);
+      }
+      return Object.freeze(user);
     });
   }
 

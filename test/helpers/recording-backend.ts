@@ -2,7 +2,7 @@ import { MemoryBackend, type MemoryBackendOptions } from '../../src/backends/mem
 import type { PublicUser, RevokeOptions, RevokeScope, StoredSession } from '../../src/backends/backend.js';
 import { deferred, type Deferred } from './deferred.js';
 
-type Method = 'logIn' | 'signUp' | 'logOut' | 'currentUser';
+type Method = 'logIn' | 'signUp' | 'logOut' | 'currentUser' | 'updateUser';
 
 /**
  * A MemoryBackend that records every call and can hold the next call of a method until the
@@ -50,6 +50,15 @@ export class RecordingBackend extends MemoryBackend {
   override async currentUser(session: StoredSession, o: { signal: AbortSignal }): Promise<PublicUser> {
     await this.#enter('currentUser', o.signal);
     return super.currentUser(session);
+  }
+
+  override async updateUser(
+    session: StoredSession,
+    fields: Record<string, unknown>,
+    o: { signal: AbortSignal },
+  ): Promise<PublicUser> {
+    await this.#enter('updateUser', o.signal);
+    return super.updateUser(session, fields);
   }
 
   async #enter(method: Method, signal: AbortSignal, scope?: RevokeScope): Promise<void> {

@@ -27,6 +27,10 @@ test('a Parse page (define/user-session + define/log-out-action) does not downlo
   const files = await bundledFiles(['src/define/user-session.ts', 'src/define/log-out-action.ts']);
   assert.ok(files.includes('src/backends/parse.ts'), `ParseBackend is in: ${files.join(', ')}`);
   assert.ok(!files.includes('src/backends/memory.ts'), 'MemoryBackend must not be in the Parse pair');
+  assert.ok(
+    !files.includes('src/elements/set-user-properties-action.ts'),
+    '<set-user-properties-action> must not be in the Parse pair',
+  );
 });
 
 test('the package entry does include MemoryBackend (backend="memory" works with it)', async () => {

@@ -1,0 +1,6 @@
+import { SetUserPropertiesActionElement } from '../elements/set-user-properties-action.js';
+import { defineElement } from './define-element.js';
+
+defineElement('set-user-properties-action', SetUserPropertiesActionElement);
+
+export { SetUserPropertiesActionElement };
