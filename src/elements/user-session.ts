@@ -47,7 +47,7 @@ const defaultTimeout = 10_000;
  * @fires {CustomEvent<LoggedInDetail>} logged-in - A user is now signed in. `detail: { user, reason }`, reason `log-in`, `sign-up`, `restored` (found on connect: dispatched after the connecting task) or `other-tab`. Bubbles, not composed.
  * @fires {CustomEvent<LoggedOutDetail>} logged-out - Signed in → signed out, once per transition, after the `authenticated` attribute is removed. `detail: { reason }`, reason `log-out`, `other-tab`, `session-lost` or `idle`. Bubbles, not composed.
  * @fires {CustomEvent<UserChangeDetail>} user-change - The signed-in user's public fields changed. `detail: { user }`. Bubbles, not composed.
- * @fires {CustomEvent<IdleWarningDetail>} idle-warning - `idle-warning` before the idle sign-out of `idle-timeout`. `detail: { logsOutAt }` (ms since the epoch). Cancelable: `preventDefault()` counts as activity and keeps the user signed in ("stay signed in"), as does any activity in any tab. Bubbles, not composed.
+ * @fires {CustomEvent<IdleWarningDetail>} idle-warning - The idle sign-out of `idle-timeout` is near: fired the `idle-warning` attribute's duration before it. `detail: { logsOutAt }` (ms since the epoch). Cancelable: `preventDefault()` counts as activity and keeps the user signed in ("stay signed in"), as does any activity in any tab. Bubbles, not composed.
  * @fires {CustomEvent<SessionFailureDetail>} failure - A sign-in this page did not call for failed: the provider's answer after a redirect sign-in (refused, forged or replayed, unreachable). Nothing was stored. `detail: { error }`. Does not bubble.
  *
  * @cssstate authenticated - Matches `:state(authenticated)` while signed in, where the browser supports custom states.
