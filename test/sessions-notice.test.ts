@@ -44,7 +44,8 @@ describe('durations', () => {
     for (const bad of ['', ' ', 'soon', '-5m', '0', '0s', '1e3', '5 minutes', '9999h', 'NaN', 'Infinity', '5m5s', '0x10']) {
       expect(parseDuration(bad), bad).to.equal(null);
     }
-    for (const bad of [null, undefined, 300, {}, [], Symbol('x'), { toString: () => '5m' }])
+    expect(parseDuration(300_000)).to.equal(300_000);
+    for (const bad of [null, undefined, -1, NaN, Infinity, 1e300, {}, [], Symbol('x'), { toString: () => '5m' }])
       expect(parseDuration(bad)).to.equal(null);
   });
 });

@@ -24,9 +24,10 @@ export const activityWriteGap = 5_000;
 const longest = 2 ** 31 - 1;
 const units: Partial<Record<string, number>> = { ms: 1, s: 1e3, m: 6e4, h: 36e5 };
 
-/** `90s`, `5m`, `1h`, `250ms` or plain ms → ms; anything else (empty, negative, zero, too long) → `null`: off. */
+/** `90s`, `5m`, `1h`, `250ms` or plain ms (a string or a number) → ms; anything else (empty, negative, zero, too long) → `null`: off. */
 export function parseDuration(value: unknown): number | null {
-  const match = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i.exec(value) : null;
+  const text = typeof value === 'number' ? String(value) : value;
+  const match = typeof text === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i.exec(text) : null;
   const ms = match ? Number(match[1]) * (units[(match[2] ?? 'ms').toLowerCase()] ?? NaN) : NaN;
   return ms >= 1 && ms <= longest ? Math.round(ms) : null;
 }
