@@ -18,6 +18,11 @@ export interface UserChangeDetail {
   user: PublicUser;
 }
 
+export interface IdleWarningDetail {
+  /** When the idle sign-out happens unless there is activity, in ms since the epoch. */
+  logsOutAt: number;
+}
+
 export interface SessionFailureDetail {
   error: AuthError;
 }
@@ -50,6 +55,8 @@ export interface UserSessionEventMap extends HTMLElementEventMap {
   'logged-in': CustomEvent<LoggedInDetail>;
   'logged-out': CustomEvent<LoggedOutDetail>;
   'user-change': CustomEvent<UserChangeDetail>;
+  /** Cancelable: `preventDefault()` keeps the user signed in. */
+  'idle-warning': CustomEvent<IdleWarningDetail>;
   failure: CustomEvent<SessionFailureDetail>;
 }
 export interface LogOutActionEventMap extends HTMLElementEventMap {

@@ -40,7 +40,7 @@ export type UserSessionElementsTag = keyof UserSessionElementsTagNameMap;
 
 /** The kit's own events on each tag, by event name (not the events every `HTMLElement` has). */
 export interface UserSessionElementsEventMap {
-  'user-session': Pick<UserSessionEventMap, 'logged-in' | 'logged-out' | 'user-change' | 'failure'>;
+  'user-session': Pick<UserSessionEventMap, 'logged-in' | 'logged-out' | 'user-change' | 'idle-warning' | 'failure'>;
   'log-out-action': Pick<LogOutActionEventMap, 'success' | 'failure'>;
   'log-in-action': Pick<SignInActionEventMap, 'success' | 'failure'>;
   'sign-up-action': Pick<SignInActionEventMap, 'success' | 'failure'>;
@@ -109,6 +109,14 @@ export interface UserSessionProps {
   postLogoutRedirectUri?: string | null | undefined;
   /** OpenID Connect: the scopes asked for. */
   scopes?: string | undefined;
+  /** Re-check the session with the server on this interval while signed in: `5m`, `90s`, `1h` or ms. */
+  revalidate?: string | undefined;
+  /** Sign out with reason `idle` after this long without activity in any tab: `15m`… */
+  'idle-timeout'?: string | undefined;
+  idleTimeout?: string | null | undefined;
+  /** Fire the cancelable `idle-warning` this long before the idle sign-out: `60s`… */
+  'idle-warning'?: string | undefined;
+  idleWarning?: string | null | undefined;
 }
 
 /** What every action element takes. `busy` and `error` are output only. */

@@ -5,6 +5,7 @@ import type { UserSessionEventMap } from '../events.js';
 import { upgradeProperty } from '../internal/upgrade-property.js';
 import { SessionController, type SessionChange, type SessionSettings } from '../session/controller.js';
 import type { LogOutResult } from '../session/log-out-result.js';
+import { SessionWatch } from '../session/watch.js';
 import { toStorageMode } from '../storage/key-store.js';
 import { sessionBrand } from './session-brand.js';
 
@@ -39,10 +40,14 @@ const defaultTimeout = 10_000;
  * @attr {string} storage - `local` (default), `session` or `memory`; trimmed, case-insensitive. A value that cannot be written to Web Storage waits in page memory.
  * @attr {string} storage-key - Defaults to `Parse/<app-id>/currentUser`, the Parse SDK's key; with `backend="oidc"`, `user-session/oidc/<client-id>@<issuer>`.
  * @attr {number} timeout - Limit in ms for each server request (default 10000).
+ * @attr {string} revalidate - Also re-check the session with the server on this interval while signed in: `90s`, `5m`, `1h` or ms (at least 30 s). Unset or unreadable: only when the page becomes visible again and on `online` (at most once per 30 s per stored session on a page).
+ * @attr {string} idle-timeout - Sign out (reason `idle`, the session revoked as by `logOut()`) after this long without activity (pointer, keys, wheel, scroll, focus, the page shown again) in any tab of the session: `15m`, `90s`, `1h` or ms. Unset or unreadable: never.
+ * @attr {string} idle-warning - With `idle-timeout`: fire `idle-warning` this long before the idle sign-out (`60s`…). Unset, unreadable or not shorter than the timeout: no warning.
  *
  * @fires {CustomEvent<LoggedInDetail>} logged-in - A user is now signed in. `detail: { user, reason }`, reason `log-in`, `sign-up`, `restored` (found on connect: dispatched after the connecting task) or `other-tab`. Bubbles, not composed.
- * @fires {CustomEvent<LoggedOutDetail>} logged-out - Signed in → signed out, once per transition, after the `authenticated` attribute is removed. `detail: { reason }`, reason `log-out`, `other-tab` or `session-lost`. Bubbles, not composed.
+ * @fires {CustomEvent<LoggedOutDetail>} logged-out - Signed in → signed out, once per transition, after the `authenticated` attribute is removed. `detail: { reason }`, reason `log-out`, `other-tab`, `session-lost` or `idle`. Bubbles, not composed.
  * @fires {CustomEvent<UserChangeDetail>} user-change - The signed-in user's public fields changed. `detail: { user }`. Bubbles, not composed.
+ * @fires {CustomEvent<IdleWarningDetail>} idle-warning - The idle sign-out of `idle-timeout` is near: fired the `idle-warning` attribute's duration before it. `detail: { logsOutAt }` (ms since the epoch). Cancelable: `preventDefault()` counts as activity and keeps the user signed in ("stay signed in"), as does any activity in any tab. Bubbles, not composed.
  * @fires {CustomEvent<SessionFailureDetail>} failure - A sign-in this page did not call for failed: the provider's answer after a redirect sign-in (refused, forged or replayed, unreachable). Nothing was stored. `detail: { error }`. Does not bubble.
  *
  * @cssstate authenticated - Matches `:state(authenticated)` while signed in, where the browser supports custom states.
@@ -60,6 +65,9 @@ export class UserSessionElement extends ReactiveElement {
     redirectUri: { attribute: 'redirect-uri' },
     postLogoutRedirectUri: { attribute: 'post-logout-redirect-uri' },
     scopes: {},
+    revalidate: {},
+    idleTimeout: { attribute: 'idle-timeout' },
+    idleWarning: { attribute: 'idle-warning' },
   };
 
   static override get observedAttributes(): string[] {
@@ -88,6 +96,12 @@ export class UserSessionElement extends ReactiveElement {
   postLogoutRedirectUri: string | null = null;
   /** OpenID Connect: the scopes asked for (`scopes`; default `openid profile email offline_access`). */
   scopes: string | null = null;
+  /** Re-check the session with the server on this interval while signed in (`revalidate`: `5m`, `90s`, `1h` or ms; at least 30 s). */
+  revalidate: string | null = null;
+  /** Sign out with reason `idle` after this long without activity in any tab of the session (`idle-timeout`: `15m`…). */
+  idleTimeout: string | null = null;
+  /** Fire the cancelable `idle-warning` this long before the idle sign-out (`idle-warning`: `60s`…). */
+  idleWarning: string | null = null;
 
   readonly #resolver = new BackendResolver();
   #backendObject: AuthBackend | null = null;
@@ -100,6 +114,18 @@ export class UserSessionElement extends ReactiveElement {
     this,
     () => (this.#settings ??= this.#makeSettings()),
     (change) => this.#announce(change),
+  );
+  readonly #watch = new SessionWatch(
+    this,
+    this.#controller,
+    () => ({
+      ...(this.#settings ??= this.#makeSettings()),
+      revalidate: this.revalidate,
+      idleTimeout: this.idleTimeout,
+      idleWarning: this.idleWarning,
+    }),
+    (logsOutAt) =>
+      !this.dispatchEvent(new CustomEvent('idle-warning', { detail: { logsOutAt }, bubbles: true, cancelable: true })),
   );
 
   constructor() {
@@ -167,6 +193,15 @@ export class UserSessionElement extends ReactiveElement {
   /** True while a request to the backend is in flight. */
   get pending(): boolean {
     return this.#controller.pending;
+  }
+  /**
+   * Settles once the first check with the server after connecting has finished, whatever its
+   * outcome (offline: the user stays signed in), with the user then (`null`: signed out); right
+   * after the connecting task when there is nothing to check. Never rejects. For code that
+   * attaches listeners late: `await session.ready`, then read `user` and follow the events.
+   */
+  get ready(): Promise<PublicUser | null> {
+    return this.#controller.ready;
   }
 
   /** Every property or attribute change goes through here: the settings are made anew. */
@@ -268,8 +303,11 @@ export class UserSessionElement extends ReactiveElement {
   }
 
   /** Reflects a change of the signed-in state, then fires its event (after the held ones). */
-  #announce({ type, ...detail }: SessionChange): void {
+  #announce(change: SessionChange): void {
+    const { type, ...detail } = change;
     this.#reflect();
+    // A sign-in on this page counts as activity for `idle-timeout`.
+    this.#watch.sync(change.type === 'logged-in' && change.reason !== 'restored' && change.reason !== 'other-tab');
     // `failure` does not bubble, as the actions' own `failure`: a listener on an ancestor hears neither.
     const event = new CustomEvent(type, { detail, bubbles: type !== 'failure', composed: false });
     if (this.#held) this.#held.push(event);

@@ -69,11 +69,29 @@ export class SessionController implements ReactiveController {
   #stopListening: (() => void) | null = null;
   /** Counts connects and disconnects: work deferred at a connect runs only if none came since. */
   #connection = 0;
+  #ready!: Promise<PublicUser | null>;
+  /** Resolves `ready`; `null` once it has (the next connect makes a new promise). */
+  #resolveReady: ((user: PublicUser | null) => void) | null = null;
 
   constructor(host: ReactiveControllerHost, settings: () => SessionSettings, onChange: (change: SessionChange) => void) {
     this.#settings = settings;
     this.#onChange = onChange;
+    this.#newReady();
     host.addController(this);
+  }
+
+  /**
+   * Settles once the first check with the server after connecting has finished (the sign-in of
+   * a provider's answer too), whatever its outcome, with the user then (`null`: signed out); at
+   * once after the connecting task when there is nothing to check. A new promise per connect
+   * after it settled.
+   */
+  get ready(): Promise<PublicUser | null> {
+    return this.#ready;
+  }
+
+  #newReady(): void {
+    this.#ready = new Promise((resolve) => (this.#resolveReady = resolve));
   }
 
   /** A frozen copy of the user's public fields, or `null`. */
@@ -89,6 +107,7 @@ export class SessionController implements ReactiveController {
   hostConnected(): void {
     const { storage, storageKey } = this.#settings();
     const shared = (this.#shared = SharedSession.join(storage, storageKey, this.#onStoredChange));
+    if (!this.#resolveReady) this.#newReady();
     shared.read();
     this.#onStoredChange(shared.raw, shared.reason);
     globalThis.addEventListener?.('online', this.#onOnline);
@@ -100,7 +119,11 @@ export class SessionController implements ReactiveController {
     setTimeout(() => {
       if (connection !== this.#connection) return;
       const finishing = this.#finishRedirectLogIn();
-      if (shared.raw === raw) this.#validateInBackground(shared);
+      const checking = shared.raw === raw ? this.#validateInBackground(shared) : null;
+      void Promise.all([finishing, checking]).then(() => {
+        this.#resolveReady?.(this.#user);
+        this.#resolveReady = null;
+      });
       // On the provider's return, queued revocations wait for the sign-in: sent before it, one
       // could end the grant the new session is about to share.
       if (finishing) void finishing.then(() => shared.retryOutboxOnce(this.#outboxRevoker(shared)));
@@ -174,13 +197,17 @@ export class SessionController implements ReactiveController {
    * `endSession` (capability `end-session`): once the result is delivered, the browser goes to
    * the provider to end its own session too, unless the provider could not be reached.
    */
-  async logOut(options?: { scope?: unknown; endSession?: unknown } | null): Promise<LogOutResult> {
+  async logOut(
+    options?: { scope?: unknown; endSession?: unknown } | null,
+    reason: 'log-out' | 'idle' = 'log-out',
+  ): Promise<LogOutResult> {
     const scope = isRecord(options) ? options.scope : undefined;
     const endSession = isRecord(options) && options.endSession === true;
     return this.#withShared(async (shared) => {
       const asked = scope == null ? 'current' : toLogOutScope(scope);
       const effective: LogOutScope = asked ?? 'local';
-      const raw = shared.read();
+      // An idle sign-out that finds the session gone (another tab's idle sign-out got there first) is one too.
+      const raw = shared.read(reason === 'idle' ? reason : undefined);
       const session = this.#decode(raw);
       this.#signIn?.abort(superseded());
       const backend = this.#settings().backend;
@@ -202,7 +229,7 @@ export class SessionController implements ReactiveController {
             )
           : null;
       const includesHere = !!session && effective !== 'others';
-      let signedOutLocally = includesHere && shared.write(null, 'log-out');
+      let signedOutLocally = includesHere && shared.write(null, reason);
 
       let error: AuthError | null = null;
       let pending = false;
@@ -294,6 +321,16 @@ export class SessionController implements ReactiveController {
       }
       return Object.freeze(user);
     });
+  }
+
+  /**
+   * Checks the session with the server again (the page visible again, back online, an
+   * interval): only while signed in, and at most once per `gap` ms per storage key on this page,
+   * whichever member asks first. Never rejects: offline or a server error keeps the user signed in.
+   */
+  revalidate(now: number, gap: number): void {
+    const shared = this.#shared;
+    if (shared && this.#session && shared.claimRecheck(now, gap)) void this.refresh().catch(() => {});
   }
 
   /** Sends the browser to the provider to sign in, the session held so far signed out first. */
@@ -477,7 +514,7 @@ export class SessionController implements ReactiveController {
     this.hostUpdated();
     if (this.#shared !== shared) return;
     void this.#finishRedirectLogIn();
-    this.#validateInBackground(shared);
+    void this.#validateInBackground(shared);
   };
 
   #onOnline = (): void => {
@@ -497,15 +534,19 @@ export class SessionController implements ReactiveController {
   }
 
   /** Checks a restored session with the server once per stored value, whichever member connects first. */
-  #validateInBackground(shared: SharedSession): void {
+  #validateInBackground(shared: SharedSession): Promise<unknown> | null {
     const raw = shared.raw;
-    if (raw === null || !this.#session || !shared.claimValidation(raw)) return;
+    if (raw === null || !this.#session) return null;
+    // Another member checks it: wait for that one.
+    if (!shared.claimValidation(raw)) return shared.checking;
     const validation = (this.#validation = new AbortController());
-    this.refresh(validation.signal)
+    const checking: Promise<unknown> = this.refresh(validation.signal)
       .catch(() => shared.releaseValidation(raw)) // offline or server trouble: stay signed in, check again later
       .finally(() => {
         if (this.#validation === validation) this.#validation = null;
+        if (shared.checking === checking) shared.checking = null;
       });
+    return (shared.checking = checking);
   }
 
   /** Takes a new stored value: updates the state, then tells the host what changed. */

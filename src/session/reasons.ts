@@ -2,8 +2,8 @@
 export const LoggedInReason = { logIn: 'log-in', signUp: 'sign-up', restored: 'restored', otherTab: 'other-tab' } as const;
 export type LoggedInReason = (typeof LoggedInReason)[keyof typeof LoggedInReason];
 
-/** Why a user is now signed out: a log-out on this page, another tab, or the server refusing the session. */
-export const LoggedOutReason = { logOut: 'log-out', otherTab: 'other-tab', sessionLost: 'session-lost' } as const;
+/** Why a user is now signed out: a log-out on this page, another tab, the server refusing the session, or no activity for `idle-timeout`. */
+export const LoggedOutReason = { logOut: 'log-out', otherTab: 'other-tab', sessionLost: 'session-lost', idle: 'idle' } as const;
 export type LoggedOutReason = (typeof LoggedOutReason)[keyof typeof LoggedOutReason];
 
 /** Why the stored session changed; each controller maps it onto its event's `reason`. */
@@ -15,10 +15,10 @@ export type ChangeReason = LoggedInReason | LoggedOutReason;
  * made elsewhere: `other-tab`.
  */
 export function asLoggedOutReason(reason: ChangeReason): LoggedOutReason {
-  return reason === 'log-out' || reason === 'session-lost' ? reason : 'other-tab';
+  return reason === 'log-out' || reason === 'session-lost' || reason === 'idle' ? reason : 'other-tab';
 }
 
 /** The `logged-in` reason for a change (a session appears only by log-in, sign-up, restore or another tab). */
 export function asLoggedInReason(reason: ChangeReason): LoggedInReason {
-  return reason === 'log-out' || reason === 'session-lost' ? 'restored' : reason;
+  return reason === 'log-out' || reason === 'session-lost' || reason === 'idle' ? 'restored' : reason;
 }

@@ -2,6 +2,7 @@ import { KeyStore, StorageMode, storeId, webStorage } from '../storage/key-store
 import { TabSync } from '../storage/tab-sync.js';
 import { RevocationOutbox, outboxKey, type Revoke } from './outbox.js';
 import type { ChangeReason } from './reasons.js';
+import type { TabNews } from '../storage/tab-sync.js';
 
 export type ChangeListener = (raw: string | null, reason: ChangeReason) => void;
 
@@ -35,6 +36,9 @@ export class SharedSession {
   /** Stored values already checked with the server (or being checked), so members check once. */
   readonly #validated = new Set<string>();
   #outboxRetried = false;
+  #lastRecheck = -Infinity;
+  /** The check with the server on connect, while one runs: members that connect meanwhile wait for it. */
+  checking: Promise<unknown> | null = null;
 
   private constructor(id: string, store: KeyStore) {
     this.id = id;
@@ -74,9 +78,9 @@ export class SharedSession {
   /**
    * Reads storage afresh and returns the value. If it changed since last seen, the change was
    * made outside this page's elements (another tab, the Parse SDK, page code): members hear
-   * of it with reason `other-tab` (or the reason another tab passed on: `session-lost`).
+   * of it with reason `other-tab` (or the reason another tab passed on: `session-lost`, `idle`).
    */
-  read(reason: 'other-tab' | 'session-lost' = 'other-tab'): string | null {
+  read(reason: NonNullable<TabNews> | 'other-tab' = 'other-tab'): string | null {
     this.#publish(this.#store.read(), reason);
     return this.#raw;
   }
@@ -87,7 +91,8 @@ export class SharedSession {
    */
   write(raw: string | null, reason: ChangeReason): boolean {
     const stored = this.#store.write(raw);
-    if (this.#publish(stored ? raw : this.#store.read(), reason)) this.#tabs?.announce(reason === 'session-lost' ? reason : null);
+    if (this.#publish(stored ? raw : this.#store.read(), reason))
+      this.#tabs?.announce(reason === 'session-lost' || reason === 'idle' ? reason : null);
     return stored;
   }
 
@@ -134,6 +139,16 @@ export class SharedSession {
   /** The check could not finish (offline): the next member to connect tries again. */
   releaseValidation(raw: string): void {
     this.#validated.delete(raw);
+  }
+
+  /**
+   * True at most once per `gap` ms (on the page's clock `now`): the caller re-checks the
+   * session with the server (page visible again, back online, an interval), no other member.
+   */
+  claimRecheck(now: number, gap: number): boolean {
+    if (now - this.#lastRecheck < gap && now >= this.#lastRecheck) return false;
+    this.#lastRecheck = now;
+    return true;
   }
 
   /** Retries the outbox once per page load (with its backoff), whichever member connects first. */

@@ -1,9 +1,9 @@
-/** What a tab says about a change: only the server's word `session-lost` is worth passing on. */
-export type TabNews = 'session-lost' | null;
+/** What a tab says about a change: the server's word `session-lost`, or an `idle` sign-out; else nothing. */
+export type TabNews = 'session-lost' | 'idle' | null;
 
 /**
  * Tells other tabs of this origin that a storage key changed, and hears them. Messages carry
- * no data but `session-lost` (never a token): receivers re-read storage. BroadcastChannel
+ * no data but `session-lost` or `idle` (never a token): receivers re-read storage. BroadcastChannel
  * where it exists; the `storage` event too, which also catches writes by other code such as
  * the Parse SDK in another tab. Works whatever happened to writes: a full or blocked area still syncs.
  */
@@ -33,7 +33,8 @@ export class TabSync {
     globalThis.removeEventListener?.('storage', this.#onStorage);
   }
 
-  #onMessage = (event: MessageEvent): void => this.#onChange(event.data === 'session-lost' ? 'session-lost' : null);
+  #onMessage = ({ data }: MessageEvent<unknown>): void =>
+    this.#onChange(data === 'session-lost' || data === 'idle' ? data : null);
 
   #onStorage = (event: StorageEvent): void => {
     if (event.key !== this.#key && event.key !== null) return;

@@ -1,0 +1,226 @@
+import type { ReactiveController, ReactiveControllerHost } from '@lit/reactive-element';
+import { KeyStore, type StorageMode } from '../storage/key-store.js';
+import type { SessionController } from './controller.js';
+
+/** Time and timers, injectable so tests can move time on. */
+export interface Clock {
+  now(): number;
+  setTimeout(run: () => void, ms: number): unknown;
+  clearTimeout(id: unknown): void;
+}
+
+/** The real clock. Its members may be replaced (tests do, before elements connect). */
+export const clock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (run, ms) => setTimeout(run, ms),
+  clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
+};
+
+/** Re-checks with the server at most once per this many ms per stored session on a page. */
+export const recheckGap = 30_000;
+/** Activity is written to storage at most once per this many ms (the last one always is). */
+export const activityWriteGap = 5_000;
+/** The longest duration taken: more would overflow `setTimeout` (24.8 days). */
+const longest = 2 ** 31 - 1;
+const units: Partial<Record<string, number>> = { ms: 1, s: 1e3, m: 6e4, h: 36e5 };
+
+/** `90s`, `5m`, `1h`, `250ms` or plain ms (a string or a number) → ms; anything else (empty, negative, zero, too long) → `null`: off. */
+export function parseDuration(value: unknown): number | null {
+  const text = typeof value === 'number' ? String(value) : value;
+  const match = typeof text === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i.exec(text) : null;
+  const ms = match ? Number(match[1]) * (units[(match[2] ?? 'ms').toLowerCase()] ?? NaN) : NaN;
+  return ms >= 1 && ms <= longest ? Math.round(ms) : null;
+}
+
+export interface WatchSettings {
+  storage: StorageMode;
+  storageKey: string;
+  /** Attribute values, parsed here: `revalidate`, `idle-timeout`, `idle-warning`. */
+  revalidate: string | null;
+  idleTimeout: string | null;
+  idleWarning: string | null;
+}
+
+const activityEvents = ['pointerdown', 'keydown', 'wheel', 'scroll', 'focus'];
+const listenOptions = { capture: true, passive: true };
+
+/**
+ * Sessions that notice: re-checks the signed-in session with the server when the page becomes
+ * visible again, on `online`, and on an optional interval; and signs out after `idle-timeout`
+ * without activity in any tab of the session (activity is shared through storage, under
+ * `<storage-key>:last-activity`), with a cancelable warning before. No DOM of its own: the host
+ * dispatches the warning (`warn` returns true when the page keeps the user signed in).
+ */
+export class SessionWatch implements ReactiveController {
+  readonly #session: SessionController;
+  readonly #settings: () => WatchSettings;
+  readonly #warn: (logsOutAt: number) => boolean;
+  readonly #clock: Clock;
+  #connected = false;
+  #recheckTimer: unknown = null;
+  #idleTimer: unknown = null;
+  #trailingWrite: unknown = null;
+  /** This tab's last activity (`-Infinity`: none seen here, the stored time counts). */
+  #lastActivity = -Infinity;
+  #lastWritten = -Infinity;
+  /** Whether the idle period of the current sign-in has started (its baseline is set). */
+  #watching = false;
+  /** The log-out time last warned of, so each is warned of once. */
+  #warned: number | null = null;
+  #store: KeyStore | null = null;
+
+  constructor(
+    host: ReactiveControllerHost,
+    session: SessionController,
+    settings: () => WatchSettings,
+    warn: (logsOutAt: number) => boolean,
+    clockToUse: Clock = clock,
+  ) {
+    this.#session = session;
+    this.#settings = settings;
+    this.#warn = warn;
+    this.#clock = clockToUse;
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.#connected = true;
+    for (const type of activityEvents) globalThis.addEventListener?.(type, this.#onActivity, listenOptions);
+    globalThis.document?.addEventListener('visibilitychange', this.#onActivity);
+    globalThis.addEventListener?.('online', this.#onOnline);
+    this.sync();
+  }
+
+  hostDisconnected(): void {
+    this.#connected = false;
+    for (const type of activityEvents) globalThis.removeEventListener?.(type, this.#onActivity, listenOptions);
+    globalThis.document?.removeEventListener('visibilitychange', this.#onActivity);
+    globalThis.removeEventListener?.('online', this.#onOnline);
+    this.#stopTimers();
+  }
+
+  hostUpdated(): void {
+    if (this.#connected) this.sync();
+  }
+
+  /**
+   * Follows the signed-in state (the host calls it on each change; `fresh`: a sign-in on this
+   * page, which counts as activity): timers run only while connected and signed in.
+   */
+  sync(fresh = false): void {
+    this.#stopTimers();
+    const store = this.#activityStore();
+    if (!this.#session.user) {
+      // Signed out: the next sign-in starts a new idle period, not the old one's.
+      if (this.#watching) store.write(null);
+      this.#watching = false;
+      this.#lastActivity = -Infinity;
+      return;
+    }
+    if (!this.#connected) return;
+    const { revalidate } = this.#settings();
+    const every = parseDuration(revalidate);
+    if (every) this.#recheckTimer = this.#clock.setTimeout(this.#onInterval, Math.max(every, recheckGap));
+    if (!this.#idle()) return;
+    if (fresh) this.activity(true);
+    else if (!this.#watching) {
+      // Restored on load: the stored time of the last activity counts (a session left idle ends
+      // at once); with none stored, the idle period starts now.
+      this.#lastActivity = this.#stored(this.#clock.now()) === null ? this.#clock.now() : -Infinity;
+    }
+    this.#watching = true;
+    this.#check();
+  }
+
+  /** Counts as activity in every tab of the session ("stay signed in"). `now`: written at once. */
+  activity(now = false): void {
+    if (!this.#session.user || !this.#idle()) return;
+    const at = (this.#lastActivity = this.#clock.now());
+    if (now || at - this.#lastWritten >= activityWriteGap) this.#write();
+    // Within the gap: the last activity is written when it ends, so other tabs see it.
+    else this.#trailingWrite ??= this.#clock.setTimeout(() => this.#write(), this.#lastWritten + activityWriteGap - at);
+  }
+
+  /** `[timeout, warning]` in ms, or `null` without a usable `idle-timeout`. A warning not shorter than the timeout is off. */
+  #idle(): [number, number] | null {
+    const { idleTimeout, idleWarning } = this.#settings();
+    const timeout = parseDuration(idleTimeout);
+    const warning = parseDuration(idleWarning) ?? 0;
+    return timeout ? [timeout, warning < timeout ? warning : 0] : null;
+  }
+
+  /** At each deadline: warns, signs out, or waits for the next one, after the latest activity of any tab. */
+  #check = (): void => {
+    this.#clock.clearTimeout(this.#idleTimer);
+    this.#idleTimer = null;
+    const idle = this.#idle();
+    if (!idle || !this.#connected || !this.#session.user) return;
+    const [timeout, warning] = idle;
+    const now = this.#clock.now();
+    const logsOutAt = Math.max(this.#lastActivity, this.#stored(now) ?? -Infinity) + timeout;
+    if (now >= logsOutAt) {
+      void this.#session.logOut({ scope: 'current' }, 'idle');
+      return;
+    }
+    const warnAt = logsOutAt - warning;
+    if (warning && now >= warnAt && this.#warned !== logsOutAt) {
+      this.#warned = logsOutAt;
+      if (this.#warn(logsOutAt)) {
+        this.activity(true);
+        return this.#check();
+      }
+    }
+    this.#idleTimer = this.#clock.setTimeout(this.#check, (now < warnAt ? warnAt : logsOutAt) - now);
+  };
+
+  /**
+   * The last activity stored by any tab, or `null`. Garbage is ignored, and a time after `now`
+   * (tampered with) is taken as `now` and written back so, left alone, it ages like any other.
+   */
+  #stored(now: number): number | null {
+    const raw = this.#activityStore().read();
+    const at = raw === null ? NaN : Number(raw);
+    if (!Number.isFinite(at) || at <= 0) return null;
+    if (at <= now) return at;
+    this.#activityStore().write(String(now));
+    return now;
+  }
+
+  #write(): void {
+    this.#clock.clearTimeout(this.#trailingWrite);
+    this.#trailingWrite = null;
+    this.#lastWritten = this.#clock.now();
+    if (this.#lastActivity > 0) this.#activityStore().write(String(this.#lastActivity));
+  }
+
+  #activityStore(): KeyStore {
+    const { storage, storageKey } = this.#settings();
+    const key = `${storageKey}:last-activity`;
+    if (this.#store?.key !== key || this.#store.mode !== storage) this.#store = new KeyStore(storage, key);
+    return this.#store;
+  }
+
+  /** Activity of the person at this tab; a hidden tab's events do not count (nobody is looking). */
+  #onActivity = (event: Event): void => {
+    if (globalThis.document?.visibilityState === 'hidden') return;
+    if (event.type === 'visibilitychange') this.#recheck();
+    this.activity();
+  };
+
+  #onOnline = (): void => this.#recheck();
+
+  #onInterval = (): void => {
+    this.#recheck();
+    this.sync();
+  };
+
+  #recheck(): void {
+    this.#session.revalidate(this.#clock.now(), recheckGap);
+  }
+
+  #stopTimers(): void {
+    this.#clock.clearTimeout(this.#recheckTimer);
+    this.#clock.clearTimeout(this.#idleTimer);
+    this.#recheckTimer = this.#idleTimer = null;
+  }
+}
