@@ -38,6 +38,15 @@ export interface SignInFailureDetail {
   error: AuthError;
 }
 
+/** `success` of `<request-password-reset-action>` and `<request-verification-email-action>`: never a token. */
+export interface MailRequestSuccessDetail {
+  /** The address asked for, trimmed. */
+  email: string;
+}
+export interface MailRequestFailureDetail {
+  error: AuthError;
+}
+
 export interface UserSessionEventMap extends HTMLElementEventMap {
   'logged-in': CustomEvent<LoggedInDetail>;
   'logged-out': CustomEvent<LoggedOutDetail>;
@@ -51,4 +60,8 @@ export interface LogOutActionEventMap extends HTMLElementEventMap {
 export interface SignInActionEventMap extends HTMLElementEventMap {
   success: CustomEvent<SignInSuccessDetail>;
   failure: CustomEvent<SignInFailureDetail>;
+}
+export interface MailActionEventMap extends HTMLElementEventMap {
+  success: CustomEvent<MailRequestSuccessDetail>;
+  failure: CustomEvent<MailRequestFailureDetail>;
 }

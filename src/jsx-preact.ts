@@ -25,6 +25,8 @@ declare module 'preact' {
       'log-out-action': UserSessionElementsPreactProps<'log-out-action'>;
       'log-in-action': UserSessionElementsPreactProps<'log-in-action'>;
       'sign-up-action': UserSessionElementsPreactProps<'sign-up-action'>;
+      'request-password-reset-action': UserSessionElementsPreactProps<'request-password-reset-action'>;
+      'request-verification-email-action': UserSessionElementsPreactProps<'request-verification-email-action'>;
     }
   }
 }

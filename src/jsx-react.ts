@@ -30,6 +30,8 @@ declare module 'react' {
       'log-out-action': UserSessionElementsReactProps<'log-out-action'>;
       'log-in-action': UserSessionElementsReactProps<'log-in-action'>;
       'sign-up-action': UserSessionElementsReactProps<'sign-up-action'>;
+      'request-password-reset-action': UserSessionElementsReactProps<'request-password-reset-action'>;
+      'request-verification-email-action': UserSessionElementsReactProps<'request-verification-email-action'>;
     }
   }
 }

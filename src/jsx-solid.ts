@@ -38,6 +38,8 @@ declare module 'solid-js' {
       'log-out-action': UserSessionElementsSolidProps<'log-out-action'>;
       'log-in-action': UserSessionElementsSolidProps<'log-in-action'>;
       'sign-up-action': UserSessionElementsSolidProps<'sign-up-action'>;
+      'request-password-reset-action': UserSessionElementsSolidProps<'request-password-reset-action'>;
+      'request-verification-email-action': UserSessionElementsSolidProps<'request-verification-email-action'>;
     }
   }
 }

@@ -1,4 +1,4 @@
-// JSX prop types for the kit's four tags, framework-neutral: this module imports no framework
+// JSX prop types for the kit's tags, framework-neutral: this module imports no framework
 // and has no runtime code. The framework files build on it and register the tags with their
 // framework's JSX (import the one you use, once, anywhere in your program):
 //
@@ -14,10 +14,18 @@
 // `name.slice(2)` with its case kept (`onSuccess` would listen for "Success", which never
 // fires); Preact and Solid map the same lowercase names to the same events.
 import type { AuthBackend } from './backends/backend.js';
-import type { LogOutActionEventMap, LogOutScope, SignInActionEventMap, UserSessionEventMap } from './events.js';
+import type {
+  LogOutActionEventMap,
+  LogOutScope,
+  MailActionEventMap,
+  SignInActionEventMap,
+  UserSessionEventMap,
+} from './events.js';
 import type { LogInActionElement } from './elements/log-in-action.js';
 import type { LogOutActionElement } from './elements/log-out-action.js';
 import type { SignUpActionElement } from './elements/sign-up-action.js';
+import type { RequestPasswordResetActionElement } from './elements/request-password-reset-action.js';
+import type { RequestVerificationEmailActionElement } from './elements/request-verification-email-action.js';
 import type { UserSessionElement } from './elements/user-session.js';
 
 /** The kit's tags and their element classes (the same entries as in `HTMLElementTagNameMap`). */
@@ -26,6 +34,8 @@ export interface UserSessionElementsTagNameMap {
   'log-out-action': LogOutActionElement;
   'log-in-action': LogInActionElement;
   'sign-up-action': SignUpActionElement;
+  'request-password-reset-action': RequestPasswordResetActionElement;
+  'request-verification-email-action': RequestVerificationEmailActionElement;
 }
 
 export type UserSessionElementsTag = keyof UserSessionElementsTagNameMap;
@@ -36,6 +46,8 @@ export interface UserSessionElementsEventMap {
   'log-out-action': Pick<LogOutActionEventMap, 'success' | 'failure'>;
   'log-in-action': Pick<SignInActionEventMap, 'success' | 'failure'>;
   'sign-up-action': Pick<SignInActionEventMap, 'success' | 'failure'>;
+  'request-password-reset-action': Pick<MailActionEventMap, 'success' | 'failure'>;
+  'request-verification-email-action': Pick<MailActionEventMap, 'success' | 'failure'>;
 }
 
 /** A listener for one of the kit's events: the `CustomEvent` with `currentTarget` typed as the element. */
@@ -138,12 +150,26 @@ export interface SignUpActionProps extends SignInActionProps {
   fields?: Record<string, unknown> | undefined;
 }
 
+/** What `<request-password-reset-action>` and `<request-verification-email-action>` share. */
+export interface MailActionProps extends ActionElementProps {
+  /** Address to use instead of the form's `email` field (property). */
+  email?: string | null | undefined;
+}
+
+/** `<request-password-reset-action>` props. */
+export interface RequestPasswordResetActionProps extends MailActionProps {}
+
+/** `<request-verification-email-action>` props. */
+export interface RequestVerificationEmailActionProps extends MailActionProps {}
+
 /** Each tag's own props: attributes and writable properties, without events. */
 export interface UserSessionElementsPropsMap {
   'user-session': UserSessionProps;
   'log-out-action': LogOutActionProps;
   'log-in-action': LogInActionProps;
   'sign-up-action': SignUpActionProps;
+  'request-password-reset-action': RequestPasswordResetActionProps;
+  'request-verification-email-action': RequestVerificationEmailActionProps;
 }
 
 /**

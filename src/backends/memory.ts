@@ -31,7 +31,12 @@ export class MemoryBackend implements AuthBackend {
     return (shared ??= new MemoryBackend());
   }
 
-  readonly capabilities = [Capability.passwordLogIn, Capability.signUp, Capability.revokeOthers, Capability.revokeAll];
+  readonly capabilities: readonly Capability[] = [
+    Capability.passwordLogIn,
+    Capability.signUp,
+    Capability.revokeOthers,
+    Capability.revokeAll,
+  ];
   readonly #accounts = new Map<string, MemoryAccount>();
   /** token → its user's id and creation time */
   readonly #sessions = new Map<string, { userId: string; createdAt: number }>();

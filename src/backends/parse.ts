@@ -42,7 +42,14 @@ const parseBookkeeping = ['objectId', 'className', '__type', 'ACL'];
  * are read up to 1 MB, and no error quotes the session token (SPEC §7).
  */
 export class ParseBackend implements AuthBackend {
-  readonly capabilities = [Capability.passwordLogIn, Capability.signUp, Capability.revokeOthers, Capability.revokeAll];
+  readonly capabilities = [
+    Capability.passwordLogIn,
+    Capability.signUp,
+    Capability.revokeOthers,
+    Capability.revokeAll,
+    Capability.passwordReset,
+    Capability.verificationEmail,
+  ];
   readonly #options: ParseBackendOptions;
   /** Per token, the stored SDK fields that `user` does not show. */
   readonly #kept = new Map<string, Record<string, unknown>>();
@@ -101,6 +108,27 @@ export class ParseBackend implements AuthBackend {
       );
     }
     if (scope !== 'others') await this.#request('POST', '/logout', { signal, token });
+  }
+
+  /** `POST /requestPasswordReset`: Parse answers `{}` for a known and an unknown address alike. */
+  requestPasswordReset(email: string, { signal }: { signal: AbortSignal }): Promise<void> {
+    return this.#mail('/requestPasswordReset', email, signal);
+  }
+
+  /** `POST /verificationEmailRequest`: `{}` also for an unknown or already verified address. */
+  requestVerificationEmail(email: string, { signal }: { signal: AbortSignal }): Promise<void> {
+    return this.#mail('/verificationEmailRequest', email, signal);
+  }
+
+  /**
+   * A server set to say "no user with that email" (`resetPasswordSuccessOnInvalidEmail: false`:
+   * code 205, or 101) gets the answer any other address gets: the kit never tells whether an
+   * account exists.
+   */
+  async #mail(path: string, email: string, signal: AbortSignal): Promise<void> {
+    await this.#request('POST', path, { signal, body: { email } }).catch((error: AuthError) => {
+      if (![101, 205].includes(error.serverCode!)) throw error;
+    });
   }
 
   async currentUser(session: StoredSession, { signal }: { signal: AbortSignal }): Promise<PublicUser> {
