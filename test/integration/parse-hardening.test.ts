@@ -108,12 +108,14 @@ describe('Parse Server: hardening (SPEC §7)', function () {
     const statuses = async (tokens: string[]) => Promise.all(tokens.map(async (token) => (await whoAmI(token)).status));
     const sessionOf = (user: RestUser, token: string) => ({ token, user: { id: user.objectId, username: user.username } });
 
-    it('ParseBackend declares password log-in, sign-up, revoke-others and revoke-all', () => {
+    it('ParseBackend declares password log-in, sign-up, revoke-others, revoke-all, password-reset and verification-email', () => {
       expect(backend().capabilities).to.have.members([
         Capability.passwordLogIn,
         Capability.signUp,
         Capability.revokeOthers,
         Capability.revokeAll,
+        Capability.passwordReset,
+        Capability.verificationEmail,
       ]);
     });
 
