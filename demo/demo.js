@@ -38,6 +38,7 @@ const sources = [
   [$('sign-up'), '<sign-up-action>', ['success', 'failure']],
   [$('log-out'), '<log-out-action>', ['success', 'failure']],
   [$('log-out-all'), '<log-out-action scope="all">', ['success', 'failure']],
+  [$('reset'), '<request-password-reset-action>', ['success', 'failure']],
 ];
 createEventLog(logList, $('log-empty'), $('clear-log'), sources);
 
@@ -91,6 +92,79 @@ for (const [element] of sources.slice(1)) {
   element.addEventListener('click', () => showError(''), { capture: true });
 }
 form.addEventListener('input', () => showError(''));
+
+// ---------------------------------------------------------------------------------------------
+// "Forgot password?": the same words whether or not an account has the address.
+
+$('reset').addEventListener('success', ({ detail }) => {
+  $('reset-result').textContent =
+    `If an account has the address ${detail.email}, a reset link is on its way. ` + 'See the inbox panel below.';
+});
+$('reset').addEventListener('failure', ({ detail }) => {
+  $('reset-result').textContent = detail.error.message;
+});
+
+// ---------------------------------------------------------------------------------------------
+// The inbox of the local mail server: Parse's mails, with their links.
+
+const inboxList = $('inbox');
+let inboxSeen = -1;
+async function refreshInbox() {
+  if (!config.inboxURL) {
+    $('inbox-empty').textContent = 'No local mail server (start the demo with "npm start").';
+    return;
+  }
+  let messages;
+  try {
+    messages = (await (await fetch(config.inboxURL, { cache: 'no-store' })).json()).messages;
+  } catch {
+    $('inbox-empty').textContent = 'The local mail server does not answer.';
+    return;
+  }
+  if (messages.length === inboxSeen) return;
+  if (inboxSeen >= 0 && messages.length > inboxSeen) {
+    $('inbox-status').textContent = `${messages.length - inboxSeen} new mail in the inbox.`;
+  }
+  inboxSeen = messages.length;
+  $('inbox-empty').hidden = messages.length > 0;
+  inboxList.replaceChildren(
+    ...messages
+      .slice()
+      .reverse()
+      .map((mail) => {
+        const item = document.createElement('li');
+        item.className = 'mail';
+        const head = document.createElement('p');
+        head.className = 'mail-head';
+        const subject = document.createElement('strong');
+        subject.textContent = mail.subject;
+        head.append(subject, ` — to ${mail.to.join(', ')}, ${new Date(mail.date).toLocaleTimeString()}`);
+        const text = document.createElement('pre');
+        text.className = 'mail-text';
+        text.textContent = mail.text.trim();
+        item.append(head, text);
+        for (const link of mail.links) {
+          const a = document.createElement('a');
+          a.href = link;
+          a.target = '_blank';
+          a.rel = 'noopener';
+          a.textContent = /password/i.test(link)
+            ? 'Open the reset link'
+            : /verify/i.test(link)
+              ? 'Open the verification link'
+              : link;
+          a.append(
+            Object.assign(document.createElement('span'), { className: 'visually-hidden', textContent: ' (opens a new tab)' }),
+          );
+          item.append(a);
+        }
+        return item;
+      }),
+  );
+}
+$('refresh-inbox').addEventListener('click', () => void refreshInbox());
+void refreshInbox();
+setInterval(() => void refreshInbox(), 3000);
 
 // ---------------------------------------------------------------------------------------------
 // Who is signed in: the header status and the signed-in panel, from the session's events.

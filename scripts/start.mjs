@@ -7,9 +7,12 @@
 //  2. an OpenID Provider, oidc-provider 9 behind the fault proxy (server/oidc-harness.mjs), issuer
 //     http://localhost:OIDC_PORT (default 9090; a free port if busy; 0: any), client "demo-spa",
 //     accounts ada / lovelace-secret and grace / hopper-secret, kept in memory (lost on restart);
-//  3. Web Dev Server on PORT (default 8000; a free port if busy; 0: any) serving index.html and demo/,
+//  3. a local mail server (server/mail-harness.mjs): Parse sends its password-reset and
+//     verification mails there by SMTP (SMTP_PORT, default a free port), and the demo page lists
+//     them from its HTTP inbox (INBOX_PORT, default a free port), kept in memory;
+//  4. Web Dev Server on PORT (default 8000; a free port if busy; 0: any) serving index.html and demo/,
 //     compiling src/*.ts on the fly, and answering /demo/config.js with
-//     `export default { serverURL, appId, oidc: { issuer, clientId } }` for the servers above.
+//     `export default { serverURL, appId, oidc: { issuer, clientId }, inboxURL }` for the servers above.
 //
 // All start in parallel. Ctrl-C / SIGTERM stop the dev server, the provider, Parse and PostgreSQL,
 // and the process exits with code 0. test/node/demo.test.mjs runs this file as the README says, with
@@ -19,7 +22,7 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { startOidcProvider, startParseServer } from '../server/index.mjs';
+import { startMailServer, startOidcProvider, startParseServer } from '../server/index.mjs';
 
 const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Where the demo's accounts are kept unless told otherwise. */
@@ -43,6 +46,7 @@ const defaultDataDir = () => path.resolve(process.env.DEMO_DATA_DIR || path.join
  * @property {string} appId
  * @property {{ issuer: string, clientId: string, accounts: { login: string, password: string }[] }} oidc
  *   The OpenID Provider, as given to the page, and its accounts.
+ * @property {string} inboxURL The local mail server's inbox (JSON), where Parse's mails arrive.
  * @property {string | null} dataDir
  * @property {boolean} freshData Whether this start created the database (first run).
  * @property {string[]} notes Port fallbacks and the like, for the console.
@@ -71,7 +75,12 @@ export async function startDemo(options = {}) {
   const freshData = dataDir !== null && !existsSync(path.join(dataDir, 'pgdata', 'PG_VERSION'));
 
   let parseReadyAt = 0;
-  const parseStarting = startParse({ appId, dataDir, port: parsePort, notes }).then((parse) => {
+  // The mail server first (it takes milliseconds): Parse needs its SMTP port.
+  const mail = await startMailServer({
+    smtpPort: Number(process.env.SMTP_PORT ?? 0),
+    httpPort: Number(process.env.INBOX_PORT ?? 0),
+  });
+  const parseStarting = startParse({ appId, dataDir, port: parsePort, notes, mailPort: mail.smtpPort }).then((parse) => {
     parseReadyAt = performance.now();
     return parse;
   });
@@ -82,6 +91,7 @@ export async function startDemo(options = {}) {
     await Promise.all([
       parseStarting.then((parse) => parse.stop()).catch(() => {}),
       oidcStarting.then((op) => op.stop()).catch(() => {}),
+      mail.stop(),
     ]);
   };
 
@@ -99,7 +109,7 @@ export async function startDemo(options = {}) {
         port: devPort,
         getParseConfig: async () => {
           const { serverURL } = await parseStarting;
-          return { serverURL, appId };
+          return { serverURL, appId, inboxURL: mail.inboxURL };
         },
         getOidcConfig: async () => {
           const { issuer, clientId } = await oidcStarting;
@@ -134,6 +144,7 @@ export async function startDemo(options = {}) {
     url: `http://localhost:${address.port}/`,
     serverURL: parse.serverURL,
     appId,
+    inboxURL: mail.inboxURL,
     oidc: {
       issuer: op.issuer,
       clientId: op.clientId,
@@ -153,14 +164,16 @@ export async function startDemo(options = {}) {
         await devServer.stop();
         await op.stop();
         await parse.stop();
+        await mail.stop();
       })()),
   };
 }
 
 /** Starts the harness on `port`, or on a free port when that one is taken. */
-async function startParse({ appId, dataDir, port, notes }) {
+async function startParse({ appId, dataDir, port, notes, mailPort }) {
   const options = {
     appId,
+    mail: { port: mailPort }, // reset and verification mails, to the local inbox
     ...(dataDir === null ? {} : { dataDir }),
     parseOptions: {
       protectedFieldsOwnerExempt: true, // users may read their own email
@@ -256,6 +269,7 @@ async function main() {
       `  Demo page      ${demo.url}`,
       `  Parse Server   ${demo.serverURL}   (app id "${demo.appId}")`,
       `  OIDC provider  ${demo.oidc.issuer}   (client id "${demo.oidc.clientId}"; demo page ${new URL('demo/oidc.html', demo.url).href})`,
+      `  Mail inbox     ${demo.inboxURL}   (Parse's reset and verification mails; listed on the demo page)`,
       `  OIDC accounts  ${demo.oidc.accounts.map(({ login, password }) => `${login} / ${password}`).join(', ')}`,
       `  Data           ${rel}  ${demo.freshData ? '(new database: created on this start)' : '(existing database: accounts kept)'}`,
       ...demo.notes.map((note) => `  Note           ${note}`),

@@ -31,6 +31,13 @@
 //                            headerNames, leaked }] }: `leaked` lists the given secrets (a password,
 //                            a token) found in that request's headers, URL or body
 //   parse-collector-reset forgets what the collector saw
+//   mail-config           → { inboxURL } of the local mail server (server/mail-harness.mjs) that
+//                            receives Parse's password-reset and verification mails
+//   mail-messages         payload `{ to? }` → { messages: [{ id, to, subject, text, links, … }] }
+//
+// Mail: the main app sends through SMTP to a local mail server started with it; its links point
+// at `<test server>/same-origin/parse/apps/…` (publicServerURL), so a test page can open Parse's
+// own reset and verification pages in a same-origin frame and drive them like a person.
 //
 // Same origin: the plugin's `middleware` (put it in the config's `middleware`) forwards
 // `/same-origin/parse/…` on the test server itself to the fault proxy, so a page can use
@@ -56,6 +63,8 @@ const COMMANDS = new Set([
   'parse-collector',
   'parse-collector-requests',
   'parse-collector-reset',
+  'mail-config',
+  'mail-messages',
 ]);
 const keyedPrefix = `${sameOriginPrefix}/keyed`;
 const keyedClientKey = 'it-javascript-key';
@@ -143,7 +152,7 @@ export function parseServerPlugin(options = {}) {
   const parseOptions = { protectedFieldsOwnerExempt: true, ...options.parseOptions };
   const log = options.log ?? ((message) => process.env.PARSE_PLUGIN_VERBOSE && console.log(`[parse-plugin] ${message}`));
 
-  /** @type {{ harness: any, proxy: any, serverURL: string, dataDir: string, port: number, pgPort: number | null } | null} */
+  /** @type {{ harness: any, proxy: any, mail: any, serverURL: string, dataDir: string, port: number, pgPort: number | null } | null} */
   let state = null;
   /** @type {Promise<NonNullable<typeof state>> | null} */
   let starting = null;
@@ -152,6 +161,10 @@ export function parseServerPlugin(options = {}) {
   /** @type {any} */
   let harnessModule;
   let stopped = false;
+  /** The test server's own origin (known at serverStart): where mail links send the browser. */
+  let testServerOrigin = '';
+  /** @type {any} */
+  let mailModule;
 
   const loadHarness = async () => (harnessModule ??= await import('../server/index.mjs'));
 
@@ -180,15 +193,26 @@ export function parseServerPlugin(options = {}) {
     }
   };
 
-  const startHarness = async (/** @type {{ dataDir: string, port?: number, pgPort?: number | null }} */ where) => {
+  const startHarness = async (
+    /** @type {{ dataDir: string, port?: number, pgPort?: number | null, mail: { port: number } }} */ where,
+  ) => {
     const { startParseServer } = await loadHarness();
-    return startParseServer({
+    /** @type {string | null} */
+    let directURL = null;
+    const harness = await startParseServer({
       appId,
       dataDir: where.dataDir,
       ...(where.port ? { port: where.port } : {}),
       ...(where.pgPort ? { pgPort: where.pgPort } : {}),
-      parseOptions,
+      mail: where.mail,
+      parseOptions: {
+        // Read per request: Parse's pages on the test server's origin, through `/same-origin/parse`.
+        publicServerURL: () => (testServerOrigin ? `${testServerOrigin}${sameOriginPrefix}/parse` : directURL),
+        ...parseOptions,
+      },
     });
+    directURL = harness.serverURL;
+    return harness;
   };
 
   const start = () =>
@@ -198,13 +222,17 @@ export function parseServerPlugin(options = {}) {
       const { startFaultProxy } = await loadHarness();
       const dataDir = await mkdtemp(join(tmpdir(), 'wtr-parse-'));
       let harness;
+      let mail;
       try {
-        harness = await startHarness({ dataDir });
+        mailModule ??= await import('../server/mail-harness.mjs');
+        mail = await mailModule.startMailServer();
+        harness = await startHarness({ dataDir, mail: { port: mail.smtpPort } });
         const proxy = await startFaultProxy({ target: harness.serverURL });
-        state = { harness, proxy, serverURL: harness.serverURL, dataDir, port: harness.port, pgPort: harness.pgPort };
+        state = { harness, proxy, mail, serverURL: harness.serverURL, dataDir, port: harness.port, pgPort: harness.pgPort };
         process.on('exit', onExit);
       } catch (error) {
         await harness?.stop().catch(() => {});
+        await mail?.stop().catch(() => {});
         await rm(dataDir, { recursive: true, force: true }).catch(() => {});
         throw error;
       }
@@ -280,7 +308,9 @@ export function parseServerPlugin(options = {}) {
     name: 'parse-server',
     middleware: sameOrigin,
 
-    serverStart() {
+    /** @param {{ config: { hostname?: string, port?: number } }} args */
+    serverStart({ config: wtrConfig }) {
+      if (wtrConfig?.port) testServerOrigin = `http://${wtrConfig.hostname ?? 'localhost'}:${wtrConfig.port}`;
       // Errors surface at the first command, which awaits the same promise.
       if (options.startEagerly) start().catch(() => {});
     },
@@ -325,6 +355,10 @@ export function parseServerPlugin(options = {}) {
       }
       const s = await start();
       switch (command) {
+        case 'mail-config':
+          return { inboxURL: s.mail.inboxURL };
+        case 'mail-messages':
+          return { messages: s.mail.list(typeof payload?.to === 'string' ? payload.to : undefined) };
         case 'parse-proxy-fault':
           s.proxy.setFault(payload ?? null);
           return true;
@@ -359,7 +393,12 @@ export function parseServerPlugin(options = {}) {
           await serially(async () => {
             if (s.harness) return;
             const t0 = Date.now();
-            s.harness = await startHarness({ dataDir: s.dataDir, port: s.port, pgPort: s.pgPort });
+            s.harness = await startHarness({
+              dataDir: s.dataDir,
+              port: s.port,
+              pgPort: s.pgPort,
+              mail: { port: s.mail.smtpPort },
+            });
             log(`Parse Server restarted in ${Date.now() - t0} ms`);
           });
           return { ready: true, ...config(s) };
@@ -378,6 +417,7 @@ export function parseServerPlugin(options = {}) {
       const s = await starting.catch(() => null);
       if (!s) return;
       await s.proxy.close().catch(() => {});
+      await s.mail.stop().catch(() => {});
       await serially(async () => {
         await s.harness?.stop();
         s.harness = null;

@@ -3,3 +3,5 @@
 export { startParseServer } from './parse-harness.mjs';
 export { startFaultProxy } from './fault-proxy.mjs';
 export { startOidcProvider, defaultOidcAccounts } from './oidc-harness.mjs';
+export { startMailServer, extractLinks } from './mail-harness.mjs';
+export { createSmtpMailAdapter } from './smtp-mail-adapter.mjs';

@@ -17,6 +17,7 @@ import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
+import { createSmtpMailAdapter } from './smtp-mail-adapter.mjs';
 
 /**
  * @typedef {object} ParseHarnessOptions
@@ -30,6 +31,10 @@ import { performance } from 'node:perf_hooks';
  *   `mongodb://…`) and do not start PostgreSQL. Default: `process.env.PARSE_DATABASE_URI`.
  * @property {string} [host] Interface for the HTTP server and PostgreSQL. Default `'127.0.0.1'`.
  * @property {boolean} [silent] Silence Parse and PostgreSQL logs. Default `true`.
+ * @property {{ host?: string, port: number } | null} [mail] An SMTP server (server/mail-harness.mjs) for
+ *   Parse's password-reset and verification mails: turns on `verifyUserEmails` (with
+ *   `preventLoginWithUnverifiedEmail: false`, so unverified users still sign in). Default: none
+ *   (no mail is sent; `/requestPasswordReset` answers that no adapter is set).
  * @property {Record<string, unknown>} [parseOptions] Extra Parse Server options, merged last
  *   (overrides the harness's choices, e.g. `{ protectedFieldsOwnerExempt: true }`).
  */
@@ -524,6 +529,16 @@ export async function startParseServer(options = {}) {
       protectedFieldsSaveResponseExempt: false,
       installation: { duplicateDeviceTokenActionEnforceAuth: true },
       allowAggregationForReadOnlyMasterKey: false,
+      // Links in mails (password reset, email verification) point at Parse's own pages here.
+      publicServerURL: serverURL,
+      appName: appId,
+      ...(options.mail
+        ? {
+            verifyUserEmails: true,
+            preventLoginWithUnverifiedEmail: false,
+            emailAdapter: createSmtpMailAdapter({ host: options.mail.host, port: options.mail.port }),
+          }
+        : {}),
       ...parseOptions,
     };
 

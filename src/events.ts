@@ -50,6 +50,14 @@ export interface SetUserPropertiesSuccessDetail {
 export interface SetUserPropertiesFailureDetail {
   error: AuthError;
 }
+/** `success` of `<request-password-reset-action>` and `<request-verification-email-action>`: never a token. */
+export interface MailRequestSuccessDetail {
+  /** The address asked for, trimmed. */
+  email: string;
+}
+export interface MailRequestFailureDetail {
+  error: AuthError;
+}
 
 export interface UserSessionEventMap extends HTMLElementEventMap {
   'logged-in': CustomEvent<LoggedInDetail>;
@@ -70,4 +78,8 @@ export interface SignInActionEventMap extends HTMLElementEventMap {
 export interface SetUserPropertiesActionEventMap extends HTMLElementEventMap {
   success: CustomEvent<SetUserPropertiesSuccessDetail>;
   failure: CustomEvent<SetUserPropertiesFailureDetail>;
+}
+export interface MailActionEventMap extends HTMLElementEventMap {
+  success: CustomEvent<MailRequestSuccessDetail>;
+  failure: CustomEvent<MailRequestFailureDetail>;
 }

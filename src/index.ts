@@ -9,6 +9,8 @@ import './define/log-out-action.js';
 import './define/log-in-action.js';
 import './define/sign-up-action.js';
 import './define/set-user-properties-action.js';
+import './define/request-password-reset-action.js';
+import './define/request-verification-email-action.js';
 
 export { UserSessionElement } from './elements/user-session.js';
 export { LogOutActionElement } from './elements/log-out-action.js';
@@ -16,6 +18,9 @@ export { LogInActionElement } from './elements/log-in-action.js';
 export { SignUpActionElement } from './elements/sign-up-action.js';
 export { SetUserPropertiesActionElement } from './elements/set-user-properties-action.js';
 export { SignInActionElement, type Credentials } from './elements/sign-in-action.js';
+export { RequestPasswordResetActionElement } from './elements/request-password-reset-action.js';
+export { RequestVerificationEmailActionElement } from './elements/request-verification-email-action.js';
+export { MailActionElement } from './elements/mail-action.js';
 export { ActionElement, type ActionOutcome } from './elements/action-element.js';
 export { AuthError, type AuthErrorCode, type AuthErrorOptions } from './errors.js';
 export { MemoryBackend, type MemoryBackendOptions, type MemoryUserSeed } from './backends/memory.js';

@@ -26,6 +26,8 @@ declare module 'preact' {
       'log-in-action': UserSessionElementsPreactProps<'log-in-action'>;
       'sign-up-action': UserSessionElementsPreactProps<'sign-up-action'>;
       'set-user-properties-action': UserSessionElementsPreactProps<'set-user-properties-action'>;
+      'request-password-reset-action': UserSessionElementsPreactProps<'request-password-reset-action'>;
+      'request-verification-email-action': UserSessionElementsPreactProps<'request-verification-email-action'>;
     }
   }
 }

@@ -31,6 +31,8 @@ declare module 'react' {
       'log-in-action': UserSessionElementsReactProps<'log-in-action'>;
       'sign-up-action': UserSessionElementsReactProps<'sign-up-action'>;
       'set-user-properties-action': UserSessionElementsReactProps<'set-user-properties-action'>;
+      'request-password-reset-action': UserSessionElementsReactProps<'request-password-reset-action'>;
+      'request-verification-email-action': UserSessionElementsReactProps<'request-verification-email-action'>;
     }
   }
 }

@@ -39,6 +39,8 @@ declare module 'solid-js' {
       'log-in-action': UserSessionElementsSolidProps<'log-in-action'>;
       'sign-up-action': UserSessionElementsSolidProps<'sign-up-action'>;
       'set-user-properties-action': UserSessionElementsSolidProps<'set-user-properties-action'>;
+      'request-password-reset-action': UserSessionElementsSolidProps<'request-password-reset-action'>;
+      'request-verification-email-action': UserSessionElementsSolidProps<'request-verification-email-action'>;
     }
   }
 }

@@ -1,4 +1,4 @@
-// JSX prop types for the kit's five tags, framework-neutral: this module imports no framework
+// JSX prop types for the kit's tags, framework-neutral: this module imports no framework
 // and has no runtime code. The framework files build on it and register the tags with their
 // framework's JSX (import the one you use, once, anywhere in your program):
 //
@@ -18,6 +18,7 @@ import type {
   LogOutActionEventMap,
   LogOutScope,
   SetUserPropertiesActionEventMap,
+  MailActionEventMap,
   SignInActionEventMap,
   UserSessionEventMap,
 } from './events.js';
@@ -25,6 +26,8 @@ import type { LogInActionElement } from './elements/log-in-action.js';
 import type { LogOutActionElement } from './elements/log-out-action.js';
 import type { SetUserPropertiesActionElement } from './elements/set-user-properties-action.js';
 import type { SignUpActionElement } from './elements/sign-up-action.js';
+import type { RequestPasswordResetActionElement } from './elements/request-password-reset-action.js';
+import type { RequestVerificationEmailActionElement } from './elements/request-verification-email-action.js';
 import type { UserSessionElement } from './elements/user-session.js';
 
 /** The kit's tags and their element classes (the same entries as in `HTMLElementTagNameMap`). */
@@ -34,6 +37,8 @@ export interface UserSessionElementsTagNameMap {
   'log-in-action': LogInActionElement;
   'sign-up-action': SignUpActionElement;
   'set-user-properties-action': SetUserPropertiesActionElement;
+  'request-password-reset-action': RequestPasswordResetActionElement;
+  'request-verification-email-action': RequestVerificationEmailActionElement;
 }
 
 export type UserSessionElementsTag = keyof UserSessionElementsTagNameMap;
@@ -45,6 +50,8 @@ export interface UserSessionElementsEventMap {
   'log-in-action': Pick<SignInActionEventMap, 'success' | 'failure'>;
   'sign-up-action': Pick<SignInActionEventMap, 'success' | 'failure'>;
   'set-user-properties-action': Pick<SetUserPropertiesActionEventMap, 'success' | 'failure'>;
+  'request-password-reset-action': Pick<MailActionEventMap, 'success' | 'failure'>;
+  'request-verification-email-action': Pick<MailActionEventMap, 'success' | 'failure'>;
 }
 
 /** A listener for one of the kit's events: the `CustomEvent` with `currentTarget` typed as the element. */
@@ -161,6 +168,18 @@ export interface SetUserPropertiesActionProps extends ActionElementProps {
   properties?: Record<string, unknown> | null | undefined;
 }
 
+/** What `<request-password-reset-action>` and `<request-verification-email-action>` share. */
+export interface MailActionProps extends ActionElementProps {
+  /** Address to use instead of the form's `email` field (property). */
+  email?: string | null | undefined;
+}
+
+/** `<request-password-reset-action>` props. */
+export interface RequestPasswordResetActionProps extends MailActionProps {}
+
+/** `<request-verification-email-action>` props. */
+export interface RequestVerificationEmailActionProps extends MailActionProps {}
+
 /** Each tag's own props: attributes and writable properties, without events. */
 export interface UserSessionElementsPropsMap {
   'user-session': UserSessionProps;
@@ -168,6 +187,8 @@ export interface UserSessionElementsPropsMap {
   'log-in-action': LogInActionProps;
   'sign-up-action': SignUpActionProps;
   'set-user-properties-action': SetUserPropertiesActionProps;
+  'request-password-reset-action': RequestPasswordResetActionProps;
+  'request-verification-email-action': RequestVerificationEmailActionProps;
 }
 
 /**

@@ -54,6 +54,10 @@ export const Capability = {
   endSession: 'end-session',
   /** `updateUser(session, fields)`: change the signed-in user's own fields (email, custom fields). */
   updateUser: 'update-user',
+  /** `requestPasswordReset(email)`: the server mails a link to set a new password. */
+  passwordReset: 'password-reset',
+  /** `requestVerificationEmail(email)`: the server mails (again) a link that verifies the address. */
+  verificationEmail: 'verification-email',
 } as const;
 export type Capability = (typeof Capability)[keyof typeof Capability];
 
@@ -131,20 +135,36 @@ export interface AuthBackend {
   revocationWouldEnd?(queued: StoredSession, current: StoredSession): boolean;
   /** The access token to call the page's own APIs with (OpenID Connect). Capability `refresh` renews it first when due. */
   accessToken?(session: StoredSession): string | null;
+  /**
+   * Asks the server to mail a password-reset link to `email` (no session needed). Resolves the
+   * same whether or not an account has that address. Capability `password-reset`.
+   */
+  requestPasswordReset?(email: string, o: { signal: AbortSignal }): Promise<void>;
+  /**
+   * Asks the server to mail (again) the link that verifies `email` (no session needed). Resolves
+   * the same whether or not an account has that address. Capability `verification-email`.
+   */
+  requestVerificationEmail?(email: string, o: { signal: AbortSignal }): Promise<void>;
   /** Optional: how a session is written to storage (default: JSON of `StoredSession`). */
   serialize?(session: StoredSession): string;
   /** Optional: reads what `serialize` wrote; `null` for anything that is not a session. */
   deserialize?(raw: string): StoredSession | null;
 }
 
+/** The capabilities that send mail, and the method each needs. */
+export type MailCapability = typeof Capability.passwordReset | typeof Capability.verificationEmail;
+
 /** The method a capability needs (revocations need `logOut`). */
-const methodOf: Partial<Record<Capability, keyof AuthBackend>> = {
+export const methodOf: Partial<Record<Capability, keyof AuthBackend>> &
+  Record<MailCapability, 'requestPasswordReset' | 'requestVerificationEmail'> = {
   [Capability.passwordLogIn]: 'logIn',
   [Capability.signUp]: 'signUp',
   [Capability.redirectLogIn]: 'finishLogIn',
   [Capability.refresh]: 'refreshSession',
   [Capability.endSession]: 'endSessionUrl',
   [Capability.updateUser]: 'updateUser',
+  [Capability.passwordReset]: 'requestPasswordReset',
+  [Capability.verificationEmail]: 'requestVerificationEmail',
 };
 
 /** What a backend without `capabilities` (first edition) can do. */

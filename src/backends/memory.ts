@@ -31,7 +31,7 @@ export class MemoryBackend implements AuthBackend {
     return (shared ??= new MemoryBackend());
   }
 
-  readonly capabilities = [
+  readonly capabilities: readonly Capability[] = [
     Capability.passwordLogIn,
     Capability.signUp,
     Capability.revokeOthers,

@@ -48,6 +48,8 @@ export class ParseBackend implements AuthBackend {
     Capability.revokeOthers,
     Capability.revokeAll,
     Capability.updateUser,
+    Capability.passwordReset,
+    Capability.verificationEmail,
   ];
   readonly #options: ParseBackendOptions;
   /** Per token, the stored SDK fields that `user` does not show. */
@@ -107,6 +109,27 @@ export class ParseBackend implements AuthBackend {
       );
     }
     if (scope !== 'others') await this.#request('POST', '/logout', { signal, token });
+  }
+
+  /** `POST /requestPasswordReset`: Parse answers `{}` for a known and an unknown address alike. */
+  requestPasswordReset(email: string, { signal }: { signal: AbortSignal }): Promise<void> {
+    return this.#mail('/requestPasswordReset', email, signal);
+  }
+
+  /** `POST /verificationEmailRequest`: `{}` also for an unknown or already verified address. */
+  requestVerificationEmail(email: string, { signal }: { signal: AbortSignal }): Promise<void> {
+    return this.#mail('/verificationEmailRequest', email, signal);
+  }
+
+  /**
+   * A server set to say "no user with that email" (`resetPasswordSuccessOnInvalidEmail: false`:
+   * code 205, or 101) gets the answer any other address gets: the kit never tells whether an
+   * account exists.
+   */
+  async #mail(path: string, email: string, signal: AbortSignal): Promise<void> {
+    await this.#request('POST', path, { signal, body: { email } }).catch((error: AuthError) => {
+      if (![101, 205].includes(error.serverCode!)) throw error;
+    });
   }
 
   async currentUser(session: StoredSession, { signal }: { signal: AbortSignal }): Promise<PublicUser> {

@@ -255,6 +255,24 @@ export class UserSessionElement extends ReactiveElement {
   }
 
   /**
+   * Asks the server to mail a password-reset link to `email` (Parse: `POST /requestPasswordReset`).
+   * Resolves the same whether or not an account has that address; rejects with an `AuthError`
+   * (`bad-request` for an empty or malformed address, before any request; `misconfigured` when
+   * the backend cannot, like `backend="memory"`; `network`…). No session needed, none changes.
+   */
+  requestPasswordReset(email: string): Promise<void> {
+    return this.#controller.requestPasswordReset(email);
+  }
+
+  /**
+   * Asks the server to mail (again) the link that verifies `email` (Parse: `POST
+   * /verificationEmailRequest`). Resolves and rejects like `requestPasswordReset`.
+   */
+  requestVerificationEmail(email: string): Promise<void> {
+    return this.#controller.requestVerificationEmail(email);
+  }
+
+  /**
    * Signs out, local first: the revocation request leaves, and in the same task the stored
    * session is removed and `logged-out` fires. `scope`: `current` (default), `local`, `others`
    * or `all` (trimmed, case-insensitive; an unknown one signs out here only and fails with

@@ -3,7 +3,9 @@ import {
   Capability,
   capabilityForScope,
   hasCapability,
+  methodOf,
   missingCapability,
+  type MailCapability,
   toLogOutScope,
   type AuthBackend,
   type LogOutScope,
@@ -187,6 +189,30 @@ export class SessionController implements ReactiveController {
     const backend = this.#settings().backend;
     if (!hasCapability(backend, Capability.signUp)) throw missingCapability(Capability.signUp);
     return this.#signInWith('sign-up', (signal) => backend.signUp!(username, password, fields, { signal }));
+  }
+
+  /** Asks the server to mail a password-reset link to `email` (no session involved, nothing stored changes). */
+  requestPasswordReset(email: unknown): Promise<void> {
+    return this.#mail(Capability.passwordReset, email);
+  }
+
+  /** Asks the server to mail (again) the link that verifies `email`. */
+  requestVerificationEmail(email: unknown): Promise<void> {
+    return this.#mail(Capability.verificationEmail, email);
+  }
+
+  /**
+   * A mail request: the address is checked first (`bad-request`, no request), then the
+   * capability (`misconfigured`); the answer is the same for a known and an unknown address.
+   */
+  async #mail(capability: MailCapability, email: unknown): Promise<void> {
+    const address = typeof email === 'string' ? email.trim() : '';
+    if (!/^[^\s@]+@[^\s@]+$/.test(address)) throw new AuthError('bad-request', 'Enter an email address.');
+    const backend = this.#settings().backend;
+    if (!hasCapability(backend, capability)) throw missingCapability(capability);
+    await this.#call((signal) => backend[methodOf[capability]]!(address, { signal })).catch((caught: unknown) => {
+      throw toAuthError(caught);
+    });
   }
 
   /**

@@ -108,13 +108,15 @@ describe('Parse Server: hardening (SPEC §7)', function () {
     const statuses = async (tokens: string[]) => Promise.all(tokens.map(async (token) => (await whoAmI(token)).status));
     const sessionOf = (user: RestUser, token: string) => ({ token, user: { id: user.objectId, username: user.username } });
 
-    it('ParseBackend declares password log-in, sign-up, revoke-others, revoke-all and update-user', () => {
+    it('ParseBackend declares password log-in, sign-up, revoke-others, revoke-all, update-user, password-reset and verification-email', () => {
       expect(backend().capabilities).to.have.members([
         Capability.passwordLogIn,
         Capability.signUp,
         Capability.revokeOthers,
         Capability.revokeAll,
         Capability.updateUser,
+        Capability.passwordReset,
+        Capability.verificationEmail,
       ]);
     });
 

@@ -384,6 +384,46 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
     assert.equal(me.body.code, 209, 'Parse: invalid session token');
   });
 
+  test('"Forgot password?": the reset mail shows in the inbox panel, its link sets a new password on Parse\'s page, and it logs in', async () => {
+    // Sign-up sent a verification mail already: the inbox panel lists it with its link.
+    await page.click('#refresh-inbox');
+    await page.waitForSelector('#inbox .mail a');
+    assert.match(await page.textContent('#inbox'), /verify your e-mail/i);
+
+    await page.click('.forgot summary');
+    await page.fill('#reset-email', email);
+    await page.click('#reset button');
+    await page.waitForFunction(() => document.getElementById('reset-result')?.textContent);
+    assert.equal(
+      await page.textContent('#reset-result'),
+      `If an account has the address ${email}, a reset link is on its way. See the inbox panel below.`,
+    );
+    await page.click('#refresh-inbox');
+    const link = page.getByRole('link', { name: 'Open the reset link (opens a new tab)' });
+    await link.waitFor();
+    const href = await link.getAttribute('href');
+    assert.ok(href.startsWith(`${demo.serverURL}/apps/${demo.appId}/request_password_reset?token=`), href);
+
+    // Parse's own page, as a person would use it.
+    const parsePage = await browser.newPage();
+    try {
+      await parsePage.goto(href);
+      const newPassword = `${password}-renewed`;
+      await parsePage.fill('#password', newPassword);
+      await parsePage.fill('#password_confirm', newPassword);
+      await parsePage.click('#change_password');
+      await parsePage.waitForSelector('text=Your password has been updated');
+
+      await page.fill('#username', username);
+      await page.fill('#password', newPassword);
+      await page.click('log-in-action button');
+      await page.waitForSelector('user-session[authenticated]');
+      assert.equal(await page.textContent('#status-text'), `Signed in as ${username}`);
+    } finally {
+      await parsePage.close();
+    }
+  });
+
   test('the token never reached the DOM, the event log or the console; no page errors', async (t) => {
     assert.ok(sessionToken, 'signed in by an earlier test');
     const html = await documentHTML(page);

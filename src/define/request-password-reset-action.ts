@@ -1,0 +1,6 @@
+import { RequestPasswordResetActionElement } from '../elements/request-password-reset-action.js';
+import { defineElement } from './define-element.js';
+
+defineElement('request-password-reset-action', RequestPasswordResetActionElement);
+
+export { RequestPasswordResetActionElement };

@@ -1,0 +1,6 @@
+import { RequestVerificationEmailActionElement } from '../elements/request-verification-email-action.js';
+import { defineElement } from './define-element.js';
+
+defineElement('request-verification-email-action', RequestVerificationEmailActionElement);
+
+export { RequestVerificationEmailActionElement };

@@ -1,0 +1,100 @@
+import { ActionElement, type ActionOutcome } from './action-element.js';
+import { toAuthError, type AuthError } from '../errors.js';
+import { upgradeProperty } from '../internal/upgrade-property.js';
+import type { MailActionEventMap, MailRequestFailureDetail, MailRequestSuccessDetail } from '../events.js';
+import type { UserSessionElement } from './user-session.js';
+
+/**
+ * What `<request-password-reset-action>` and `<request-verification-email-action>` share: the
+ * address from the `email` property or the surrounding `<form>`'s `email` field, submit of that
+ * form as one more trigger. The answer is the same whether or not an account has the address.
+ */
+export abstract class MailActionElement extends ActionElement<MailRequestSuccessDetail, MailRequestFailureDetail> {
+  #form: HTMLFormElement | null = null;
+  #email: string | null = null;
+
+  constructor() {
+    super();
+    upgradeProperty(this, 'email');
+  }
+
+  /**
+   * Address to use instead of the form's `email` field.
+   * @default null
+   */
+  get email(): string | null {
+    return this.#email;
+  }
+  set email(value: string | null) {
+    this.#email = value;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#form = this.closest('form');
+    this.#form?.addEventListener('submit', this.#onSubmit);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#form?.removeEventListener('submit', this.#onSubmit);
+    this.#form = null;
+  }
+
+  /** A click on a submit button of the form is left to the form (it checks `required`… first). */
+  protected override runsOnClick(event: MouseEvent): boolean {
+    const button = event.composedPath().find((node) => node instanceof HTMLButtonElement || node instanceof HTMLInputElement);
+    return !(
+      this.#form &&
+      (button as HTMLButtonElement | undefined)?.type === 'submit' &&
+      (button as HTMLButtonElement).form === this.#form
+    );
+  }
+
+  /** Sends the request through `session`. */
+  protected abstract request(session: UserSessionElement, email: string): Promise<void>;
+
+  protected async perform(
+    session: UserSessionElement,
+  ): Promise<ActionOutcome<MailRequestSuccessDetail, MailRequestFailureDetail>> {
+    const field = this.#form ? new FormData(this.#form).get('email') : null;
+    const email = (this.#email ?? (typeof field === 'string' ? field : '')).trim();
+    try {
+      await this.request(session, email);
+      return { ok: true, detail: { email } };
+    } catch (caught) {
+      return { ok: false, detail: { error: toAuthError(caught) } };
+    }
+  }
+
+  protected failureDetail(error: AuthError): MailRequestFailureDetail {
+    return { error };
+  }
+
+  /**
+   * Submit of the form: this action's, when the submit button used is inside it, or when the
+   * form holds no other action (a log-in form with a "forgot password" button keeps its submit).
+   */
+  #onSubmit = (event: SubmitEvent): void => {
+    const form = this.#form;
+    const mine = event.submitter ? this.contains(event.submitter) : false;
+    if (!form || (!mine && [...form.querySelectorAll('*')].some((el) => el !== this && el instanceof ActionElement))) return;
+    event.preventDefault();
+    void this.do();
+  };
+}
+
+export interface MailActionElement {
+  addEventListener<K extends keyof MailActionEventMap>(
+    type: K,
+    listener: (this: MailActionElement, event: MailActionEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof MailActionEventMap>(
+    type: K,
+    listener: (this: MailActionElement, event: MailActionEventMap[K]) => unknown,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
+}
