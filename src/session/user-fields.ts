@@ -18,9 +18,18 @@ const hints: Record<string, string> = {
  * Throws an `AuthError` of code `bad-request` that names the first field refused.
  */
 export function checkUserFields(fields: unknown): Record<string, unknown> {
-  const given = isRecord(fields) ? fields : {};
+  let given: Record<string, unknown>;
+  try {
+    // One read of each field: what is checked is what is sent (a getter cannot change it after).
+    given = structuredClone(isRecord(fields) ? fields : {});
+  } catch {
+    throw new AuthError('bad-request', 'The fields are not plain JSON (a value that cannot be read or copied).');
+  }
   const names = Object.keys(given);
-  const bad = names.find((name) => !/^[A-Za-z]\w*$/.test(name) || reserved.test(name) || !plain(given[name], 0));
+  // Names of Object.prototype members (`toString`, `hasOwnProperty`…) would shadow them on `user`.
+  const bad = names.find(
+    (name) => !/^[A-Za-z]\w*$/.test(name) || reserved.test(name) || name in Object.prototype || !plain(given[name], 0),
+  );
   if (!names.length || bad !== undefined) {
     throw new AuthError(
       'bad-request',
@@ -29,7 +38,7 @@ export function checkUserFields(fields: unknown): Record<string, unknown> {
         : `"${bad}" cannot be set: ${Object.hasOwn(hints, bad) ? hints[bad] : 'a reserved name or not plain JSON'}.`,
     );
   }
-  return { ...given };
+  return given;
 }
 
 function plain(value: unknown, depth: number): boolean {
