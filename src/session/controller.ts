@@ -207,7 +207,8 @@ export class SessionController implements ReactiveController {
    */
   async #mail(capability: MailCapability, email: unknown): Promise<void> {
     const address = typeof email === 'string' ? email.trim() : '';
-    if (!/^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+$/.test(address)) throw new AuthError('bad-request', 'Enter an email address.');
+    if (!/^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+$/.test(address))
+      throw new AuthError('bad-request', 'Enter an email address.');
     const backend = this.#settings().backend;
     if (!hasCapability(backend, capability)) throw missingCapability(capability);
     await this.#call((signal) => backend[methodOf[capability]]!(address, { signal })).catch((caught: unknown) => {
