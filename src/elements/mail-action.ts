@@ -1,4 +1,5 @@
 import { ActionElement, type ActionOutcome } from './action-element.js';
+import { FormBinding } from './form-binding.js';
 import { toAuthError, type AuthError } from '../errors.js';
 import { upgradeProperty } from '../internal/upgrade-property.js';
 import type { MailActionEventMap, MailRequestFailureDetail, MailRequestSuccessDetail } from '../events.js';
@@ -10,7 +11,7 @@ import type { UserSessionElement } from './user-session.js';
  * form as one more trigger. The answer is the same whether or not an account has the address.
  */
 export abstract class MailActionElement extends ActionElement<MailRequestSuccessDetail, MailRequestFailureDetail> {
-  #form: HTMLFormElement | null = null;
+  readonly #form = new FormBinding(this, { submit: (event) => this.#onSubmit(event) });
   #email: string | null = null;
 
   constructor() {
@@ -29,26 +30,9 @@ export abstract class MailActionElement extends ActionElement<MailRequestSuccess
     this.#email = value;
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.#form = this.closest('form');
-    this.#form?.addEventListener('submit', this.#onSubmit);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#form?.removeEventListener('submit', this.#onSubmit);
-    this.#form = null;
-  }
-
   /** A click on a submit button of the form is left to the form (it checks `required`… first). */
   protected override runsOnClick(event: MouseEvent): boolean {
-    const button = event.composedPath().find((node) => node instanceof HTMLButtonElement || node instanceof HTMLInputElement);
-    return !(
-      this.#form &&
-      (button as HTMLButtonElement | undefined)?.type === 'submit' &&
-      (button as HTMLButtonElement).form === this.#form
-    );
+    return !this.#form.submitsTheForm(event);
   }
 
   /** Sends the request through `session`. */
@@ -57,7 +41,8 @@ export abstract class MailActionElement extends ActionElement<MailRequestSuccess
   protected async perform(
     session: UserSessionElement,
   ): Promise<ActionOutcome<MailRequestSuccessDetail, MailRequestFailureDetail>> {
-    const field = this.#form ? new FormData(this.#form).get('email') : null;
+    const form = this.#form.form;
+    const field = form ? new FormData(form).get('email') : null;
     const email = (this.#email ?? (typeof field === 'string' ? field : '')).trim();
     try {
       await this.request(session, email);
@@ -75,13 +60,13 @@ export abstract class MailActionElement extends ActionElement<MailRequestSuccess
    * Submit of the form: this action's, when the submit button used is inside it, or when the
    * form holds no other action (a log-in form with a "forgot password" button keeps its submit).
    */
-  #onSubmit = (event: SubmitEvent): void => {
-    const form = this.#form;
+  #onSubmit(event: SubmitEvent): void {
+    const form = this.#form.form;
     const mine = event.submitter ? this.contains(event.submitter) : false;
     if (!form || (!mine && [...form.querySelectorAll('*')].some((el) => el !== this && el instanceof ActionElement))) return;
     event.preventDefault();
     void this.do();
-  };
+  }
 }
 
 export interface MailActionElement {

@@ -1,4 +1,5 @@
 import { ActionElement, type ActionOutcome } from './action-element.js';
+import { FormBinding } from './form-binding.js';
 import { toAuthError, type AuthError } from '../errors.js';
 import { isRecord } from '../internal/guards.js';
 import { upgradeProperty } from '../internal/upgrade-property.js';
@@ -36,7 +37,12 @@ export class SetUserPropertiesActionElement extends ActionElement<
   SetUserPropertiesSuccessDetail,
   SetUserPropertiesFailureDetail
 > {
-  #form: HTMLFormElement | null = null;
+  readonly #form = new FormBinding(this, {
+    submit: (event) => {
+      event.preventDefault();
+      void this.do();
+    },
+  });
   #properties: Record<string, unknown> | null = null;
 
   constructor() {
@@ -59,26 +65,9 @@ export class SetUserPropertiesActionElement extends ActionElement<
     return 'Save';
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.#form = this.closest('form');
-    this.#form?.addEventListener('submit', this.#onSubmit);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#form?.removeEventListener('submit', this.#onSubmit);
-    this.#form = null;
-  }
-
   /** A submit button of the form is left to the form: the browser checks the fields first. */
   protected override runsOnClick(event: MouseEvent): boolean {
-    const button = event.composedPath().find((node) => node instanceof HTMLButtonElement || node instanceof HTMLInputElement);
-    return !(
-      this.#form &&
-      (button as HTMLButtonElement | undefined)?.type === 'submit' &&
-      (button as HTMLButtonElement).form === this.#form
-    );
+    return !this.#form.submitsTheForm(event);
   }
 
   protected async perform(
@@ -98,18 +87,14 @@ export class SetUserPropertiesActionElement extends ActionElement<
   /** Read when the action runs, so it sees what the user typed. */
   #fields(): Record<string, unknown> {
     const fields: Record<string, unknown> = {};
-    if (this.#form) {
-      for (const [name, value] of new FormData(this.#form)) {
+    const form = this.#form.form;
+    if (form) {
+      for (const [name, value] of new FormData(form)) {
         if (typeof value === 'string' && value !== '') fields[name] = value;
       }
     }
     return { ...fields, ...(isRecord(this.properties) ? this.properties : {}) };
   }
-
-  #onSubmit = (event: SubmitEvent): void => {
-    event.preventDefault();
-    void this.do();
-  };
 }
 
 export interface SetUserPropertiesActionElement {

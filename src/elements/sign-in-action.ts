@@ -1,4 +1,5 @@
 import { ActionElement, type ActionOutcome } from './action-element.js';
+import { FormBinding } from './form-binding.js';
 import type { PublicUser } from '../backends/backend.js';
 import { toAuthError, type AuthError } from '../errors.js';
 import { upgradeProperty } from '../internal/upgrade-property.js';
@@ -21,7 +22,10 @@ const connectedActions = new Set<SignInActionElement>();
  * and submit of that form as one more trigger.
  */
 export abstract class SignInActionElement extends ActionElement<SignInSuccessDetail, SignInFailureDetail> {
-  #form: HTMLFormElement | null = null;
+  readonly #form = new FormBinding(this, {
+    submit: (event) => this.#onSubmit(event),
+    keydown: (event) => this.#onKeydown(event),
+  });
   #username: string | null = null;
   #password: string | null = null;
 
@@ -55,17 +59,11 @@ export abstract class SignInActionElement extends ActionElement<SignInSuccessDet
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.#form = this.closest('form');
-    this.#form?.addEventListener('submit', this.#onSubmit);
-    this.#form?.addEventListener('keydown', this.#onKeydown);
     connectedActions.add(this);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#form?.removeEventListener('submit', this.#onSubmit);
-    this.#form?.removeEventListener('keydown', this.#onKeydown);
-    this.#form = null;
     connectedActions.delete(this);
   }
 
@@ -74,13 +72,7 @@ export abstract class SignInActionElement extends ActionElement<SignInSuccessDet
    * fields (`required`…) first, and only a valid form reaches the submit handler.
    */
   protected override runsOnClick(event: MouseEvent): boolean {
-    const button = event.composedPath().find((node) => node instanceof HTMLButtonElement || node instanceof HTMLInputElement);
-    return !(
-      button &&
-      (button as HTMLButtonElement).type === 'submit' &&
-      (button as HTMLButtonElement).form === this.#form &&
-      this.#form
-    );
+    return !this.#form.submitsTheForm(event);
   }
 
   protected abstract signIn(session: UserSessionElement, credentials: Credentials): Promise<PublicUser>;
@@ -107,8 +99,9 @@ export abstract class SignInActionElement extends ActionElement<SignInSuccessDet
     const extra: Record<string, unknown> = {};
     let username = '';
     let password = '';
-    if (this.#form) {
-      for (const [name, value] of new FormData(this.#form)) {
+    const form = this.#form.form;
+    if (form) {
+      for (const [name, value] of new FormData(form)) {
         if (typeof value !== 'string') continue;
         if (name === 'username') username = value.trim();
         else if (name === 'password') password = value;
@@ -122,29 +115,29 @@ export abstract class SignInActionElement extends ActionElement<SignInSuccessDet
    * Enter in a field submits a form only when it has a submit button; the default button lives
    * in the shadow root and is not one, so Enter asks the form to submit (with validation) here.
    */
-  #onKeydown = (event: KeyboardEvent): void => {
-    const form = this.#form;
+  #onKeydown(event: KeyboardEvent): void {
+    const form = this.#form.form;
     if (!form || event.key !== 'Enter' || !(event.target instanceof HTMLInputElement)) return;
     const hasSubmitButton = [...form.elements].some((el) => (el as HTMLButtonElement).type === 'submit');
     if (hasSubmitButton || event.defaultPrevented) return;
     event.preventDefault();
     form.requestSubmit();
-  };
+  }
 
   /**
    * A form with both a log-in and a sign-up action submits to one of them: the one holding the
    * submit button that was used, else the first one in the form.
    */
-  #onSubmit = (event: SubmitEvent): void => {
-    const form = this.#form;
-    const candidates = [...connectedActions].filter((action) => action.#form === form);
+  #onSubmit(event: SubmitEvent): void {
+    const form = this.#form.form;
+    const candidates = [...connectedActions].filter((action) => action.#form.form === form);
     const chosen =
       candidates.find((action) => event.submitter && action.contains(event.submitter)) ??
       candidates.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1))[0];
     if (chosen !== this) return;
     event.preventDefault();
     void this.do();
-  };
+  }
 }
 
 export interface SignInActionElement {
