@@ -58,8 +58,32 @@ export const Capability = {
   passwordReset: 'password-reset',
   /** `requestVerificationEmail(email)`: the server mails (again) a link that verifies the address. */
   verificationEmail: 'verification-email',
+  /** `listSessions(session)`: the signed-in user's sessions on every device. */
+  listSessions: 'list-sessions',
+  /** `revokeSession(session, id)`: end one other session of the user, by its id. */
+  revokeSession: 'revoke-session',
 } as const;
 export type Capability = (typeof Capability)[keyof typeof Capability];
+
+/**
+ * One session of the signed-in user, as `listSessions` gives it. Holds no secret: `id` is the
+ * server's name for the session, never a credential. Times are ms since the epoch; a field the
+ * server does not keep is absent.
+ */
+export interface SessionInfo {
+  /** The server's id of the session: what `revokeSession` takes. */
+  id: string;
+  /** Whether it is this browser's own session. */
+  current: boolean;
+  /** When it was created. */
+  createdAt?: number;
+  /** When it was last used, where the server keeps that. */
+  lastActiveAt?: number;
+  /** When it ends by itself. */
+  expiresAt?: number;
+  /** The User-Agent of the browser that opened it, where the server keeps that. */
+  userAgent?: string;
+}
 
 export interface RevokeOptions {
   scope: RevokeScope;
@@ -145,6 +169,18 @@ export interface AuthBackend {
    * the same whether or not an account has that address. Capability `verification-email`.
    */
   requestVerificationEmail?(email: string, o: { signal: AbortSignal }): Promise<void>;
+  /**
+   * The signed-in user's sessions, this browser's first, then newest first. Rejects with
+   * `invalid-session` when the server refuses the session. Capability `list-sessions`.
+   */
+  listSessions?(session: StoredSession, o: { signal: AbortSignal }): Promise<SessionInfo[]>;
+  /**
+   * Ends one other session of the user, named by its `SessionInfo.id` (never this browser's:
+   * the kit logs out for that). Resolves too when that session has already ended; rejects with
+   * `bad-request` for an id that is not one of the user's sessions and `invalid-session` when
+   * the server refuses `session`. Capability `revoke-session`.
+   */
+  revokeSession?(session: StoredSession, id: string, o: { signal: AbortSignal }): Promise<void>;
   /** Optional: how a session is written to storage (default: JSON of `StoredSession`). */
   serialize?(session: StoredSession): string;
   /** Optional: reads what `serialize` wrote; `null` for anything that is not a session. */
@@ -165,6 +201,8 @@ export const methodOf: Partial<Record<Capability, keyof AuthBackend>> &
   [Capability.updateUser]: 'updateUser',
   [Capability.passwordReset]: 'requestPasswordReset',
   [Capability.verificationEmail]: 'requestVerificationEmail',
+  [Capability.listSessions]: 'listSessions',
+  [Capability.revokeSession]: 'revokeSession',
 };
 
 /** What a backend without `capabilities` (first edition) can do. */
