@@ -176,9 +176,10 @@ export interface AuthBackend {
   listSessions?(session: StoredSession, o: { signal: AbortSignal }): Promise<SessionInfo[]>;
   /**
    * Ends one other session of the user, named by its `SessionInfo.id` (never this browser's:
-   * the kit logs out for that). Resolves too when that session has already ended; rejects with
-   * `bad-request` for an id that is not one of the user's sessions and `invalid-session` when
-   * the server refuses `session`. Capability `revoke-session`.
+   * the kit logs out for that). Resolves once no session of the user has that id: also when it
+   * had already ended, or was never one of theirs (then nothing is done: another user's session
+   * is out of reach). Rejects with `invalid-session` when the server refuses `session`.
+   * Capability `revoke-session`.
    */
   revokeSession?(session: StoredSession, id: string, o: { signal: AbortSignal }): Promise<void>;
   /** Optional: how a session is written to storage (default: JSON of `StoredSession`). */
