@@ -25,6 +25,7 @@ const entries = {
   'define/request-verification-email-action': 'src/define/request-verification-email-action.ts',
   'define/memory-backend': 'src/define/memory-backend.ts',
   'define/oidc-backend': 'src/define/oidc-backend.ts',
+  'define/better-auth-backend': 'src/define/better-auth-backend.ts',
   'index-oidc': 'src/index-oidc.ts',
 };
 

@@ -1,9 +1,10 @@
 // The package entry: the whole public API, every tag defined (skipping tags already defined),
-// and `backend="memory"` registered. Import the class modules (`user-session-elements/user-session.js`, …)
+// and `backend="memory"` and `backend="better-auth"` registered. Import the class modules (`user-session-elements/user-session.js`, …)
 // to define tags yourself, or `user-session-elements/define/<tag>.js` to define one tag: a page
 // that way loads only the Parse backend.
 // First: a `<user-session backend="memory">` already in the page is upgraded by the define below.
 import './define/memory-backend.js';
+import './define/better-auth-backend.js';
 import './define/user-session.js';
 import './define/log-out-action.js';
 import './define/log-in-action.js';
@@ -25,6 +26,7 @@ export { ActionElement, type ActionOutcome } from './elements/action-element.js'
 export { AuthError, type AuthErrorCode, type AuthErrorOptions } from './errors.js';
 export { MemoryBackend, type MemoryBackendOptions, type MemoryUserSeed } from './backends/memory.js';
 export { ParseBackend, type ParseBackendOptions } from './backends/parse.js';
+export { BetterAuthBackend, type BetterAuthBackendOptions } from './backends/better-auth.js';
 export { registerBackend, type BackendFactory, type BackendSettings } from './backends/resolve.js';
 export { SessionController, type SessionChange, type SessionSettings } from './session/controller.js';
 export {
@@ -35,6 +37,7 @@ export {
   type PublicUser,
   type RevokeOptions,
   type RevokeScope,
+  type SessionInfo,
   type StoredSession,
 } from './backends/backend.js';
 export { LoggedInReason, LoggedOutReason } from './session/reasons.js';

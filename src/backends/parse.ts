@@ -1,5 +1,7 @@
 import { AuthError, toAuthError } from '../errors.js';
 import { isRecord, nonEmptyString, parseJson } from '../internal/guards.js';
+import { sendRequest } from '../internal/http-reply.js';
+import { toServerTarget, type ServerTarget } from '../internal/server-url.js';
 import { KeyStore, type StorageMode } from '../storage/key-store.js';
 import { toPublicUser } from './session-codec.js';
 import { Capability, type AuthBackend, type PublicUser, type RevokeOptions, type StoredSession } from './backend.js';
@@ -24,9 +26,6 @@ interface RequestOptions {
   token?: string;
   body?: Record<string, unknown>;
 }
-
-/** No auth answer is this big: a larger reply is a wrong server, not a user to parse. */
-const maxReplyBytes = 1_000_000;
 
 /** Fields of the SDK's stored user that `user` never shows but the SDK needs back in storage. */
 const keptForSDK = ['authData', 'ACL'];
@@ -55,7 +54,7 @@ export class ParseBackend implements AuthBackend {
   /** Per token, the stored SDK fields that `user` does not show. */
   readonly #kept = new Map<string, Record<string, unknown>>();
   /** `serverURL`, checked and parsed once (the options never change). */
-  #target: Target | undefined;
+  #target: ServerTarget | undefined;
 
   constructor(options: ParseBackendOptions) {
     this.#options = { ...options };
@@ -203,7 +202,7 @@ export class ParseBackend implements AuthBackend {
     if (!nonEmptyString(appId)) {
       throw new AuthError('misconfigured', 'Set app-id: Parse needs an application id.');
     }
-    const target = (this.#target ??= toTarget(serverURL));
+    const target = (this.#target ??= toServerTarget(serverURL, '/parse'));
     const endpoint = target.base + path;
     const keys = { appId, clientKey, token, installationId: installationId(appId, storage) };
     // Custom headers would make every cross-origin call a CORS preflight (an extra round trip,
@@ -216,43 +215,9 @@ export class ParseBackend implements AuthBackend {
       throw new AuthError('misconfigured', 'app-id or client-key is not a valid header value.');
     }
 
-    let response: Response;
-    let text: string;
-    try {
-      // A redirect would carry the password or token elsewhere and bring back whatever is there (SPEC §7.4).
-      response = await fetch(endpoint + target.search, { ...init, redirect: 'manual', signal });
-      if (response.type === 'opaqueredirect' || (response.status > 299 && response.status < 400)) {
-        throw new AuthError('misconfigured', 'server-url redirects: set it to where Parse answers.');
-      }
-      text = await readCapped(response);
-    } catch (error) {
-      if (error instanceof AuthError) throw error;
-      if (signal.aborted) {
-        throw signal.reason instanceof AuthError ? signal.reason : new AuthError('aborted', undefined, { cause: signal.reason });
-      }
-      throw new AuthError('network', `Cannot reach ${target.origin}.`, { cause: error });
-    }
-    return readReply(response.status, text, path, endpoint);
+    const { status, text } = await sendRequest(endpoint + target.search, init, signal, target.origin);
+    return readReply(status, text, path, endpoint);
   }
-}
-
-/**
- * The reply's text, read as a stream and refused past `maxReplyBytes` (counted on the bytes
- * read, so a reply without Content-Length is capped too; SPEC §7.6).
- */
-async function readCapped(response: Response): Promise<string> {
-  const reader = response.body?.getReader();
-  // Decoded as it arrives: no Blob round trip (a task hop) after the last byte.
-  const decoder = new TextDecoder();
-  let text = '';
-  let size = 0;
-  for (let chunk; reader && !(chunk = await reader.read()).done; text += decoder.decode(chunk.value, { stream: true })) {
-    if ((size += chunk.value.length) > maxReplyBytes) {
-      void reader.cancel().catch(() => {});
-      throw new AuthError('server', 'Reply over 1 MB.', { status: response.status });
-    }
-  }
-  return text + decoder.decode();
 }
 
 interface ParseKeys {
@@ -317,55 +282,6 @@ function readReply(status: number, text: string, path: string, endpoint: string)
   if (serverCode === 202) throw new AuthError('username-taken', `Username taken.${said}`, options);
   if (status >= 500) throw new AuthError('server', `HTTP ${status}.${said}`, options);
   throw new AuthError('bad-request', `Refused.${said}`, options);
-}
-
-/**
- * The URL of `path` on the server: `serverURL` is an absolute http(s) URL (any origin), or a path
- * (`/parse`) that, once parsed, is on the page's origin: tabs, newlines and backslashes that the
- * URL parser drops or reads as `/` cannot smuggle in another host (SPEC §7.5).
- */
-/** Where requests go: `base + path + search`, and whether that is the page's own origin. */
-interface Target {
-  base: string;
-  search: string;
-  origin: string;
-  sameOrigin: boolean;
-}
-
-function toTarget(serverURL: unknown): Target {
-  const url = parseServerURL(serverURL);
-  const origin = url.origin;
-  // A query string in server-url stays after the path.
-  return {
-    base: origin + url.pathname.replace(/\/+$/, ''),
-    search: url.search,
-    origin,
-    sameOrigin: origin === globalThis.location?.origin,
-  };
-}
-
-function parseServerURL(serverURL: unknown): URL {
-  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a URL object or whatever a JS caller passed, as String() shows it
-  const given = serverURL == null ? '' : String(serverURL).trim();
-  const page = globalThis.location;
-  const relative = given.startsWith('/');
-  let url: URL | undefined;
-  try {
-    url = new URL(given, relative ? page?.href : undefined);
-  } catch {
-    // reported below
-  }
-  if (url && (url.username || url.password)) {
-    // fetch refuses such a URL: never sent, never worth a retry (SPEC §7.7).
-    throw new AuthError('misconfigured', 'server-url must not hold user:password@.');
-  }
-  if (url && /^https?:$/.test(url.protocol) && (!relative || url.origin === page?.origin)) {
-    return url;
-  }
-  throw new AuthError(
-    'misconfigured',
-    `server-url "${given}" is unusable: use an http(s) URL or a path on this origin (/parse).`,
-  );
 }
 
 /** A session from Parse's user JSON (a login/sign-up reply, `/users/me`, or stored SDK JSON). */

@@ -1,0 +1,284 @@
+import { AuthError } from '../errors.js';
+import { isRecord, nonEmptyString, parseJson } from '../internal/guards.js';
+import { sendRequest } from '../internal/http-reply.js';
+import { toServerTarget, type ServerTarget } from '../internal/server-url.js';
+import {
+  Capability,
+  type AuthBackend,
+  type PublicUser,
+  type RevokeOptions,
+  type SessionInfo,
+  type StoredSession,
+} from './backend.js';
+import { deserializeSession, toPublicUser } from './session-codec.js';
+
+export interface BetterAuthBackendOptions {
+  /**
+   * Where Better Auth's handler is mounted, basePath included: `https://app.example/api/auth`,
+   * or a path on this origin such as `/api/auth`.
+   */
+  serverURL: string;
+}
+
+/** What `StoredSession.token` holds: a marker naming the server's session, never its cookie. */
+const markerPrefix = 'better-auth-session:';
+
+/** One of the user's sessions as Better Auth lists it: `token` is its credential, used in memory only. */
+interface ListedSession {
+  id: string;
+  token: string;
+  createdAt?: unknown;
+  updatedAt?: unknown;
+  expiresAt?: unknown;
+  userAgent?: unknown;
+}
+
+/** Better Auth's error codes the kit gives a meaning to. */
+const credentialCodes = new Set(['INVALID_EMAIL_OR_PASSWORD', 'INVALID_USERNAME_OR_PASSWORD']);
+const takenCodes = new Set(['USER_ALREADY_EXISTS', 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL', 'USERNAME_IS_ALREADY_TAKEN']);
+const originCodes = new Set(['INVALID_ORIGIN', 'MISSING_OR_NULL_ORIGIN', 'CROSS_SITE_NAVIGATION_LOGIN_BLOCKED']);
+
+/**
+ * Better Auth (and servers that speak its REST API) with its session in an httpOnly cookie the
+ * page cannot read: every request goes with `credentials: 'include'`. What `<user-session>`
+ * stores is the public user and a marker naming the server's session (its id, which is no
+ * credential), so the first paint is right and tabs stay in step while the secret stays in
+ * the cookie. Sign-in by email (`/sign-in/email`) or, for a name without `@`, by username (the
+ * username plugin). Requests never follow redirects; replies are read up to 1 MB.
+ *
+ * A sign-out is only sent for the session it was meant for: the cookie may name a newer one by
+ * the time a queued sign-out is replayed, and that one is left alone (SPEC §3.4).
+ */
+export class BetterAuthBackend implements AuthBackend {
+  readonly capabilities = [
+    Capability.passwordLogIn,
+    Capability.signUp,
+    Capability.revokeOthers,
+    Capability.revokeAll,
+    Capability.listSessions,
+    Capability.revokeSession,
+  ];
+  readonly #options: BetterAuthBackendOptions;
+  #target: ServerTarget | undefined;
+
+  constructor(options: BetterAuthBackendOptions) {
+    this.#options = { ...options };
+  }
+
+  /** One key per server: two Better Auth servers on one origin keep apart. */
+  get defaultStorageKey(): string {
+    return `user-session/better-auth@${String(this.#options.serverURL ?? '').trim()}`;
+  }
+
+  /** A name with `@` signs in by email, any other by username (Better Auth's username plugin). */
+  async logIn(username: string, password: string, { signal }: { signal: AbortSignal }): Promise<StoredSession> {
+    const byEmail = username.includes('@');
+    await this.#request('POST', byEmail ? '/sign-in/email' : '/sign-in/username', signal, {
+      ...(byEmail ? { email: username } : { username }),
+      password,
+    });
+    return this.#signedIn(signal);
+  }
+
+  /**
+   * `/sign-up/email`: Better Auth needs an email and a name. A name with `@` is the email;
+   * any other is the username (username plugin) and `extra.email` is then required. `name`
+   * defaults to the username (or the email's local part). Other `extra` fields go along as the
+   * server's additional user fields.
+   */
+  async signUp(
+    username: string,
+    password: string,
+    extra: Record<string, unknown>,
+    { signal }: { signal: AbortSignal },
+  ): Promise<StoredSession> {
+    const byEmail = username.includes('@');
+    const email = byEmail ? username : extra.email;
+    if (!nonEmptyString(email)) {
+      throw new AuthError(
+        'bad-request',
+        'Better Auth needs an email to sign up: use it as the username, or give an email field.',
+      );
+    }
+    const name = nonEmptyString(extra.name) ? extra.name : byEmail ? username.split('@')[0] : username;
+    await this.#request('POST', '/sign-up/email', signal, {
+      ...extra,
+      email,
+      name,
+      ...(byEmail ? {} : { username }),
+      password,
+    });
+    return this.#signedIn(signal);
+  }
+
+  /**
+   * `current`: `/sign-out`, but only while the cookie still names this session; when it names
+   * a newer one (signed in after this sign-out was queued), this session alone is revoked by
+   * its id, and the newer one lives on. `others` / `all`: Better Auth's own calls, or, for an
+   * outbox replay (`createdBefore`), one revocation per session opened before the click.
+   */
+  async logOut(session: StoredSession, { scope, signal, createdBefore }: RevokeOptions): Promise<void> {
+    const mine = sessionIdOf(session);
+    const cookie = await this.#cookieSession(signal);
+    if (cookie === null) {
+      // No session behind the cookie: nothing left here to sign out.
+      if (scope === 'current') return;
+      throw new AuthError('invalid-session');
+    }
+    if (scope !== 'current') {
+      if (createdBefore === undefined && cookie === mine) {
+        await this.#request('POST', scope === 'all' ? '/revoke-sessions' : '/revoke-other-sessions', signal, {});
+        return;
+      }
+      const listed = await this.#list(signal);
+      // The cookie names another user now: the queued user's other sessions are out of reach.
+      if (cookie !== mine && !listed.some((s) => s.id === mine)) throw new AuthError('invalid-session');
+      const ended = listed.filter(
+        (s) => s.id !== cookie && s.id !== mine && !(toTime(s.createdAt)! > (createdBefore ?? Infinity)),
+      );
+      await Promise.all(ended.map((s) => this.#request('POST', '/revoke-session', signal, { token: s.token })));
+      if (scope === 'others') return;
+    }
+    if (cookie === mine) await this.#request('POST', '/sign-out', signal, {});
+    else await this.revokeSession(session, mine, { signal });
+  }
+
+  /** `/get-session`: `null` (no session behind the cookie) or another session there is `invalid-session`. */
+  async currentUser(session: StoredSession, { signal }: { signal: AbortSignal }): Promise<PublicUser> {
+    const reply = await this.#getSession(signal);
+    if (!reply || reply.sessionId !== sessionIdOf(session)) throw new AuthError('invalid-session');
+    return reply.user;
+  }
+
+  /** `/list-sessions`: this browser's session first, then the newest first. */
+  async listSessions(session: StoredSession, { signal }: { signal: AbortSignal }): Promise<SessionInfo[]> {
+    const mine = sessionIdOf(session);
+    const listed = await this.#list(signal);
+    if (!listed.some((s) => s.id === mine)) throw new AuthError('invalid-session');
+    return listed
+      .map((s): SessionInfo => {
+        const info: SessionInfo = { id: s.id, current: s.id === mine };
+        const times = { createdAt: toTime(s.createdAt), lastActiveAt: toTime(s.updatedAt), expiresAt: toTime(s.expiresAt) };
+        for (const [name, time] of Object.entries(times)) if (time !== undefined) info[name as 'createdAt'] = time;
+        if (nonEmptyString(s.userAgent)) info.userAgent = s.userAgent;
+        return info;
+      })
+      .sort((a, b) => Number(b.current) - Number(a.current) || (b.createdAt ?? 0) - (a.createdAt ?? 0));
+  }
+
+  /** `/revoke-session` with the token the list gives for `id` (read here, sent back, never kept). */
+  async revokeSession(_session: StoredSession, id: string, { signal }: { signal: AbortSignal }): Promise<void> {
+    const target = (await this.#list(signal)).find((s) => s.id === id);
+    if (target) await this.#request('POST', '/revoke-session', signal, { token: target.token });
+  }
+
+  /** A stored session of this backend (a marker); anything else (a Parse token, an OIDC set) is none. */
+  deserialize(raw: string): StoredSession | null {
+    const session = deserializeSession(raw);
+    return session && session.token.startsWith(markerPrefix) ? session : null;
+  }
+
+  /** After sign-in: the session the cookie now names. No cookie kept by the browser is a setup fault, said plainly. */
+  async #signedIn(signal: AbortSignal): Promise<StoredSession> {
+    const reply = await this.#getSession(signal);
+    if (!reply) {
+      throw new AuthError(
+        'misconfigured',
+        'Signed in, but the browser did not keep the session cookie: the server must be same-site with this page (or send SameSite=None; Secure cookies) and allow credentials.',
+      );
+    }
+    return { token: markerPrefix + reply.sessionId, user: reply.user };
+  }
+
+  /** The id of the session behind the cookie, or `null`. */
+  async #cookieSession(signal: AbortSignal): Promise<string | null> {
+    return (await this.#getSession(signal))?.sessionId ?? null;
+  }
+
+  async #getSession(signal: AbortSignal): Promise<{ sessionId: string; user: PublicUser } | null> {
+    // `disableCookieCache`: the server's word, not a copy cached in another cookie.
+    const reply = await this.#request('GET', '/get-session?disableCookieCache=true', signal);
+    if (reply === null) return null;
+    const { session, user } = isRecord(reply) ? reply : {};
+    if (!isRecord(session) || !nonEmptyString(session.id) || !isRecord(user) || !nonEmptyString(user.id)) {
+      throw new AuthError('server', 'get-session answered without a session and user.');
+    }
+    return { sessionId: session.id, user: toPublicUser(user, user.id) };
+  }
+
+  async #list(signal: AbortSignal): Promise<ListedSession[]> {
+    const reply = await this.#request('GET', '/list-sessions', signal);
+    if (!Array.isArray(reply)) throw new AuthError('server', 'list-sessions answered without a list.');
+    return reply.filter((s: unknown): s is ListedSession => isRecord(s) && nonEmptyString(s.id) && nonEmptyString(s.token));
+  }
+
+  async #request(method: 'GET' | 'POST', path: string, signal: AbortSignal, body?: Record<string, unknown>): Promise<unknown> {
+    const target = (this.#target ??= toServerTarget(this.#options.serverURL, '/api/auth'));
+    const init: RequestInit = { method, credentials: 'include', cache: 'no-store' };
+    if (body) {
+      init.headers = { 'Content-Type': 'application/json' };
+      init.body = JSON.stringify(body);
+    }
+    const [pathname, query = ''] = path.split('?');
+    const search = [target.search.slice(1), query].filter(Boolean).join('&');
+    const url = target.base + pathname + (search ? `?${search}` : '');
+    const { status, text } = await sendRequest(url, init, signal, target.origin);
+    return readReply(status, text, url);
+  }
+}
+
+/** The server's session id in a stored marker. */
+function sessionIdOf(session: StoredSession): string {
+  return session.token.slice(markerPrefix.length);
+}
+
+/** A date as Better Auth sends it (ISO string), in ms; `undefined` if it is none. */
+function toTime(value: unknown): number | undefined {
+  const time = typeof value === 'string' || typeof value === 'number' ? new Date(value).getTime() : NaN;
+  return Number.isFinite(time) ? time : undefined;
+}
+
+/**
+ * A Better Auth reply as JSON, or the matching `AuthError`. Only Better Auth's own error codes
+ * are believed: a bare 401 from a proxy in front is no proof the session ended.
+ */
+function readReply(status: number, text: string, url: string): unknown {
+  const data = parseJson(text);
+  if (status >= 200 && status < 300) {
+    if (data === undefined) throw new AuthError('server', `HTTP ${status} without JSON.`, { status });
+    return data;
+  }
+  const code = isRecord(data) && typeof data.code === 'string' ? data.code : undefined;
+  const said = isRecord(data) && typeof data.message === 'string' ? ` Better Auth says: "${data.message}"` : '';
+  const options = { status };
+  if (code === undefined) {
+    throw status === 404
+      ? new AuthError(
+          'misconfigured',
+          `HTTP 404 at ${url.split('?')[0]}: check server-url (Better Auth's basePath included) and its plugins.`,
+          options,
+        )
+      : new AuthError(status === 401 || status === 403 ? 'misconfigured' : 'server', `HTTP ${status}.${said}`, options);
+  }
+  if (code === 'UNAUTHORIZED' && status === 401)
+    throw new AuthError('invalid-session', `Session no longer valid.${said}`, options);
+  if (credentialCodes.has(code)) throw new AuthError('invalid-credentials', `Wrong username or password.${said}`, options);
+  if (takenCodes.has(code)) throw new AuthError('username-taken', `Already taken.${said}`, options);
+  if (originCodes.has(code)) {
+    const origin = globalThis.location?.origin ?? 'this page';
+    throw new AuthError(
+      'misconfigured',
+      `The server refuses requests from ${origin}: add it to Better Auth's trustedOrigins.${said}`,
+      options,
+    );
+  }
+  if (code === 'SESSION_NOT_FRESH') {
+    throw new AuthError(
+      'bad-request',
+      `The server lists sessions only soon after sign-in (session.freshAge): sign in again.${said}`,
+      options,
+    );
+  }
+  if (status >= 500) throw new AuthError('server', `HTTP ${status}.${said}`, options);
+  throw new AuthError('bad-request', `Refused.${said}`, options);
+}

@@ -1,0 +1,9 @@
+import { BetterAuthBackend } from '../backends/better-auth.js';
+import { registerBackend } from '../backends/resolve.js';
+
+// `backend="better-auth"`: a BetterAuthBackend at the element's `server-url` (Better Auth's
+// basePath included, e.g. https://app.example/api/auth). Its own entry point
+// (`user-session-elements/better-auth.js`), so a Parse page never downloads it.
+registerBackend('better-auth', ({ serverURL }) => new BetterAuthBackend({ serverURL: serverURL ?? '' }));
+
+export { BetterAuthBackend, type BetterAuthBackendOptions } from '../backends/better-auth.js';
