@@ -11,6 +11,7 @@ import { chromiumLaunchOptions } from './scripts/chromium.mjs';
 import { countReporter } from './scripts/count-reporter.mjs';
 import { parseServerPlugin } from './scripts/wtr-parse-plugin.mjs';
 import { oidcProviderPlugin } from './scripts/wtr-oidc-plugin.mjs';
+import { betterAuthPlugin } from './scripts/wtr-better-auth-plugin.mjs';
 
 /**
  * `/__kit-copy.js`: the whole kit bundled into one module by esbuild, as a second bundle of the
@@ -86,6 +87,9 @@ const parseServer = parseServerPlugin({ startEagerly: runsIntegrationTests });
 // A real OpenID Provider (oidc-provider) + fault proxy, issuer http://localhost:<port>: started on
 // the first `oidc-*` command (it takes well under a second), stopped at the end of the run.
 const oidcProvider = oidcProviderPlugin();
+// A real Better Auth server (in-memory SQLite) + fault proxy, http://localhost:<port>/api/auth,
+// trusting the test pages' origin: started on the first `better-auth-*` command (≈ 0.5 s).
+const betterAuth = betterAuthPlugin();
 
 export default {
   files,
@@ -93,7 +97,13 @@ export default {
   concurrency: 1,
   concurrentBrowsers: 1,
   browsers: engines.map((name) => launchers[name]()),
-  plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }), parseServer, oidcProvider, kitCopyPlugin()],
+  plugins: [
+    esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }),
+    parseServer,
+    oidcProvider,
+    betterAuth,
+    kitCopyPlugin(),
+  ],
   // `/same-origin/parse/…` on the test server itself reaches the same Parse Server.
   middleware: [parseServer.middleware],
   testFramework: { config: { timeout: 10000, ...(process.env.WTR_GREP ? { grep: process.env.WTR_GREP } : {}) } },

@@ -10,7 +10,10 @@
 //  3. a local mail server (server/mail-harness.mjs): Parse sends its password-reset and
 //     verification mails there by SMTP (SMTP_PORT, default a free port), and the demo page lists
 //     them from its HTTP inbox (INBOX_PORT, default a free port), kept in memory;
-//  4. Web Dev Server on PORT (default 8000; a free port if busy; 0: any) serving index.html and demo/,
+//  4. a Better Auth server, better-auth 1.7 on SQLite behind the fault proxy
+//     (server/better-auth-harness.mjs), at http://localhost:BETTER_AUTH_PORT/api/auth (default 9191;
+//     a free port if busy; 0: any), trusting the demo page's origin, kept in memory (lost on restart);
+//  5. Web Dev Server on PORT (default 8000; a free port if busy; 0: any) serving index.html and demo/,
 //     compiling src/*.ts on the fly, and answering /demo/config.js with
 //     `export default { serverURL, appId, oidc: { issuer, clientId }, inboxURL }` for the servers above.
 //
@@ -22,7 +25,7 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { startMailServer, startOidcProvider, startParseServer } from '../server/index.mjs';
+import { startBetterAuth, startMailServer, startOidcProvider, startParseServer } from '../server/index.mjs';
 
 const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Where the demo's accounts are kept unless told otherwise. */
@@ -37,6 +40,8 @@ const defaultDataDir = () => path.resolve(process.env.DEMO_DATA_DIR || path.join
  * @property {number} [port] Dev server port. Default `PORT` or 8000; a free port if busy.
  * @property {number} [oidcPort] The OpenID Provider's (issuer's) port. Default `OIDC_PORT` or 9090;
  *   a free port if busy.
+ * @property {number} [betterAuthPort] The Better Auth server's public (proxy) port. Default
+ *   `BETTER_AUTH_PORT` or 9191; a free port if busy.
  */
 
 /**
@@ -47,13 +52,16 @@ const defaultDataDir = () => path.resolve(process.env.DEMO_DATA_DIR || path.join
  * @property {{ issuer: string, clientId: string, accounts: { login: string, password: string }[] }} oidc
  *   The OpenID Provider, as given to the page, and its accounts.
  * @property {string} inboxURL The local mail server's inbox (JSON), where Parse's mails arrive.
+ * @property {{ serverUrl: string }} betterAuth The Better Auth server (`http://localhost:<port>/api/auth`),
+ *   which trusts the demo page's origin.
  * @property {string | null} dataDir
  * @property {boolean} freshData Whether this start created the database (first run).
  * @property {string[]} notes Port fallbacks and the like, for the console.
  * @property {{ totalMs: number, postgresMs: number, parseReadyAt: number, devServerReadyAt: number }} timings
  *   `totalMs`: startDemo() from call to return; `postgresMs`: PostgreSQL's start; `…ReadyAt`:
  *   when Parse Server / the dev server were up, in ms since the process started.
- * @property {() => Promise<void>} stop Stops the dev server, then the provider, Parse and PostgreSQL (idempotent).
+ * @property {() => Promise<void>} stop Stops the dev server, then the provider, Better Auth, Parse and
+ *   PostgreSQL (idempotent).
  */
 
 /**
@@ -69,6 +77,7 @@ export async function startDemo(options = {}) {
     parsePort = Number(process.env.PARSE_PORT ?? 1337),
     port = Number(process.env.PORT ?? 8000),
     oidcPort = Number(process.env.OIDC_PORT ?? 9090),
+    betterAuthPort = Number(process.env.BETTER_AUTH_PORT ?? 9191),
   } = options;
   /** @type {string[]} */
   const notes = [];
@@ -87,10 +96,14 @@ export async function startDemo(options = {}) {
   parseStarting.catch(() => {}); // awaited below
   const oidcStarting = startOidc({ port: oidcPort, notes });
   oidcStarting.catch(() => {}); // awaited below
+  // Trusting no page yet: the demo page's origin is known once the dev server listens (below).
+  const betterAuthStarting = startBetterAuthServer({ port: betterAuthPort, notes });
+  betterAuthStarting.catch(() => {}); // awaited below
   const stopStarted = async () => {
     await Promise.all([
       parseStarting.then((parse) => parse.stop()).catch(() => {}),
       oidcStarting.then((op) => op.stop()).catch(() => {}),
+      betterAuthStarting.then((ba) => ba.close()).catch(() => {}),
       mail.stop(),
     ]);
   };
@@ -129,8 +142,9 @@ export async function startDemo(options = {}) {
 
   let parse;
   let op;
+  let ba;
   try {
-    [parse, op] = await Promise.all([parseStarting, oidcStarting]);
+    [parse, op, ba] = await Promise.all([parseStarting, oidcStarting, betterAuthStarting]);
   } catch (error) {
     await devServer.stop();
     await stopStarted();
@@ -138,6 +152,9 @@ export async function startDemo(options = {}) {
   }
 
   const address = /** @type {net.AddressInfo} */ (devServer.server?.address());
+  // The demo page's origin, as the banner prints it: `localhost`, same-site with the Better Auth
+  // server, so its SameSite=Lax session cookie goes with the page's requests.
+  ba.setTrustedOrigins([`http://localhost:${address.port}`]);
   /** @type {Promise<void> | undefined} */
   let stopping;
   return {
@@ -145,6 +162,7 @@ export async function startDemo(options = {}) {
     serverURL: parse.serverURL,
     appId,
     inboxURL: mail.inboxURL,
+    betterAuth: { serverUrl: ba.serverUrl },
     oidc: {
       issuer: op.issuer,
       clientId: op.clientId,
@@ -163,6 +181,7 @@ export async function startDemo(options = {}) {
       (stopping ??= (async () => {
         await devServer.stop();
         await op.stop();
+        await ba.close();
         await parse.stop();
         await mail.stop();
       })()),
@@ -201,6 +220,18 @@ async function startOidc({ port, notes }) {
   }
 }
 
+/** The Better Auth server (behind its fault proxy) on `port`, or on a free port when that one is taken. */
+async function startBetterAuthServer({ port, notes }) {
+  try {
+    return await startBetterAuth({ port });
+  } catch (error) {
+    if (port === 0 || /** @type {any} */ (error)?.code !== 'EADDRINUSE') throw error;
+    const ba = await startBetterAuth({ port: 0 });
+    notes.push(`Port ${port} was busy (BETTER_AUTH_PORT): the Better Auth server got port ${ba.proxy.port} instead.`);
+    return ba;
+  }
+}
+
 /** `port` if nothing listens on it, else a free port (0 lets the server choose). */
 async function pickPort(port, host, notes, variable) {
   if (port === 0) return 0;
@@ -232,7 +263,7 @@ async function main() {
       process.exit(1); // the harness's exit handler still asks PostgreSQL to shut down
     }
     signalled = true;
-    console.log(`\n${signal}: stopping the dev server, the OpenID Provider, Parse Server and PostgreSQL…`);
+    console.log(`\n${signal}: stopping the dev server, the OpenID Provider, Better Auth, Parse Server and PostgreSQL…`);
     const t = performance.now();
     try {
       const demo = await starting;
@@ -269,6 +300,7 @@ async function main() {
       `  Demo page      ${demo.url}`,
       `  Parse Server   ${demo.serverURL}   (app id "${demo.appId}")`,
       `  OIDC provider  ${demo.oidc.issuer}   (client id "${demo.oidc.clientId}"; demo page ${new URL('demo/oidc.html', demo.url).href})`,
+      `  Better Auth    ${demo.betterAuth.serverUrl}   (SQLite in memory; trusts the demo page's origin)`,
       `  Mail inbox     ${demo.inboxURL}   (Parse's reset and verification mails; listed on the demo page)`,
       `  OIDC accounts  ${demo.oidc.accounts.map(({ login, password }) => `${login} / ${password}`).join(', ')}`,
       `  Data           ${rel}  ${demo.freshData ? '(new database: created on this start)' : '(existing database: accounts kept)'}`,

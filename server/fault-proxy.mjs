@@ -3,6 +3,8 @@
 // (no Content-Length), or a dropped connection.
 // It answers CORS preflights itself, so pages on another origin can read every answer
 // (`preflights: 'forward'` passes them to the target instead, as the OIDC harness does).
+// With `credentialedOrigins`, its own answers allow credentials for those origins instead of `*`
+// (the Better Auth harness: pages fetch with `credentials: 'include'`, which `*` does not allow).
 //
 //   const proxy = await startFaultProxy({ target: parse.serverURL });
 //   const serverURL = `${proxy.url}/parse`;
@@ -19,7 +21,8 @@ import http from 'node:http';
  * Exactly what happens, in order: wait `delayMs` (if any); then `drop` destroys the socket,
  * `redirect` answers a redirect, `chunkedBytes` streams a large body, `html` answers an HTML
  * page, `body`/`status` answer that body/status, and with none of these the request is
- * forwarded. Every answer made by the proxy carries `Access-Control-Allow-Origin: *`.
+ * forwarded. Every answer made by the proxy carries `Access-Control-Allow-Origin: *` (or, with
+ * `credentialedOrigins`, the request's origin and `Access-Control-Allow-Credentials: true`).
  *
  * @typedef {object} Fault
  * @property {number} [status] Answer this status without forwarding (default body: a Parse-style
@@ -144,13 +147,14 @@ function validateFault(fault) {
  * @param {number} total
  * @param {ProxiedRequest} record Gets `bytesSent` and `complete`.
  * @param {number} intervalMs Pause after each chunk.
+ * @param {http.OutgoingHttpHeaders} cors The CORS headers of the proxy's own answers.
  */
-async function streamPadded(res, status, body, total, record, intervalMs) {
+async function streamPadded(res, status, body, total, record, intervalMs, cors) {
   const open = body.trim().replace(/\}$/, '');
   const head = `${open}${open.trim() === '{' ? '' : ','}"pad":"`;
   const tail = '"}';
   res.writeHead(status, {
-    'Access-Control-Allow-Origin': '*',
+    ...cors,
     'Content-Type': 'application/json; charset=utf-8',
     'Cache-Control': 'no-store',
   });
@@ -190,14 +194,25 @@ async function streamPadded(res, status, body, total, record, intervalMs) {
 
 /**
  * Starts the proxy.
- * @param {{ target: string, port?: number, host?: string, preflights?: 'answer' | 'forward' }} options
+ * @param {{ target: string, port?: number, host?: string, preflights?: 'answer' | 'forward',
+ *   credentialedOrigins?: (origin: string) => boolean }} options
  *   `target`: the Parse server URL or its origin (only the origin is used; paths are forwarded
  *   unchanged). `preflights`: `'answer'` (default) answers every `OPTIONS` request itself with
  *   `Access-Control-Allow-Origin: *`; `'forward'` passes them to the target like any other
  *   request, so the browser sees the target's own CORS answers (faults still never apply to them).
+ *   `credentialedOrigins`: the proxy's own answers (faults, 502) to a request whose `Origin` it
+ *   accepts carry `Access-Control-Allow-Origin: <that origin>`, `Access-Control-Allow-Credentials:
+ *   true` and `Vary: Origin` instead of `*`, so a page fetching with `credentials: 'include'` can
+ *   read them (as it reads the target's own answers); other origins get `*`.
  * @returns {Promise<FaultProxy>}
  */
-export async function startFaultProxy({ target, port = 0, host = '127.0.0.1', preflights: preflightMode = 'answer' }) {
+export async function startFaultProxy({
+  target,
+  port = 0,
+  host = '127.0.0.1',
+  preflights: preflightMode = 'answer',
+  credentialedOrigins,
+}) {
   const targetURL = new URL(target);
   if (targetURL.protocol !== 'http:') throw new TypeError('fault proxy: target must be http://');
   if (preflightMode !== 'answer' && preflightMode !== 'forward') {
@@ -231,15 +246,24 @@ export async function startFaultProxy({ target, port = 0, host = '127.0.0.1', pr
       timers.add(t);
     });
 
+  /** The CORS headers of an answer made by the proxy itself. @param {http.IncomingMessage} req */
+  const corsFor = (req) => {
+    const origin = req.headers.origin;
+    return origin && credentialedOrigins?.(origin)
+      ? { 'Access-Control-Allow-Origin': origin, 'Access-Control-Allow-Credentials': 'true', Vary: 'Origin' }
+      : { 'Access-Control-Allow-Origin': '*' };
+  };
+
   /**
+   * @param {http.IncomingMessage} req
    * @param {http.ServerResponse} res
    * @param {number} status
    * @param {string} body
    * @param {string} contentType
    */
-  const answer = (res, status, body, contentType) => {
+  const answer = (req, res, status, body, contentType) => {
     res.writeHead(status, {
-      'Access-Control-Allow-Origin': '*',
+      ...corsFor(req),
       'Content-Type': contentType,
       'Content-Length': Buffer.byteLength(body),
       'Cache-Control': 'no-store',
@@ -281,6 +305,7 @@ export async function startFaultProxy({ target, port = 0, host = '127.0.0.1', pr
         res.destroy();
       } else {
         answer(
+          req,
           res,
           502,
           JSON.stringify({ code: 100, error: `fault proxy: upstream error: ${err.message}` }),
@@ -359,7 +384,7 @@ export async function startFaultProxy({ target, port = 0, host = '127.0.0.1', pr
       record.fault = 'redirect';
       req.resume();
       res.writeHead(active.redirect, {
-        'Access-Control-Allow-Origin': '*',
+        ...corsFor(req),
         Location: `${String(active.redirectTo).replace(/\/$/, '')}${url}`,
         'Content-Length': '0',
         'Cache-Control': 'no-store',
@@ -375,11 +400,13 @@ export async function startFaultProxy({ target, port = 0, host = '127.0.0.1', pr
         active.chunkedBytes,
         record,
         active.chunkIntervalMs ?? 0,
+        corsFor(req),
       );
     } else if (active.html) {
       record.fault = 'html';
       req.resume();
       answer(
+        req,
         res,
         active.status ?? 200,
         '<!doctype html><html><head><title>Fault proxy</title></head>' +
@@ -389,11 +416,12 @@ export async function startFaultProxy({ target, port = 0, host = '127.0.0.1', pr
     } else if (active.body !== undefined) {
       record.fault = 'body';
       req.resume();
-      answer(res, active.status ?? 200, active.body, active.contentType ?? 'application/json; charset=utf-8');
+      answer(req, res, active.status ?? 200, active.body, active.contentType ?? 'application/json; charset=utf-8');
     } else if (active.status !== undefined) {
       record.fault = 'status';
       req.resume();
       answer(
+        req,
         res,
         active.status,
         JSON.stringify({ code: 1, error: `fault proxy: injected ${active.status}` }),

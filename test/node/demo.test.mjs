@@ -190,7 +190,7 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
 
   before(
     async () => {
-      const env = { ...process.env, PORT: '0', PARSE_PORT: '0', OIDC_PORT: '0', DEMO_DATA_DIR: dataDir };
+      const env = { ...process.env, PORT: '0', PARSE_PORT: '0', OIDC_PORT: '0', BETTER_AUTH_PORT: '0', DEMO_DATA_DIR: dataDir };
       delete env.PARSE_DATABASE_URI; // the embedded PostgreSQL, whatever this shell points at
       delete env.NODE_TEST_CONTEXT; // start.mjs is not a test file
       const t0 = performance.now();
@@ -476,6 +476,21 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
     });
     return { status: res.status, body: await res.json() };
   };
+
+  test('npm start prints the Better Auth server, which trusts the demo page (credentialed CORS)', async () => {
+    const line = output.match(/^ {2}Better Auth +(http:\/\/localhost:\d+\/api\/auth) /m);
+    assert.ok(line, output);
+    const pageOrigin = new URL(demo.url).origin;
+    const preflight = await fetch(`${line[1]}/sign-in/email`, {
+      method: 'OPTIONS',
+      headers: { origin: pageOrigin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+    assert.equal(preflight.headers.get('access-control-allow-origin'), pageOrigin);
+    assert.equal(preflight.headers.get('access-control-allow-credentials'), 'true');
+    const session = await fetch(`${line[1]}/get-session`, { headers: { origin: pageOrigin } });
+    assert.equal(session.status, 200);
+    assert.equal(await session.json(), null);
+  });
 
   test('the dev server hands the OIDC page the provider npm start printed; it answers discovery', async () => {
     assert.equal(demo.oidc.page, oidcPageURL(), 'the banner names the OIDC page');

@@ -1,0 +1,83 @@
+// Browser-side helpers for tests against the real Better Auth server that
+// scripts/wtr-better-auth-plugin.mjs starts behind its fault proxy (in-memory SQLite, the test
+// pages' origin trusted). No helper ever hands the page a session token or cookie: a test gets
+// its session the way an app does, by signing in with `credentials: 'include'`.
+import '../helpers/safe-errors.js';
+import { executeServerCommand } from '@web/test-runner-commands';
+import type { Fault } from './parse-server.js';
+
+export interface BetterAuthConfig {
+  /** `http://localhost:<proxy port>/api/auth` */
+  serverUrl: string;
+}
+
+/** A session as the server's database has it (no token). */
+export interface SessionRow {
+  id: string;
+  userAgent: string | null;
+  createdAt: string;
+  updatedAt: string;
+  expiresAt: string;
+}
+
+export interface NewUser {
+  email: string;
+  password: string;
+  name?: string;
+  username?: string;
+}
+
+let config: BetterAuthConfig | undefined;
+
+/** Where the server is (started on first use). */
+export async function betterAuthConfig(): Promise<BetterAuthConfig> {
+  return (config ??= await executeServerCommand<BetterAuthConfig, undefined>('better-auth-config'));
+}
+
+export const betterAuthFault = (fault: Fault | null) => executeServerCommand('better-auth-proxy-fault', fault);
+export const betterAuthProxyReset = () => executeServerCommand('better-auth-proxy-reset');
+export const stopBetterAuth = () => executeServerCommand('better-auth-stop');
+export const startBetterAuth = () => executeServerCommand('better-auth-start');
+/** Deletes every user, account, session and verification. */
+export const resetBetterAuth = () => executeServerCommand('better-auth-reset-state');
+/** Signs the user up server-side (no session left). */
+export const createUser = (user: NewUser) =>
+  executeServerCommand<{ id: string; email: string; name: string; username: string | null }, NewUser>(
+    'better-auth-create-user',
+    user,
+  );
+/** A second device signs in (from Node, with this User-Agent): its session id. */
+export const signInElsewhere = (args: { emailOrUsername: string; password: string; userAgent?: string }) =>
+  executeServerCommand<{ sessionId: string }, typeof args>('better-auth-sign-in-elsewhere', args);
+/** The user's sessions in the database, oldest first. */
+export const sessionsOf = (emailOrUsername: string) =>
+  executeServerCommand<SessionRow[], { emailOrUsername: string }>('better-auth-sessions', { emailOrUsername });
+/** Deletes the session server-side, as an admin would: whether it existed. */
+export const revokeSessionById = (id: string) => executeServerCommand<boolean, { id: string }>('better-auth-revoke', { id });
+
+export interface SeenRequest {
+  method: string;
+  path: string;
+  query: string;
+  /** What the proxy answered instead of forwarding (`null`: forwarded). */
+  fault: string | null;
+}
+
+/** What reached the proxy since the last reset (preflights are counted apart). */
+export const betterAuthRequests = () =>
+  executeServerCommand<{ requests: SeenRequest[]; preflights: { method: string; path: string }[] }, undefined>(
+    'better-auth-proxy-requests',
+  );
+
+/** A JSON call the way an app would make it: cookies included, JSON body for POST. */
+export async function call<T = unknown>(route: string, body?: unknown): Promise<{ status: number; json: T }> {
+  const { serverUrl } = await betterAuthConfig();
+  const res = await fetch(serverUrl + route, {
+    method: body === undefined ? 'GET' : 'POST',
+    credentials: 'include',
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, json: (text ? JSON.parse(text) : undefined) as T };
+}
