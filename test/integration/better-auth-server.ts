@@ -81,3 +81,23 @@ export async function call<T = unknown>(route: string, body?: unknown): Promise<
   const text = await res.text();
   return { status: res.status, json: (text ? JSON.parse(text) : undefined) as T };
 }
+
+/** How many requests (never preflights) reached `route` below the basePath (`/sign-out`) since the last reset. */
+export async function requestCount(method: string, route: string): Promise<number> {
+  const { requests } = await betterAuthRequests();
+  return requests.filter((r) => r.method === method && r.path.endsWith(`/api/auth${route}`)).length;
+}
+
+let accounts = 0;
+/** A fresh account's names and password. */
+export function newAccount(prefix = 'ba') {
+  const name = `${prefix}${Date.now().toString(36)}${accounts++}`;
+  return { email: `${name}@example.test`, username: name, name, password: 'correct horse battery' };
+}
+
+/** What get-session says about this browser's cookie: the page may read it, the kit never keeps the token. */
+export async function cookieSession(): Promise<{ session: { id: string; token: string }; user: { id: string } } | null> {
+  return (
+    await call<{ session: { id: string; token: string }; user: { id: string } } | null>('/get-session?disableCookieCache=true')
+  ).json;
+}

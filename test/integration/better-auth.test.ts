@@ -1,0 +1,292 @@
+// <user-session backend="better-auth"> against a real Better Auth server on SQLite (started by
+// scripts/wtr-better-auth-plugin.mjs behind a fault proxy): the session lives in an httpOnly
+// cookie; what the page stores is the public user and a marker. Sign-in by email and username,
+// sign-up, local-first log-out with the outbox, a queued sign-out that must spare a later
+// session, validation with get-session, and the user's sessions on other devices.
+import { expect, fixture, html } from '@open-wc/testing';
+import { afterConnect, clearStorage, recordEvents } from '../helpers/fixtures.js';
+import type { UserSessionElement } from '../../src/elements/user-session.js';
+import type { LogOutActionElement } from '../../src/elements/log-out-action.js';
+import { AuthError } from '../../src/errors.js';
+import { BetterAuthBackend } from '../../src/backends/better-auth.js';
+import {
+  betterAuthConfig,
+  betterAuthFault,
+  betterAuthProxyReset,
+  betterAuthRequests,
+  cookieSession,
+  createUser,
+  newAccount,
+  requestCount,
+  revokeSessionById,
+  sessionsOf,
+  signInElsewhere,
+  startBetterAuth,
+  stopBetterAuth,
+} from './better-auth-server.js';
+
+describe('Better Auth (real server on SQLite): <user-session backend="better-auth">', function () {
+  this.timeout(30_000);
+  let serverUrl: string;
+  let keyCount = 0;
+  let storageKey: string;
+
+  before(async function () {
+    this.timeout(120_000);
+    serverUrl = (await betterAuthConfig()).serverUrl;
+  });
+
+  beforeEach(async () => {
+    clearStorage();
+    storageKey = `better-auth-test/${Date.now()}/${keyCount++}`;
+    await startBetterAuth();
+    await betterAuthProxyReset();
+  });
+
+  afterEach(async function () {
+    this.timeout(30_000);
+    await betterAuthProxyReset();
+    await startBetterAuth();
+    // No cookie session carried into the next test.
+    await fetch(`${serverUrl}/sign-out`, {
+      method: 'POST',
+      credentials: 'include',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    }).catch(() => {});
+  });
+
+  async function page(key = storageKey) {
+    const session = await fixture<UserSessionElement>(html`
+      <user-session backend="better-auth" server-url=${serverUrl} storage-key=${key}>
+        <log-out-action></log-out-action>
+      </user-session>
+    `);
+    const action = session.querySelector<LogOutActionElement>('log-out-action')!;
+    await action.updateComplete;
+    await afterConnect();
+    return { session, action };
+  }
+
+  async function signedUp() {
+    const account = newAccount();
+    await createUser(account);
+    const { session, action } = await page();
+    await session.logIn(account.email, account.password);
+    return { session, action, account };
+  }
+
+  /** What storage and the page show must never hold the cookie's token. */
+  function expectNoSecret(token: string, ...texts: string[]) {
+    const everything = [localStorage.getItem(storageKey) ?? '', document.cookie, document.body.outerHTML, ...texts].join('\n');
+    expect(everything.includes(token), 'the session token leaked').to.equal(false);
+  }
+
+  it('signs in by email: authenticated, the public user, and storage holds a marker, never the cookie token', async () => {
+    const account = newAccount();
+    await createUser(account);
+    const { session } = await page();
+    const seen = recordEvents(session, ['logged-in']);
+    const user = await session.logIn(account.email, account.password);
+    expect(session.hasAttribute('authenticated')).to.equal(true);
+    expect(user.email).to.equal(account.email);
+    expect(user.username).to.equal(account.username);
+    expect(seen.map((e) => e.detail.reason)).to.deep.equal(['log-in']);
+    const server = (await cookieSession())!;
+    expect(user.id).to.equal(server.user.id);
+    const stored = JSON.parse(localStorage.getItem(storageKey)!) as { token: string; user: { id: string } };
+    expect(stored.token).to.equal(`better-auth-session:${server.session.id}`);
+    expect(stored.user.id).to.equal(server.user.id);
+    expectNoSecret(server.session.token, JSON.stringify(session.user), JSON.stringify(seen.map((e) => e.detail)));
+  });
+
+  it('signs in by username (Better Auth username plugin)', async () => {
+    const account = newAccount();
+    await createUser(account);
+    const { session } = await page();
+    const user = await session.logIn(account.username, account.password);
+    expect(user.email).to.equal(account.email);
+    expect(await requestCount('POST', '/sign-in/username')).to.equal(1);
+  });
+
+  it('a wrong password is invalid-credentials, stores nothing and leaves no cookie session', async () => {
+    const account = newAccount();
+    await createUser(account);
+    const { session } = await page();
+    const error = await session.logIn(account.email, 'wrong password').catch((e: AuthError) => e);
+    expect(error).to.be.instanceOf(AuthError);
+    expect((error as AuthError).code).to.equal('invalid-credentials');
+    expect(session.hasAttribute('authenticated')).to.equal(false);
+    expect(localStorage.getItem(storageKey)).to.equal(null);
+    expect(await cookieSession()).to.equal(null);
+  });
+
+  it('signs up with an email (signed in at once); the same email again is username-taken', async () => {
+    const account = newAccount();
+    const { session } = await page();
+    const user = await session.signUp(account.email, account.password, { name: 'Ada' });
+    expect(user.email).to.equal(account.email);
+    expect(user.name).to.equal('Ada');
+    expect(session.hasAttribute('authenticated')).to.equal(true);
+    await session.logOut();
+    const error = await session.signUp(account.email, account.password).catch((e: AuthError) => e);
+    expect((error as AuthError).code).to.equal('username-taken');
+  });
+
+  it('signs up with a username and an email field; without an email it is bad-request before any request', async () => {
+    const account = newAccount();
+    const { session } = await page();
+    await betterAuthProxyReset();
+    const refused = await session.signUp(account.username, account.password).catch((e: AuthError) => e);
+    expect((refused as AuthError).code).to.equal('bad-request');
+    expect((await betterAuthRequests()).requests).to.deep.equal([]);
+    const user = await session.signUp(account.username, account.password, { email: account.email });
+    expect(user.username).to.equal(account.username);
+    expect(user.email).to.equal(account.email);
+  });
+
+  it('log-out ends the cookie session on the server: success, signed out, nothing stored, one /sign-out', async () => {
+    const { session, action, account } = await signedUp();
+    expect(await sessionsOf(account.email)).to.have.length(1);
+    await betterAuthProxyReset();
+    const events = recordEvents(action, ['success', 'failure']);
+    expect(await action.do()).to.equal(true);
+    expect(events.map((e) => e.type)).to.deep.equal(['success']);
+    expect(session.hasAttribute('authenticated')).to.equal(false);
+    expect(localStorage.getItem(storageKey)).to.equal(null);
+    expect(await sessionsOf(account.email)).to.deep.equal([]);
+    expect(await requestCount('POST', '/sign-out')).to.equal(1);
+  });
+
+  it('a reload restores the user from storage, then get-session confirms it (one request)', async () => {
+    const first = await signedUp();
+    first.session.remove(); // the page is gone; a new one loads with what storage kept
+    await betterAuthProxyReset();
+    const { session } = await page();
+    const { account } = first;
+    expect(session.hasAttribute('authenticated')).to.equal(true);
+    expect(await session.ready).to.include({ email: account.email });
+    expect(await requestCount('GET', '/get-session')).to.equal(1);
+    expect(session.hasAttribute('authenticated')).to.equal(true);
+  });
+
+  it('a session revoked on the server (another device, an admin) ends here as session-lost at the next check', async () => {
+    const { session, account } = await signedUp();
+    const [only] = await sessionsOf(account.email);
+    await revokeSessionById(only!.id);
+    const lost = recordEvents(session, ['logged-out']);
+    expect(await session.refresh()).to.equal(null);
+    expect(lost.map((e) => e.detail.reason)).to.deep.equal(['session-lost']);
+    expect(localStorage.getItem(storageKey)).to.equal(null);
+  });
+
+  it('a 500 or a server down behind its proxy (502) at the check keeps the user signed in', async () => {
+    const { session } = await signedUp();
+    await betterAuthFault({ status: 500, body: '{"code":"INTERNAL_SERVER_ERROR","message":"boom"}' });
+    const error = await session.refresh().catch((e: AuthError) => e);
+    expect((error as AuthError).code).to.equal('server');
+    await betterAuthFault(null);
+    await stopBetterAuth();
+    // Down behind its proxy: a 502 from the proxy.
+    const down = await session.refresh().catch((e: AuthError) => e);
+    expect((down as AuthError).code).to.equal('server');
+    expect((down as AuthError).status).to.equal(502);
+    expect(session.hasAttribute('authenticated')).to.equal(true);
+  });
+
+  it('a bare 401 from something in front of the server is no proof: the user stays signed in', async () => {
+    const { session } = await signedUp();
+    await betterAuthFault({ status: 401, body: 'Unauthorized', path: '/api/auth/get-session' });
+    const error = await session.refresh().catch((e: AuthError) => e);
+    expect((error as AuthError).code).to.equal('misconfigured');
+    expect(session.hasAttribute('authenticated')).to.equal(true);
+  });
+
+  it('offline log-out signs out here at once; the sign-out waits in the outbox and ends the session once online', async () => {
+    const { session, action, account } = await signedUp();
+    await stopBetterAuth();
+    const events = recordEvents(action, ['success', 'failure']);
+    expect(await action.do()).to.equal(false);
+    expect(events.map((e) => e.type)).to.deep.equal(['failure']);
+    expect(events[0]!.detail).to.include({ signedOutLocally: true, revocationPending: true });
+    expect(session.hasAttribute('authenticated')).to.equal(false);
+    expect(Object.keys(localStorage), JSON.stringify(localStorage)).to.include(`${storageKey}:pending-revocations`);
+    expect(await sessionsOf(account.email)).to.have.length(1);
+    await startBetterAuth();
+    window.dispatchEvent(new Event('online'));
+    await until(async () => (await sessionsOf(account.email)).length === 0, 'the queued sign-out');
+  });
+
+  it('a queued sign-out replayed after a new sign-in ends only the old session: the new one lives on', async () => {
+    const { session, action, account } = await signedUp();
+    const [old] = await sessionsOf(account.email);
+    await stopBetterAuth();
+    await action.do(); // queued
+    await startBetterAuth();
+    // Signing in again sends the queue first or after: either way the new session must survive.
+    await session.logIn(account.email, account.password);
+    window.dispatchEvent(new Event('online'));
+    await until(async () => !(await sessionsOf(account.email)).some((s) => s.id === old!.id), 'the old session ended');
+    const left = await sessionsOf(account.email);
+    expect(left, 'the new session lives').to.have.length(1);
+    expect((await cookieSession())?.session.id).to.equal(left[0]!.id);
+    expect(await session.refresh()).to.include({ email: account.email });
+    expect(session.hasAttribute('authenticated')).to.equal(true);
+  });
+
+  it("lists the user's sessions: this browser's first and marked, another device with its user agent; no token in the list", async () => {
+    const { session, account } = await signedUp();
+    const elsewhere = await signInElsewhere({
+      emailOrUsername: account.email,
+      password: account.password,
+      userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile Safari/604.1',
+    });
+    const backend = new BetterAuthBackend({ serverURL: serverUrl });
+    const stored = JSON.parse(localStorage.getItem(storageKey)!) as { token: string; user: { id: string } };
+    const list = await backend.listSessions(stored, { signal: new AbortController().signal });
+    expect(list.map((s) => s.current)).to.deep.equal([true, false]);
+    expect(list[1]!.id).to.equal(elsewhere.sessionId);
+    expect(list[1]!.userAgent).to.contain('iPhone');
+    expect(list[0]!.createdAt).to.be.a('number');
+    const token = (await cookieSession())!.session.token;
+    expect(JSON.stringify(list).includes(token)).to.equal(false);
+    expect(session.hasAttribute('authenticated')).to.equal(true);
+  });
+
+  it('revokes another device by id; the id of another user’s session touches nothing', async () => {
+    const { account } = await signedUp();
+    const other = newAccount('eve');
+    await createUser(other);
+    const eve = await signInElsewhere({ emailOrUsername: other.email, password: other.password, userAgent: 'Eve' });
+    const phone = await signInElsewhere({ emailOrUsername: account.email, password: account.password, userAgent: 'Phone' });
+    const backend = new BetterAuthBackend({ serverURL: serverUrl });
+    const stored = JSON.parse(localStorage.getItem(storageKey)!) as { token: string; user: { id: string } };
+    const signal = new AbortController().signal;
+    await backend.revokeSession(stored, eve.sessionId, { signal });
+    expect((await sessionsOf(other.email)).map((s) => s.id)).to.deep.equal([eve.sessionId]);
+    await backend.revokeSession(stored, phone.sessionId, { signal });
+    expect((await sessionsOf(account.email)).map((s) => s.id)).to.not.include(phone.sessionId);
+    expect(await sessionsOf(account.email)).to.have.length(1);
+  });
+
+  it('<log-out-action scope="others"> ends every other session and keeps this one signed in', async () => {
+    const { session, action, account } = await signedUp();
+    await signInElsewhere({ emailOrUsername: account.email, password: account.password, userAgent: 'A' });
+    await signInElsewhere({ emailOrUsername: account.email, password: account.password, userAgent: 'B' });
+    expect(await sessionsOf(account.email)).to.have.length(3);
+    action.scope = 'others';
+    expect(await action.do()).to.equal(true);
+    expect(session.hasAttribute('authenticated')).to.equal(true);
+    const left = await sessionsOf(account.email);
+    expect(left.map((s) => s.id)).to.deep.equal([(await cookieSession())!.session.id]);
+  });
+});
+
+/** Resolves once `check()` is true; polls every 100 ms, fails after `ms`. */
+async function until(check: () => Promise<boolean>, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
