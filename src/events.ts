@@ -23,6 +23,9 @@ export interface IdleWarningDetail {
   logsOutAt: number;
 }
 
+/** `sessions-change` of `<user-session>`: no data (list the sessions again). */
+export type SessionsChangeDetail = Record<string, never>;
+
 export interface SessionFailureDetail {
   error: AuthError;
 }
@@ -65,6 +68,7 @@ export interface UserSessionEventMap extends HTMLElementEventMap {
   'user-change': CustomEvent<UserChangeDetail>;
   /** Cancelable: `preventDefault()` keeps the user signed in. */
   'idle-warning': CustomEvent<IdleWarningDetail>;
+  'sessions-change': CustomEvent<SessionsChangeDetail>;
   failure: CustomEvent<SessionFailureDetail>;
 }
 export interface LogOutActionEventMap extends HTMLElementEventMap {
