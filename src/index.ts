@@ -23,7 +23,7 @@ export { RequestVerificationEmailActionElement } from './elements/request-verifi
 export { MailActionElement } from './elements/mail-action.js';
 export { ActionElement, type ActionOutcome } from './elements/action-element.js';
 export { AuthError, type AuthErrorCode, type AuthErrorOptions } from './errors.js';
-export { MemoryBackend, type MemoryBackendOptions, type MemoryUserSeed } from './backends/memory.js';
+export { MemoryBackend, type MemoryBackendOptions, type MemorySessionSeed, type MemoryUserSeed } from './backends/memory.js';
 export { ParseBackend, type ParseBackendOptions } from './backends/parse.js';
 export { registerBackend, type BackendFactory, type BackendSettings } from './backends/resolve.js';
 export { SessionController, type SessionChange, type SessionSettings } from './session/controller.js';
@@ -35,6 +35,7 @@ export {
   type PublicUser,
   type RevokeOptions,
   type RevokeScope,
+  type SessionInfo,
   type StoredSession,
 } from './backends/backend.js';
 export { LoggedInReason, LoggedOutReason } from './session/reasons.js';
