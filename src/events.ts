@@ -1,4 +1,4 @@
-import type { LogOutScope, PublicUser } from './backends/backend.js';
+import type { LogOutScope, PublicUser, SessionInfo } from './backends/backend.js';
 import type { AuthError } from './errors.js';
 import type { LoggedInReason, LoggedOutReason } from './session/reasons.js';
 
@@ -62,6 +62,15 @@ export interface MailRequestFailureDetail {
   error: AuthError;
 }
 
+/**
+ * `revoked` of `<session-list>`: one session signed out (`scope: 'session'`, with its
+ * `SessionInfo`), or every other session of the user (`scope: 'others'`). Never a token.
+ */
+export type SessionRevokedDetail = { scope: 'session'; session: SessionInfo } | { scope: 'others' };
+export interface SessionListFailureDetail {
+  error: AuthError;
+}
+
 export interface UserSessionEventMap extends HTMLElementEventMap {
   'logged-in': CustomEvent<LoggedInDetail>;
   'logged-out': CustomEvent<LoggedOutDetail>;
@@ -82,6 +91,10 @@ export interface SignInActionEventMap extends HTMLElementEventMap {
 export interface SetUserPropertiesActionEventMap extends HTMLElementEventMap {
   success: CustomEvent<SetUserPropertiesSuccessDetail>;
   failure: CustomEvent<SetUserPropertiesFailureDetail>;
+}
+export interface SessionListEventMap extends HTMLElementEventMap {
+  revoked: CustomEvent<SessionRevokedDetail>;
+  failure: CustomEvent<SessionListFailureDetail>;
 }
 export interface MailActionEventMap extends HTMLElementEventMap {
   success: CustomEvent<MailRequestSuccessDetail>;
