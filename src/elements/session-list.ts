@@ -42,6 +42,7 @@ const timeFields = { created: 'createdAt', 'last-active': 'lastActiveAt', expire
  *
  * @slot empty - Shown when nothing is listed (signed out, or no session could be listed): your own text.
  * @csspart list - The `<ul>`; `aria-busy="true"` while loading or revoking.
+ * @csspart empty - The box around the `empty` slot (hidden while something is listed).
  * @csspart item - Each `<li>`; this browser's own also has part `current-item`.
  * @csspart device - The device's name ("Firefox on Linux", "Unknown device").
  * @csspart time - The sign-in and last-active times (also parts `created` and `last-active`).
