@@ -21,7 +21,14 @@ const endMarker = '<!-- api:end -->';
 const fix = 'run npm run docs (after npm run manifest if the JSDoc in src/ changed) and commit README.md';
 
 /** Elements in reading order: the session first, then its actions. Tags not listed follow, by name. */
-const tagOrder = ['user-session', 'log-out-action', 'log-in-action', 'sign-up-action', 'set-user-properties-action'];
+const tagOrder = [
+  'user-session',
+  'log-out-action',
+  'log-in-action',
+  'sign-up-action',
+  'set-user-properties-action',
+  'session-list',
+];
 
 // ---------------------------------------------------------------------------------------------
 // Markdown helpers.

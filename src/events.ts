@@ -1,4 +1,4 @@
-import type { LogOutScope, PublicUser } from './backends/backend.js';
+import type { LogOutScope, PublicUser, SessionInfo } from './backends/backend.js';
 import type { AuthError } from './errors.js';
 import type { LoggedInReason, LoggedOutReason } from './session/reasons.js';
 
@@ -22,6 +22,9 @@ export interface IdleWarningDetail {
   /** When the idle sign-out happens unless there is activity, in ms since the epoch. */
   logsOutAt: number;
 }
+
+/** `sessions-change` of `<user-session>`: no data (list the sessions again). */
+export type SessionsChangeDetail = Record<string, never>;
 
 export interface SessionFailureDetail {
   error: AuthError;
@@ -59,12 +62,22 @@ export interface MailRequestFailureDetail {
   error: AuthError;
 }
 
+/**
+ * `revoked` of `<session-list>`: one session signed out (`scope: 'session'`, with its
+ * `SessionInfo`), or every other session of the user (`scope: 'others'`). Never a token.
+ */
+export type SessionRevokedDetail = { scope: 'session'; session: SessionInfo } | { scope: 'others' };
+export interface SessionListFailureDetail {
+  error: AuthError;
+}
+
 export interface UserSessionEventMap extends HTMLElementEventMap {
   'logged-in': CustomEvent<LoggedInDetail>;
   'logged-out': CustomEvent<LoggedOutDetail>;
   'user-change': CustomEvent<UserChangeDetail>;
   /** Cancelable: `preventDefault()` keeps the user signed in. */
   'idle-warning': CustomEvent<IdleWarningDetail>;
+  'sessions-change': CustomEvent<SessionsChangeDetail>;
   failure: CustomEvent<SessionFailureDetail>;
 }
 export interface LogOutActionEventMap extends HTMLElementEventMap {
@@ -78,6 +91,10 @@ export interface SignInActionEventMap extends HTMLElementEventMap {
 export interface SetUserPropertiesActionEventMap extends HTMLElementEventMap {
   success: CustomEvent<SetUserPropertiesSuccessDetail>;
   failure: CustomEvent<SetUserPropertiesFailureDetail>;
+}
+export interface SessionListEventMap extends HTMLElementEventMap {
+  revoked: CustomEvent<SessionRevokedDetail>;
+  failure: CustomEvent<SessionListFailureDetail>;
 }
 export interface MailActionEventMap extends HTMLElementEventMap {
   success: CustomEvent<MailRequestSuccessDetail>;

@@ -12,6 +12,7 @@ import './define/sign-up-action.js';
 import './define/set-user-properties-action.js';
 import './define/request-password-reset-action.js';
 import './define/request-verification-email-action.js';
+import './define/session-list.js';
 
 export { UserSessionElement } from './elements/user-session.js';
 export { LogOutActionElement } from './elements/log-out-action.js';
@@ -22,9 +23,10 @@ export { SignInActionElement, type Credentials } from './elements/sign-in-action
 export { RequestPasswordResetActionElement } from './elements/request-password-reset-action.js';
 export { RequestVerificationEmailActionElement } from './elements/request-verification-email-action.js';
 export { MailActionElement } from './elements/mail-action.js';
+export { SessionListElement } from './elements/session-list.js';
 export { ActionElement, type ActionOutcome } from './elements/action-element.js';
 export { AuthError, type AuthErrorCode, type AuthErrorOptions } from './errors.js';
-export { MemoryBackend, type MemoryBackendOptions, type MemoryUserSeed } from './backends/memory.js';
+export { MemoryBackend, type MemoryBackendOptions, type MemorySessionSeed, type MemoryUserSeed } from './backends/memory.js';
 export { ParseBackend, type ParseBackendOptions } from './backends/parse.js';
 export { BetterAuthBackend, type BetterAuthBackendOptions } from './backends/better-auth.js';
 export { registerBackend, type BackendFactory, type BackendSettings } from './backends/resolve.js';

@@ -28,6 +28,7 @@ declare module 'preact' {
       'set-user-properties-action': UserSessionElementsPreactProps<'set-user-properties-action'>;
       'request-password-reset-action': UserSessionElementsPreactProps<'request-password-reset-action'>;
       'request-verification-email-action': UserSessionElementsPreactProps<'request-verification-email-action'>;
+      'session-list': UserSessionElementsPreactProps<'session-list'>;
     }
   }
 }

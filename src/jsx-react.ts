@@ -33,6 +33,7 @@ declare module 'react' {
       'set-user-properties-action': UserSessionElementsReactProps<'set-user-properties-action'>;
       'request-password-reset-action': UserSessionElementsReactProps<'request-password-reset-action'>;
       'request-verification-email-action': UserSessionElementsReactProps<'request-verification-email-action'>;
+      'session-list': UserSessionElementsReactProps<'session-list'>;
     }
   }
 }

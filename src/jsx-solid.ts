@@ -41,6 +41,7 @@ declare module 'solid-js' {
       'set-user-properties-action': UserSessionElementsSolidProps<'set-user-properties-action'>;
       'request-password-reset-action': UserSessionElementsSolidProps<'request-password-reset-action'>;
       'request-verification-email-action': UserSessionElementsSolidProps<'request-verification-email-action'>;
+      'session-list': UserSessionElementsSolidProps<'session-list'>;
     }
   }
 }

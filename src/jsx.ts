@@ -19,6 +19,7 @@ import type {
   LogOutScope,
   SetUserPropertiesActionEventMap,
   MailActionEventMap,
+  SessionListEventMap,
   SignInActionEventMap,
   UserSessionEventMap,
 } from './events.js';
@@ -28,6 +29,7 @@ import type { SetUserPropertiesActionElement } from './elements/set-user-propert
 import type { SignUpActionElement } from './elements/sign-up-action.js';
 import type { RequestPasswordResetActionElement } from './elements/request-password-reset-action.js';
 import type { RequestVerificationEmailActionElement } from './elements/request-verification-email-action.js';
+import type { SessionListElement } from './elements/session-list.js';
 import type { UserSessionElement } from './elements/user-session.js';
 
 /** The kit's tags and their element classes (the same entries as in `HTMLElementTagNameMap`). */
@@ -39,19 +41,24 @@ export interface UserSessionElementsTagNameMap {
   'set-user-properties-action': SetUserPropertiesActionElement;
   'request-password-reset-action': RequestPasswordResetActionElement;
   'request-verification-email-action': RequestVerificationEmailActionElement;
+  'session-list': SessionListElement;
 }
 
 export type UserSessionElementsTag = keyof UserSessionElementsTagNameMap;
 
 /** The kit's own events on each tag, by event name (not the events every `HTMLElement` has). */
 export interface UserSessionElementsEventMap {
-  'user-session': Pick<UserSessionEventMap, 'logged-in' | 'logged-out' | 'user-change' | 'idle-warning' | 'failure'>;
+  'user-session': Pick<
+    UserSessionEventMap,
+    'logged-in' | 'logged-out' | 'user-change' | 'idle-warning' | 'sessions-change' | 'failure'
+  >;
   'log-out-action': Pick<LogOutActionEventMap, 'success' | 'failure'>;
   'log-in-action': Pick<SignInActionEventMap, 'success' | 'failure'>;
   'sign-up-action': Pick<SignInActionEventMap, 'success' | 'failure'>;
   'set-user-properties-action': Pick<SetUserPropertiesActionEventMap, 'success' | 'failure'>;
   'request-password-reset-action': Pick<MailActionEventMap, 'success' | 'failure'>;
   'request-verification-email-action': Pick<MailActionEventMap, 'success' | 'failure'>;
+  'session-list': Pick<SessionListEventMap, 'revoked' | 'failure'>;
 }
 
 /** A listener for one of the kit's events: the `CustomEvent` with `currentTarget` typed as the element. */
@@ -180,6 +187,14 @@ export interface RequestPasswordResetActionProps extends MailActionProps {}
 /** `<request-verification-email-action>` props. */
 export interface RequestVerificationEmailActionProps extends MailActionProps {}
 
+/** `<session-list>` props. */
+export interface SessionListProps {
+  /** Id of the `<user-session>` to use, looked up at each load. */
+  session?: string | undefined;
+  /** The `<user-session>` to use when no `session` id is given (property). */
+  sessionElement?: UserSessionElement | null | undefined;
+}
+
 /** Each tag's own props: attributes and writable properties, without events. */
 export interface UserSessionElementsPropsMap {
   'user-session': UserSessionProps;
@@ -189,6 +204,7 @@ export interface UserSessionElementsPropsMap {
   'set-user-properties-action': SetUserPropertiesActionProps;
   'request-password-reset-action': RequestPasswordResetActionProps;
   'request-verification-email-action': RequestVerificationEmailActionProps;
+  'session-list': SessionListProps;
 }
 
 /**

@@ -10,7 +10,15 @@ describe('defining the tags', () => {
     await import('../src/elements/log-in-action.js');
     await import('../src/elements/sign-up-action.js');
     await import('../src/elements/set-user-properties-action.js');
-    for (const tag of ['user-session', 'log-out-action', 'log-in-action', 'sign-up-action', 'set-user-properties-action']) {
+    await import('../src/elements/session-list.js');
+    for (const tag of [
+      'user-session',
+      'log-out-action',
+      'log-in-action',
+      'sign-up-action',
+      'set-user-properties-action',
+      'session-list',
+    ]) {
       expect(customElements.get(tag), `${tag} after importing its class module`).to.equal(undefined);
     }
 
@@ -23,6 +31,7 @@ describe('defining the tags', () => {
     expect(customElements.get('log-in-action')).to.equal(kit.LogInActionElement);
     expect(customElements.get('sign-up-action')).to.equal(kit.SignUpActionElement);
     expect(customElements.get('set-user-properties-action')).to.equal(kit.SetUserPropertiesActionElement);
+    expect(customElements.get('session-list')).to.equal(kit.SessionListElement);
     expect(document.createElement('user-session')).to.be.instanceOf(kit.UserSessionElement);
   });
 });

@@ -183,7 +183,8 @@ describe('SessionController (no DOM)', () => {
     expect(result).to.deep.equal({ ok: true, scope: 'others', revoked: true, signedOutLocally: false, revocationPending: false });
     expect(backend.isActive(other.token)).to.equal(false);
     expect(controller.user?.username).to.equal('ada');
-    expect(changes.map((c) => c.type)).to.deep.equal(['logged-in']);
+    // The user's list of sessions changed: announced (to this page's members and the other tabs).
+    expect(changes.map((c) => c.type)).to.deep.equal(['logged-in', 'sessions-change']);
     host.disconnect();
   });
 

@@ -46,3 +46,20 @@ export async function logOutEverywhere(): Promise<boolean> {
   const result = await session.logOut({ scope: 'all' });
   return result.ok && (await document.querySelector('log-in-action')!.do());
 }
+
+const devices = document.createElement('session-list'); // SessionListElement
+devices.addEventListener('revoked', (e) => {
+  if (e.detail.scope === 'session') console.log('signed out', e.detail.session.id, e.detail.session.userAgent);
+  else console.log('signed out every other device');
+});
+devices.addEventListener('failure', (e) => console.warn(e.detail.error.code));
+session.addEventListener('sessions-change', () => void devices.refresh());
+// @ts-expect-error: `revoked` with scope 'others' names no single session
+devices.addEventListener('revoked', (e) => e.detail.scope === 'others' && e.detail.session);
+
+export async function otherDevices(): Promise<number> {
+  const sessions = await session.listSessions();
+  const others = sessions.filter((s) => !s.current);
+  if (others[0]) await session.revokeSession(others[0].id);
+  return others.length;
+}

@@ -1,6 +1,13 @@
 import { AuthError } from '../errors.js';
 import { toPublicUser } from './session-codec.js';
-import { Capability, type AuthBackend, type PublicUser, type RevokeOptions, type StoredSession } from './backend.js';
+import {
+  Capability,
+  type AuthBackend,
+  type PublicUser,
+  type RevokeOptions,
+  type SessionInfo,
+  type StoredSession,
+} from './backend.js';
 
 export interface MemoryUserSeed {
   username: string;
@@ -16,6 +23,26 @@ export interface MemoryBackendOptions {
 interface MemoryAccount {
   password: string;
   user: PublicUser;
+}
+
+/** What the memory server keeps about one session (the token is its key). */
+interface MemorySession {
+  /** Its public id (`SessionInfo.id`): not the token. */
+  id: string;
+  userId: string;
+  createdAt: number;
+  lastActiveAt: number;
+  userAgent?: string;
+}
+
+/** How `openSession` opens a session "on another device". */
+export interface MemorySessionSeed {
+  /** The device's User-Agent (default: none kept). */
+  userAgent?: string;
+  /** When it was opened, ms since the epoch (default: now). */
+  createdAt?: number;
+  /** When it was last used (default: `createdAt`). */
+  lastActiveAt?: number;
 }
 
 let shared: MemoryBackend | undefined;
@@ -37,10 +64,12 @@ export class MemoryBackend implements AuthBackend {
     Capability.revokeOthers,
     Capability.revokeAll,
     Capability.updateUser,
+    Capability.listSessions,
+    Capability.revokeSession,
   ];
   readonly #accounts = new Map<string, MemoryAccount>();
-  /** token → its user's id and creation time */
-  readonly #sessions = new Map<string, { userId: string; createdAt: number }>();
+  /** token → its id, user, times and device */
+  readonly #sessions = new Map<string, MemorySession>();
 
   constructor(options: MemoryBackendOptions = {}) {
     for (const seed of options.users ?? []) this.addUser(seed);
@@ -57,6 +86,16 @@ export class MemoryBackend implements AuthBackend {
   /** Whether a session token is valid right now. */
   isActive(token: string): boolean {
     return this.#sessions.has(token);
+  }
+
+  /**
+   * Opens a session for an existing account as another device would (a test helper: no
+   * password), with the given User-Agent and times. Throws `invalid-credentials` for an unknown username.
+   */
+  openSession(username: string, seed: MemorySessionSeed = {}): StoredSession {
+    const account = this.#accounts.get(username);
+    if (!account) throw new AuthError('invalid-credentials');
+    return this.#openSession(account.user, seed);
   }
 
   /** How many sessions are valid right now (all users). */
@@ -94,7 +133,30 @@ export class MemoryBackend implements AuthBackend {
   }
 
   async currentUser(session: StoredSession, _options?: { signal: AbortSignal }): Promise<PublicUser> {
-    return { ...this.#account(session).user };
+    const user = { ...this.#account(session).user };
+    this.#sessions.get(session.token)!.lastActiveAt = Date.now();
+    return user;
+  }
+
+  /** The sessions of the session's user, this one first (`current`), then newest first. */
+  async listSessions(session: StoredSession, _options?: { signal: AbortSignal }): Promise<SessionInfo[]> {
+    const userId = this.#account(session).user.id;
+    const infos: SessionInfo[] = [];
+    for (const [token, { id, userId: owner, createdAt, lastActiveAt, userAgent }] of this.#sessions) {
+      if (owner !== userId) continue;
+      const info: SessionInfo = { id, current: token === session.token, createdAt, lastActiveAt };
+      if (userAgent !== undefined) info.userAgent = userAgent;
+      infos.push(info);
+    }
+    return infos.sort((a, b) => Number(b.current) - Number(a.current) || b.createdAt! - a.createdAt!);
+  }
+
+  /** Ends the session of that id if it is one of the session's user's; another user's is never touched. */
+  async revokeSession(session: StoredSession, id: string, _options?: { signal: AbortSignal }): Promise<void> {
+    const userId = this.#account(session).user.id;
+    for (const [token, other] of this.#sessions) {
+      if (other.id === id && other.userId === userId) this.#sessions.delete(token);
+    }
   }
 
   /** Sets fields of the session's user; a changed `email` is unverified (`emailVerified: false`), as Parse does. */
@@ -117,9 +179,18 @@ export class MemoryBackend implements AuthBackend {
     return account;
   }
 
-  #openSession(user: PublicUser): StoredSession {
+  #openSession(user: PublicUser, seed?: MemorySessionSeed): StoredSession {
     const token = `m:${randomId()}${randomId()}`;
-    this.#sessions.set(token, { userId: user.id, createdAt: Date.now() });
+    const createdAt = seed ? (seed.createdAt ?? Date.now()) : Date.now();
+    const userAgent = seed ? seed.userAgent : globalThis.navigator?.userAgent;
+    const kept: MemorySession = {
+      id: `s-${randomId()}`,
+      userId: user.id,
+      createdAt,
+      lastActiveAt: seed?.lastActiveAt ?? createdAt,
+    };
+    if (typeof userAgent === 'string' && userAgent) kept.userAgent = userAgent;
+    this.#sessions.set(token, kept);
     return { token, user: { ...user } };
   }
 }

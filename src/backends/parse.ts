@@ -4,7 +4,14 @@ import { sendRequest } from '../internal/http-reply.js';
 import { toServerTarget, type ServerTarget } from '../internal/server-url.js';
 import { KeyStore, type StorageMode } from '../storage/key-store.js';
 import { toPublicUser } from './session-codec.js';
-import { Capability, type AuthBackend, type PublicUser, type RevokeOptions, type StoredSession } from './backend.js';
+import {
+  Capability,
+  type AuthBackend,
+  type PublicUser,
+  type RevokeOptions,
+  type SessionInfo,
+  type StoredSession,
+} from './backend.js';
 
 export interface ParseBackendOptions {
   /** Where Parse Server is mounted: an http(s) URL such as `http://localhost:1337/parse`, or a path on this origin such as `/parse`. */
@@ -49,6 +56,8 @@ export class ParseBackend implements AuthBackend {
     Capability.updateUser,
     Capability.passwordReset,
     Capability.verificationEmail,
+    Capability.listSessions,
+    Capability.revokeSession,
   ];
   readonly #options: ParseBackendOptions;
   /** Per token, the stored SDK fields that `user` does not show. */
@@ -108,6 +117,40 @@ export class ParseBackend implements AuthBackend {
       );
     }
     if (scope !== 'others') await this.#request('POST', '/logout', { signal, token });
+  }
+
+  /**
+   * `GET /sessions` with the user's token: Parse lists only that user's `_Session`s (their ACL).
+   * Each reply entry holds its `sessionToken`: it is compared here with ours (`current`) and
+   * dropped — only `objectId`, `createdAt` and `expiresAt` leave. Parse keeps no User-Agent and
+   * no last-use time (`createdWith` says only `login`/`signup` and `password`), so those are absent.
+   */
+  async listSessions(session: StoredSession, { signal }: { signal: AbortSignal }): Promise<SessionInfo[]> {
+    const { results } = await this.#request('GET', '/sessions', { signal, token: session.token });
+    if (!Array.isArray(results)) throw new AuthError('server', 'No list of sessions in the answer.');
+    const infos: SessionInfo[] = [];
+    for (const entry of results as unknown[]) {
+      if (!isRecord(entry) || !nonEmptyString(entry.objectId)) continue;
+      const info: SessionInfo = { id: entry.objectId, current: entry.sessionToken === session.token };
+      const createdAt = parseDate(entry.createdAt);
+      const expiresAt = parseDate(entry.expiresAt);
+      if (createdAt !== undefined) info.createdAt = createdAt;
+      if (expiresAt !== undefined) info.expiresAt = expiresAt;
+      infos.push(info);
+    }
+    return infos.sort((a, b) => Number(b.current) - Number(a.current) || (b.createdAt ?? 0) - (a.createdAt ?? 0));
+  }
+
+  /**
+   * `DELETE /sessions/<objectId>` with the user's token. Parse answers code 101 (object not
+   * found) for an id that is gone or not the user's (their ACL hides another user's sessions):
+   * resolved, nothing done.
+   */
+  async revokeSession(session: StoredSession, id: string, { signal }: { signal: AbortSignal }): Promise<void> {
+    const path = `/sessions/${encodeURIComponent(id)}`;
+    await this.#request('DELETE', path, { signal, token: session.token }).catch((error: AuthError) => {
+      if (error.serverCode !== 101) throw error;
+    });
   }
 
   /** `POST /requestPasswordReset`: Parse answers `{}` for a known and an unknown address alike. */
@@ -282,6 +325,13 @@ function readReply(status: number, text: string, path: string, endpoint: string)
   if (serverCode === 202) throw new AuthError('username-taken', `Username taken.${said}`, options);
   if (status >= 500) throw new AuthError('server', `HTTP ${status}.${said}`, options);
   throw new AuthError('bad-request', `Refused.${said}`, options);
+}
+
+/** A Parse date (an ISO string, or `{ __type: 'Date', iso }`) in ms since the epoch; `undefined` if unreadable. */
+function parseDate(value: unknown): number | undefined {
+  const iso = isRecord(value) ? value.iso : value;
+  const ms = typeof iso === 'string' ? Date.parse(iso) : NaN;
+  return Number.isFinite(ms) ? ms : undefined;
 }
 
 /** A session from Parse's user JSON (a login/sign-up reply, `/users/me`, or stored SDK JSON). */

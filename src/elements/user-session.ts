@@ -1,5 +1,5 @@
 import { ReactiveElement } from '@lit/reactive-element';
-import type { AuthBackend, LogOutScope, PublicUser } from '../backends/backend.js';
+import type { AuthBackend, LogOutScope, PublicUser, SessionInfo } from '../backends/backend.js';
 import { BackendResolver } from '../backends/resolve.js';
 import type { UserSessionEventMap } from '../events.js';
 import { upgradeProperty } from '../internal/upgrade-property.js';
@@ -48,6 +48,7 @@ const defaultTimeout = 10_000;
  * @fires {CustomEvent<LoggedOutDetail>} logged-out - Signed in → signed out, once per transition, after the `authenticated` attribute is removed. `detail: { reason }`, reason `log-out`, `other-tab`, `session-lost` or `idle`. Bubbles, not composed.
  * @fires {CustomEvent<UserChangeDetail>} user-change - The signed-in user's public fields changed. `detail: { user }`. Bubbles, not composed.
  * @fires {CustomEvent<IdleWarningDetail>} idle-warning - The idle sign-out of `idle-timeout` is near: fired the `idle-warning` attribute's duration before it. `detail: { logsOutAt }` (ms since the epoch). Cancelable: `preventDefault()` counts as activity and keeps the user signed in ("stay signed in"), as does any activity in any tab. Bubbles, not composed.
+ * @fires {CustomEvent<SessionsChangeDetail>} sessions-change - The signed-in user's list of sessions on the server changed: `revokeSession()` ended one, or `logOut({ scope: 'others' })` / `'all'` reached the server, in this tab or another tab on the same storage key. No detail (`{}`): call `listSessions()` again (`<session-list>` does). Fired while signed in, by every `<user-session>` on the key. Bubbles, not composed.
  * @fires {CustomEvent<SessionFailureDetail>} failure - A sign-in this page did not call for failed: the provider's answer after a redirect sign-in (refused, forged or replayed, unreachable). Nothing was stored. `detail: { error }`. Does not bubble.
  *
  * @cssstate authenticated - Matches `:state(authenticated)` while signed in, where the browser supports custom states.
@@ -311,6 +312,32 @@ export class UserSessionElement extends ReactiveElement {
   }
 
   /**
+   * The signed-in user's sessions on every device (capability `list-sessions`; Parse: `GET
+   * /sessions`): frozen `SessionInfo`s `{ id, current, createdAt?, lastActiveAt?, expiresAt?,
+   * userAgent? }`, this browser's first (`current: true`), then newest first. Never a token.
+   * Rejects with an `AuthError`: `bad-request` when signed out, `misconfigured` when the backend
+   * cannot list sessions (OpenID Connect), `invalid-session` when the server refuses the session
+   * (which signs out with reason `session-lost`), `network`… `signal` cancels it (code `aborted`).
+   */
+  listSessions(options: { signal?: AbortSignal } = {}): Promise<readonly SessionInfo[]> {
+    this.#release();
+    return this.#controller.listSessions(options?.signal);
+  }
+
+  /**
+   * Ends one session of the signed-in user, by its `SessionInfo.id` (capability `revoke-session`;
+   * Parse: `DELETE /sessions/<id>`). This browser's own id logs out here, as `logOut()` does. An
+   * id that is not one of the user's sessions (or has ended already) resolves with nothing done.
+   * Then `sessions-change` fires here and in every tab. Rejects with an `AuthError`: `bad-request`
+   * for an empty id or when signed out, `misconfigured` when the backend cannot, `invalid-session`
+   * (signed out with reason `session-lost`), `network`…
+   */
+  revokeSession(id: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    this.#release();
+    return this.#controller.revokeSession(id, options?.signal);
+  }
+
+  /**
    * The access token to call your own API with (`Authorization: Bearer …`), renewed first when
    * it is about to expire; `null` when signed out or with a backend that has none (Parse). Keep
    * it in a variable for the request only: the kit never puts it in attributes, events or logs.
@@ -323,9 +350,12 @@ export class UserSessionElement extends ReactiveElement {
   /** Reflects a change of the signed-in state, then fires its event (after the held ones). */
   #announce(change: SessionChange): void {
     const { type, ...detail } = change;
-    this.#reflect();
-    // A sign-in on this page counts as activity for `idle-timeout`.
-    this.#watch.sync(change.type === 'logged-in' && change.reason !== 'restored' && change.reason !== 'other-tab');
+    // News about the list of sessions changes nothing here: no attribute, no activity.
+    if (type !== 'sessions-change') {
+      this.#reflect();
+      // A sign-in on this page counts as activity for `idle-timeout`.
+      this.#watch.sync(change.type === 'logged-in' && change.reason !== 'restored' && change.reason !== 'other-tab');
+    }
     // `failure` does not bubble, as the actions' own `failure`: a listener on an ancestor hears neither.
     const event = new CustomEvent(type, { detail, bubbles: type !== 'failure', composed: false });
     if (this.#held) this.#held.push(event);

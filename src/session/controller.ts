@@ -11,6 +11,7 @@ import {
   type LogOutScope,
   type PublicUser,
   type RevokeScope,
+  type SessionInfo,
   type StoredSession,
 } from '../backends/backend.js';
 import { onBackendRegistered } from '../backends/registrations.js';
@@ -41,6 +42,8 @@ export type SessionChange =
   | { type: 'logged-in'; user: PublicUser; reason: LoggedInReason }
   | { type: 'logged-out'; reason: LoggedOutReason }
   | { type: 'user-change'; user: PublicUser }
+  /** The user's list of sessions on the server changed (one revoked, here or in another tab): list them again. */
+  | { type: 'sessions-change' }
   /** A sign-in the page did not call for failed: the answer of a redirect sign-in (forged, refused, unreachable…). */
   | { type: 'failure'; error: AuthError };
 
@@ -74,6 +77,8 @@ export class SessionController implements ReactiveController {
   #ready!: Promise<PublicUser | null>;
   /** Resolves `ready`; `null` once it has (the next connect makes a new promise). */
   #resolveReady: ((user: PublicUser | null) => void) | null = null;
+  /** The server's id of this browser's session, as the last list said: `[token, id]` (never exposed). */
+  #ownSessionId: [token: string, id: string] | null = null;
 
   constructor(host: ReactiveControllerHost, settings: () => SessionSettings, onChange: (change: SessionChange) => void) {
     this.#settings = settings;
@@ -111,6 +116,7 @@ export class SessionController implements ReactiveController {
     const shared = (this.#shared = SharedSession.join(storage, storageKey, this.#onStoredChange));
     if (!this.#resolveReady) this.#newReady();
     shared.read();
+    shared.watchSessions(this.#onSessionsChanged);
     this.#onStoredChange(shared.raw, shared.reason);
     globalThis.addEventListener?.('online', this.#onOnline);
     this.#stopListening = onBackendRegistered(this.#onBackendRegistered);
@@ -138,6 +144,7 @@ export class SessionController implements ReactiveController {
     this.#stopListening?.();
     this.#stopListening = null;
     globalThis.removeEventListener?.('online', this.#onOnline);
+    this.#shared?.unwatchSessions(this.#onSessionsChanged);
     this.#shared?.leave(this.#onStoredChange);
     this.#shared = null;
     this.#validation?.abort(new AuthError('aborted', 'Disconnected.'));
@@ -273,6 +280,8 @@ export class SessionController implements ReactiveController {
         if (pending) shared.outbox.add(session!, serverScope!, clickedAt);
         error = answer;
       }
+      // Other sessions ended on the server: every tab's lists of sessions are out of date.
+      if (revocation && !answer && (serverScope === 'others' || serverScope === 'all')) shared.announceSessionsChanged();
       const [endSessionUrl, endError] = ending ? await ending : [null, null];
       if (includesHere && !signedOutLocally) error = storageRefused();
       else if (!asked) error = unknownScope(scope);
@@ -348,6 +357,79 @@ export class SessionController implements ReactiveController {
       }
       return Object.freeze(user);
     });
+  }
+
+  /**
+   * The signed-in user's sessions on every device (capability `list-sessions`), this browser's
+   * first, then newest first: frozen, holding no secret. Rejects with `bad-request` when signed
+   * out; an invalid session ends as `session-lost` and rejects with `invalid-session`.
+   */
+  listSessions(cancel?: AbortSignal): Promise<readonly SessionInfo[]> {
+    return this.#withShared(async (shared) => {
+      const backend = this.#settings().backend;
+      if (!hasCapability(backend, Capability.listSessions)) throw missingCapability(Capability.listSessions);
+      const [, session] = await this.#signedIn(shared, cancel);
+      const list = await this.#onSession(shared, session, (signal) => backend.listSessions!(session, { signal }), cancel);
+      const sessions = toSessionInfos(list, session.token);
+      const own = sessions.find((s) => s.current);
+      if (own) this.#ownSessionId = [session.token, own.id];
+      return sessions;
+    });
+  }
+
+  /**
+   * Ends one session of the user by its `SessionInfo.id` (capability `revoke-session`); this
+   * browser's own id logs out here (`logOut({ scope: 'current' })`, rejecting with its error if
+   * that failed). Resolves once no session of the user has that id (also when it was not one of
+   * theirs: nothing done); then every member and tab hears `sessions-change`. Rejects with
+   * `bad-request` for an empty id or when signed out; an invalid session ends as `session-lost`.
+   */
+  revokeSession(id: unknown, cancel?: AbortSignal): Promise<void> {
+    return this.#withShared(async (shared) => {
+      if (!nonEmptyString(id) || !id.trim()) throw new AuthError('bad-request', 'Name the session to end (its id).');
+      const backend = this.#settings().backend;
+      if (!hasCapability(backend, Capability.revokeSession)) throw missingCapability(Capability.revokeSession);
+      const [, session] = await this.#signedIn(shared, cancel);
+      // Which one is this browser's? Known from the last list of this session, else listed now.
+      let own = this.#ownSessionId?.[0] === session.token ? this.#ownSessionId[1] : null;
+      if (own === null && hasCapability(backend, Capability.listSessions)) {
+        own = (await this.listSessions(cancel)).find((s) => s.current)?.id ?? null;
+      }
+      if (id === own) {
+        const result = await this.logOut({ scope: 'current' });
+        if (!result.ok) throw result.error;
+        return;
+      }
+      await this.#onSession(shared, session, (signal) => backend.revokeSession!(session, id, { signal }), cancel);
+      shared.announceSessionsChanged();
+    });
+  }
+
+  /** The stored session, renewed if due; `bad-request` when signed out. */
+  async #signedIn(shared: SharedSession, cancel?: AbortSignal): Promise<[string | null, StoredSession]> {
+    const usable = this.#usable(shared, shared.read(), cancel);
+    const [raw, session] = Array.isArray(usable) ? usable : await usable;
+    if (!session) throw new AuthError('bad-request', 'Not signed in.');
+    return [raw, session];
+  }
+
+  /** A request on the user's session: errors redacted of the token; a refused session ends as `session-lost`. */
+  async #onSession<T>(
+    shared: SharedSession,
+    session: StoredSession,
+    task: (signal: AbortSignal) => Promise<T>,
+    cancel?: AbortSignal,
+  ): Promise<T> {
+    const raw = shared.read();
+    try {
+      return await this.#call(task, cancel);
+    } catch (caught) {
+      const error = toAuthError(caught, session.token);
+      // Only over that session: one signed in meanwhile is not ended by the old one's refusal.
+      if (error.code === 'invalid-session' && this.#decode(raw)?.token === session.token)
+        shared.replace(raw, null, 'session-lost');
+      throw error;
+    }
   }
 
   /**
@@ -544,6 +626,10 @@ export class SessionController implements ReactiveController {
     void this.#validateInBackground(shared);
   };
 
+  #onSessionsChanged = (): void => {
+    if (this.#session) this.#onChange({ type: 'sessions-change' });
+  };
+
   #onOnline = (): void => {
     const shared = this.#shared;
     shared?.retryOutbox(this.#outboxRevoker(shared), true);
@@ -661,6 +747,33 @@ export class SessionController implements ReactiveController {
 
 /** A stored value and its session, ready for use. */
 type Usable = [raw: string | null, session: StoredSession | null];
+
+/**
+ * What a backend listed, as frozen `SessionInfo`s with only the known fields, this browser's
+ * first, then newest first. An entry without an id is dropped; a field quoting the token is left out.
+ */
+function toSessionInfos(list: unknown, token: string): readonly SessionInfo[] {
+  if (!Array.isArray(list)) throw new AuthError('server', 'No list of sessions in the answer.');
+  const clean = (value: unknown) => (typeof value === 'string' && !value.includes(token) ? value : undefined);
+  const time = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+  const infos: SessionInfo[] = [];
+  for (const item of list as unknown[]) {
+    if (!isRecord(item)) continue;
+    const id = clean(item.id);
+    if (!id) continue;
+    const info: SessionInfo = { id, current: item.current === true };
+    const fields = {
+      createdAt: time(item.createdAt),
+      lastActiveAt: time(item.lastActiveAt),
+      expiresAt: time(item.expiresAt),
+      userAgent: clean(item.userAgent),
+    };
+    for (const [name, value] of Object.entries(fields)) if (value !== undefined) Object.assign(info, { [name]: value });
+    infos.push(Object.freeze(info));
+  }
+  infos.sort((a, b) => Number(b.current) - Number(a.current) || (b.createdAt ?? 0) - (a.createdAt ?? 0));
+  return Object.freeze(infos);
+}
 
 /** Compares two users field by field, whatever the key order. */
 function sameFields(a: PublicUser, b: PublicUser): boolean {

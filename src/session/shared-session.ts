@@ -30,6 +30,8 @@ export class SharedSession {
 
   readonly #store: KeyStore;
   readonly #listeners = new Set<ChangeListener>();
+  /** Members that follow the user's list of sessions (`sessions-changed`). */
+  readonly #sessionWatchers = new Set<() => void>();
   readonly #tabs: TabSync | null;
   #raw: string | null;
   #reason: ChangeReason = 'restored';
@@ -48,7 +50,9 @@ export class SharedSession {
     // sessionStorage is per tab: only localStorage has other tabs to keep in step.
     this.#tabs =
       store.mode === StorageMode.local && webStorage(store.mode)
-        ? new TabSync(store.key, (news) => this.read(news ?? 'other-tab'))
+        ? new TabSync(store.key, (news) =>
+            news === 'sessions-changed' ? this.#sessionsChanged() : this.read(news ?? 'other-tab'),
+          )
         : null;
   }
 
@@ -67,6 +71,28 @@ export class SharedSession {
     return this.#reason;
   }
 
+  /** `watcher` is called when the user's list of sessions changed, here or in another tab. */
+  watchSessions(watcher: () => void): void {
+    this.#sessionWatchers.add(watcher);
+  }
+
+  unwatchSessions(watcher: () => void): void {
+    this.#sessionWatchers.delete(watcher);
+  }
+
+  /**
+   * The user's list of sessions changed on the server (one revoked here): every member of this
+   * page hears it, then the other tabs (no data: they list the sessions again).
+   */
+  announceSessionsChanged(): void {
+    this.#sessionsChanged();
+    this.#tabs?.announce('sessions-changed');
+  }
+
+  #sessionsChanged(): void {
+    for (const watcher of [...this.#sessionWatchers]) watcher();
+  }
+
   leave(listener: ChangeListener): void {
     this.#listeners.delete(listener);
     if (this.#listeners.size > 0) return;
@@ -80,7 +106,7 @@ export class SharedSession {
    * made outside this page's elements (another tab, the Parse SDK, page code): members hear
    * of it with reason `other-tab` (or the reason another tab passed on: `session-lost`, `idle`).
    */
-  read(reason: NonNullable<TabNews> | 'other-tab' = 'other-tab'): string | null {
+  read(reason: Exclude<NonNullable<TabNews>, 'sessions-changed'> | 'other-tab' = 'other-tab'): string | null {
     this.#publish(this.#store.read(), reason);
     return this.#raw;
   }

@@ -1,9 +1,15 @@
-/** What a tab says about a change: the server's word `session-lost`, or an `idle` sign-out; else nothing. */
-export type TabNews = 'session-lost' | 'idle' | null;
+/**
+ * What a tab says about a change: the server's word `session-lost`, or an `idle` sign-out; else
+ * nothing. `sessions-changed` is news of another kind: the stored value is the same, but the
+ * user's list of sessions on the server changed (one was revoked); receivers list them again.
+ */
+export type TabNews = 'session-lost' | 'idle' | 'sessions-changed' | null;
+
+const news: readonly unknown[] = ['session-lost', 'idle', 'sessions-changed'];
 
 /**
  * Tells other tabs of this origin that a storage key changed, and hears them. Messages carry
- * no data but `session-lost` or `idle` (never a token): receivers re-read storage. BroadcastChannel
+ * no data but `session-lost`, `idle` or `sessions-changed` (never a token): receivers re-read storage. BroadcastChannel
  * where it exists; the `storage` event too, which also catches writes by other code such as
  * the Parse SDK in another tab. Works whatever happened to writes: a full or blocked area still syncs.
  */
@@ -33,8 +39,7 @@ export class TabSync {
     globalThis.removeEventListener?.('storage', this.#onStorage);
   }
 
-  #onMessage = ({ data }: MessageEvent<unknown>): void =>
-    this.#onChange(data === 'session-lost' || data === 'idle' ? data : null);
+  #onMessage = ({ data }: MessageEvent<unknown>): void => this.#onChange(news.includes(data) ? (data as TabNews) : null);
 
   #onStorage = (event: StorageEvent): void => {
     if (event.key !== this.#key && event.key !== null) return;

@@ -1,8 +1,8 @@
 import { MemoryBackend, type MemoryBackendOptions } from '../../src/backends/memory.js';
-import type { PublicUser, RevokeOptions, RevokeScope, StoredSession } from '../../src/backends/backend.js';
+import type { PublicUser, RevokeOptions, RevokeScope, SessionInfo, StoredSession } from '../../src/backends/backend.js';
 import { deferred, type Deferred } from './deferred.js';
 
-type Method = 'logIn' | 'signUp' | 'logOut' | 'currentUser' | 'updateUser';
+type Method = 'logIn' | 'signUp' | 'logOut' | 'currentUser' | 'updateUser' | 'listSessions' | 'revokeSession';
 
 /**
  * A MemoryBackend that records every call and can hold the next call of a method until the
@@ -59,6 +59,16 @@ export class RecordingBackend extends MemoryBackend {
   ): Promise<PublicUser> {
     await this.#enter('updateUser', o.signal);
     return super.updateUser(session, fields);
+  }
+
+  override async listSessions(session: StoredSession, o: { signal: AbortSignal }): Promise<SessionInfo[]> {
+    await this.#enter('listSessions', o.signal);
+    return super.listSessions(session);
+  }
+
+  override async revokeSession(session: StoredSession, id: string, o: { signal: AbortSignal }): Promise<void> {
+    await this.#enter('revokeSession', o.signal);
+    return super.revokeSession(session, id);
   }
 
   async #enter(method: Method, signal: AbortSignal, scope?: RevokeScope): Promise<void> {

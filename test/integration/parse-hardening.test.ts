@@ -108,7 +108,7 @@ describe('Parse Server: hardening (SPEC §7)', function () {
     const statuses = async (tokens: string[]) => Promise.all(tokens.map(async (token) => (await whoAmI(token)).status));
     const sessionOf = (user: RestUser, token: string) => ({ token, user: { id: user.objectId, username: user.username } });
 
-    it('ParseBackend declares password log-in, sign-up, revoke-others, revoke-all, update-user, password-reset and verification-email', () => {
+    it('ParseBackend declares password log-in, sign-up, revoke-others, revoke-all, update-user, password-reset, verification-email, list-sessions and revoke-session', () => {
       expect(backend().capabilities).to.have.members([
         Capability.passwordLogIn,
         Capability.signUp,
@@ -117,6 +117,8 @@ describe('Parse Server: hardening (SPEC §7)', function () {
         Capability.updateUser,
         Capability.passwordReset,
         Capability.verificationEmail,
+        Capability.listSessions,
+        Capability.revokeSession,
       ]);
     });
 

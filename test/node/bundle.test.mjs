@@ -31,10 +31,19 @@ test('a Parse page (define/user-session + define/log-out-action) does not downlo
     !files.includes('src/elements/set-user-properties-action.ts'),
     '<set-user-properties-action> must not be in the Parse pair',
   );
+  assert.ok(!files.includes('src/elements/session-list.ts'), '<session-list> must not be in the Parse pair');
+});
+
+test('user-session-elements/define/session-list.js brings <session-list> alone (no other action, no MemoryBackend)', async () => {
+  const files = await bundledFiles(['src/define/session-list.ts']);
+  assert.ok(files.includes('src/elements/session-list.ts'));
+  assert.ok(!files.includes('src/backends/memory.ts'));
+  assert.ok(!files.includes('src/elements/log-out-action.ts'));
 });
 
 test('the package entry does include MemoryBackend (backend="memory" works with it)', async () => {
   const files = await bundledFiles(['src/index.ts']);
+  assert.ok(files.includes('src/elements/session-list.ts'), '<session-list> is in the one-file bundle entry');
   assert.ok(files.includes('src/backends/memory.ts'));
   assert.ok(files.includes('src/define/memory-backend.ts'));
 });

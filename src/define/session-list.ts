@@ -1,0 +1,6 @@
+import { SessionListElement } from '../elements/session-list.js';
+import { defineElement } from './define-element.js';
+
+defineElement('session-list', SessionListElement);
+
+export { SessionListElement };
