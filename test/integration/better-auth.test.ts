@@ -3,10 +3,11 @@
 // cookie; what the page stores is the public user and a marker. Sign-in by email and username,
 // sign-up, local-first log-out with the outbox, a queued sign-out that must spare a later
 // session, validation with get-session, and the user's sessions on other devices.
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { afterConnect, clearStorage, recordEvents } from '../helpers/fixtures.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { LogOutActionElement } from '../../src/elements/log-out-action.js';
+import type { SessionListElement } from '../../src/elements/session-list.js';
 import { AuthError } from '../../src/errors.js';
 import { BetterAuthBackend } from '../../src/backends/better-auth.js';
 import {
@@ -279,6 +280,116 @@ describe('Better Auth (real server on SQLite): <user-session backend="better-aut
     expect(session.hasAttribute('authenticated')).to.equal(true);
     const left = await sessionsOf(account.email);
     expect(left.map((s) => s.id)).to.deep.equal([(await cookieSession())!.session.id]);
+  });
+});
+
+describe('Better Auth (real server): <session-list> and sessions on other devices', function () {
+  this.timeout(30_000);
+  let serverUrl: string;
+  let keyCount = 0;
+  const iPhone =
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
+
+  before(async function () {
+    this.timeout(120_000);
+    serverUrl = (await betterAuthConfig()).serverUrl;
+  });
+
+  beforeEach(async () => {
+    clearStorage();
+    await startBetterAuth();
+    await betterAuthProxyReset();
+  });
+
+  afterEach(async () => {
+    await betterAuthProxyReset();
+    await fetch(`${serverUrl}/sign-out`, {
+      method: 'POST',
+      credentials: 'include',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    }).catch(() => {});
+  });
+
+  const items = (list: SessionListElement) => [...list.shadowRoot!.querySelectorAll('li')];
+  const revokeButtons = (list: SessionListElement) =>
+    [...list.shadowRoot!.querySelectorAll<HTMLButtonElement>('button[part=revoke]')].filter((b) => !b.hidden);
+
+  /** Signed in here, with a phone signed in as the same user elsewhere. */
+  async function twoDevices() {
+    const account = newAccount('list');
+    await createUser(account);
+    const session = await fixture<UserSessionElement>(html`
+      <user-session backend="better-auth" server-url=${serverUrl} storage-key=${`ba-list/${Date.now()}/${keyCount++}`}>
+        <session-list></session-list>
+      </user-session>
+    `);
+    const list = session.querySelector('session-list')!;
+    const phone = await signInElsewhere({ emailOrUsername: account.email, password: account.password, userAgent: iPhone });
+    await session.logIn(account.email, account.password);
+    await waitUntil(() => items(list).length === 2, 'both sessions listed');
+    return { session, list, account, phone };
+  }
+
+  it('lists this device first and marked, and the phone by its user agent, with a named "Sign out" button; no token in the list', async () => {
+    const { session, list } = await twoDevices();
+    const [here, phone] = items(list);
+    expect(here!.querySelector('[part=current]')?.hasAttribute('hidden')).to.equal(false);
+    expect(phone!.querySelector('[part=device]')!.textContent).to.equal('Safari on iPhone');
+    expect(revokeButtons(list)).to.have.length(1);
+    expect(revokeButtons(list)[0]!.getAttribute('aria-label')).to.match(/^Sign out Safari on iPhone, signed in /);
+    const token = (await cookieSession())!.session.token;
+    const everything = [list.shadowRoot!.innerHTML, JSON.stringify(list.sessions), JSON.stringify(await session.listSessions())];
+    expect(everything.join('\n').includes(token), 'the token leaked').to.equal(false);
+  });
+
+  it('"Sign out" on the phone ends that session on the server: revoked with its SessionInfo, sessions-change, this one stays', async () => {
+    const { session, list, account, phone } = await twoDevices();
+    const events = recordEvents(list, ['revoked', 'failure']);
+    const changes = recordEvents(session, ['sessions-change']);
+    revokeButtons(list)[0]!.click();
+    await waitUntil(() => events.length === 1, 'revoked');
+    expect(events[0]!.type).to.equal('revoked');
+    expect(events[0]!.detail.scope).to.equal('session');
+    expect(events[0]!.detail.session.id).to.equal(phone.sessionId);
+    expect(changes).to.have.length(1);
+    expect((await sessionsOf(account.email)).map((s) => s.id)).to.not.include(phone.sessionId);
+    await waitUntil(() => items(list).length === 1, 'the phone gone from the list');
+    expect(session.hasAttribute('authenticated')).to.equal(true);
+    expect(await session.refresh()).to.include({ email: account.email });
+  });
+
+  it('"Sign out all other devices" keeps only this session, signed in', async () => {
+    const { session, list, account } = await twoDevices();
+    await signInElsewhere({ emailOrUsername: account.email, password: account.password, userAgent: 'Laptop' });
+    await list.refresh();
+    expect(items(list)).to.have.length(3);
+    expect(await list.revokeOthers()).to.equal(true);
+    const left = await sessionsOf(account.email);
+    expect(left.map((s) => s.id)).to.deep.equal([(await cookieSession())!.session.id]);
+    await waitUntil(() => items(list).length === 1, 'only this device listed');
+    expect(session.hasAttribute('authenticated')).to.equal(true);
+  });
+
+  it('this session revoked from the phone: the next check here ends it as session-lost and the list empties', async () => {
+    const { session, list } = await twoDevices();
+    const here = (await cookieSession())!.session.id;
+    await revokeSessionById(here);
+    const lost = recordEvents(session, ['logged-out']);
+    await list.refresh();
+    expect(lost.map((e) => e.detail.reason)).to.deep.equal(['session-lost']);
+    expect(items(list)).to.have.length(0);
+  });
+
+  it('the server down while listing: failure with the error, the user stays signed in', async () => {
+    const { session, list } = await twoDevices();
+    await betterAuthFault({ status: 503, body: 'Service Unavailable', path: '/api/auth/list-sessions' });
+    const failures = recordEvents(list, ['failure']);
+    await list.refresh();
+    expect(failures).to.have.length(1);
+    expect(failures[0]!.detail.error).to.be.instanceOf(AuthError);
+    expect(failures[0]!.detail.error.code).to.equal('server');
+    expect(session.hasAttribute('authenticated')).to.equal(true);
   });
 });
 
