@@ -15,8 +15,8 @@
 // Email and password (no verification) and the username plugin; CORS with credentials for the
 // trusted origins only, answered here (Better Auth sets no CORS headers itself); Better Auth's own
 // Origin (CSRF) check stays on. See server/README.md, "The Better Auth harness".
-import http from 'node:http';
 import { startFaultProxy } from './fault-proxy.mjs';
+import { restartableServer } from './restartable-server.mjs';
 
 /**
  * A fixed secret (tests and the demo only): sessions signed by one start stay valid in the next,
@@ -100,44 +100,15 @@ export async function startBetterAuth(options = {}) {
 
   // Better Auth's HTTP server first (its port is the proxy's target), then the proxy (its port is
   // the public URL's, which Better Auth needs as baseURL for its cookies and Origin check).
-  /** @type {(req: http.IncomingMessage, res: http.ServerResponse) => void} */
-  let handle = (_req, res) => {
-    res.statusCode = 503;
-    res.end();
-  };
-  /** @type {http.Server | null} */
-  let server = null;
-  let internalPort = serverPort;
-  const listen = async () => {
-    const next = http.createServer((req, res) => handle(req, res));
-    next.on('clientError', (_err, socket) => socket.destroy());
-    await new Promise((resolve, reject) => {
-      next.once('error', reject);
-      next.listen(internalPort, host, () => {
-        next.removeListener('error', reject);
-        resolve(undefined);
-      });
-    });
-    internalPort = /** @type {import('node:net').AddressInfo} */ (next.address()).port;
-    server = next;
-  };
-  const closeServer = async () => {
-    const current = server;
-    server = null;
-    if (!current) return;
-    await new Promise((resolve) => {
-      current.close(() => resolve(undefined));
-      current.closeAllConnections();
-    });
-  };
+  const httpServer = restartableServer({ port: serverPort, host });
 
   const basePath = '/api/auth';
   const db = new Database(databaseFile);
   let proxy;
   try {
-    await listen();
+    await httpServer.listen();
     proxy = await startFaultProxy({
-      target: `http://${host.includes(':') ? `[${host}]` : host}:${internalPort}`,
+      target: `http://${host.includes(':') ? `[${host}]` : host}:${httpServer.port()}`,
       port,
       host,
       // OPTIONS reaches the server below, which answers CORS for trusted origins only.
@@ -146,12 +117,12 @@ export async function startBetterAuth(options = {}) {
       credentialedOrigins: (origin) => trusted.includes(origin),
     });
   } catch (error) {
-    await closeServer();
+    await httpServer.close();
     db.close();
     throw error;
   }
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  const directUrl = `http://${urlHost}:${internalPort}${basePath}`;
+  const directUrl = `http://${urlHost}:${httpServer.port()}${basePath}`;
   const serverUrl = `http://${publicHost}:${proxy.port}${basePath}`;
 
   /** @type {import('better-auth').BetterAuthOptions} */
@@ -179,13 +150,13 @@ export async function startBetterAuth(options = {}) {
     await runMigrations();
   } catch (error) {
     await proxy.close();
-    await closeServer();
+    await httpServer.close();
     db.close();
     throw error;
   }
 
   const nodeHandler = toNodeHandler(auth);
-  handle = (req, res) => {
+  httpServer.setHandler((req, res) => {
     // CORS with credentials for the trusted origins only. Better Auth sets no CORS headers and
     // answers OPTIONS 404, so both are done here; an untrusted origin gets no CORS headers at all.
     const origin = req.headers.origin;
@@ -211,7 +182,7 @@ export async function startBetterAuth(options = {}) {
       if (!res.headersSent) res.statusCode = 500;
       res.end();
     });
-  };
+  });
 
   const tables = ['session', 'account', 'verification', 'user'];
   const userWhere = `lower("email") = lower(?) or "username" = lower(?)`;
@@ -245,7 +216,7 @@ export async function startBetterAuth(options = {}) {
     },
     stop: () =>
       serially(async () => {
-        await closeServer();
+        await httpServer.close();
         // Let the proxy's keep-alive agent see its pooled connections closed (as the OIDC harness
         // does), so the next request gets ECONNREFUSED rather than a dead socket: both are a 502.
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -253,9 +224,9 @@ export async function startBetterAuth(options = {}) {
     start: () =>
       serially(async () => {
         if (closed) throw new Error('better-auth harness: closed');
-        if (!server) await listen();
+        if (!httpServer.running()) await httpServer.listen();
       }),
-    running: () => server !== null,
+    running: () => httpServer.running(),
     resetState() {
       db.transaction(() => {
         for (const table of tables) db.prepare(`delete from "${table}"`).run();
@@ -319,7 +290,7 @@ export async function startBetterAuth(options = {}) {
       (closing ??= (async () => {
         closed = true;
         await proxy.close();
-        await serially(closeServer);
+        await serially(httpServer.close);
         db.close();
       })()),
   };

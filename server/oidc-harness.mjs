@@ -13,9 +13,9 @@
 // One public client (`demo-spa`: PKCE, no secret) that may redirect to any http://localhost:<port>
 // or http://127.0.0.1:<port> URL, in-memory accounts, a login page of our own that a test can
 // drive with postMessage (see loginPage()), consent granted automatically. See server/README.md.
-import http from 'node:http';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { startFaultProxy } from './fault-proxy.mjs';
+import { restartableServer } from './restartable-server.mjs';
 
 /**
  * @typedef {object} OidcAccount
@@ -324,45 +324,16 @@ export async function startOidcProvider(options = {}) {
 
   // The provider's HTTP server first (its port is the proxy's target), then the proxy (its port
   // is the issuer's), then the Provider, which needs the issuer.
-  /** @type {(req: http.IncomingMessage, res: http.ServerResponse) => void} */
-  let handle = (_req, res) => {
-    res.statusCode = 503;
-    res.end();
-  };
-  /** @type {http.Server | null} */
-  let server = null;
-  let internalPort = providerPort;
-  const listen = async () => {
-    const next = http.createServer((req, res) => handle(req, res));
-    next.on('clientError', (_err, socket) => socket.destroy());
-    await new Promise((resolve, reject) => {
-      next.once('error', reject);
-      next.listen(internalPort, host, () => {
-        next.removeListener('error', reject);
-        resolve(undefined);
-      });
-    });
-    internalPort = /** @type {import('node:net').AddressInfo} */ (next.address()).port;
-    server = next;
-  };
-  const close = async () => {
-    const current = server;
-    server = null;
-    if (!current) return;
-    await new Promise((resolve) => {
-      current.close(() => resolve(undefined));
-      current.closeAllConnections();
-    });
-  };
+  const httpServer = restartableServer({ port: providerPort, host });
 
-  await listen();
+  await httpServer.listen();
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  const providerURL = `http://${urlHost}:${internalPort}`;
+  const providerURL = `http://${urlHost}:${httpServer.port()}`;
   let proxy;
   try {
     proxy = await startFaultProxy({ target: providerURL, port, host, preflights: 'forward' });
   } catch (error) {
-    await close();
+    await httpServer.close();
     throw error;
   }
   const issuer = `http://${issuerHost}:${proxy.port}`;
@@ -600,10 +571,10 @@ export async function startOidcProvider(options = {}) {
   // URLs the provider builds (discovery, redirects, cookie paths) come from the Host header: the
   // proxy sends the provider's own host, so the issuer's is put back here.
   const callback = provider.callback();
-  handle = (req, res) => {
+  httpServer.setHandler((req, res) => {
     req.headers.host = issuerURL.host;
     callback(req, res);
-  };
+  });
 
   /** Serialises stopProvider/startProvider. */
   let chain = Promise.resolve();
@@ -628,7 +599,7 @@ export async function startOidcProvider(options = {}) {
     },
     stopProvider: () =>
       serially(async () => {
-        await close();
+        await httpServer.close();
         // Let the proxy's keep-alive agent see its pooled connections closed, so the next request
         // gets ECONNREFUSED rather than a reused dead socket ("socket hang up"): both are a 502.
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -636,15 +607,15 @@ export async function startOidcProvider(options = {}) {
     startProvider: () =>
       serially(async () => {
         if (stopped) throw new Error('oidc harness: stopped');
-        if (!server) await listen();
+        if (!httpServer.running()) await httpServer.listen();
       }),
-    providerRunning: () => server !== null,
+    providerRunning: () => httpServer.running(),
     resetState: () => storage.clear(),
     stop: () =>
       (stopping ??= (async () => {
         stopped = true;
         await proxy.close();
-        await serially(close);
+        await serially(httpServer.close);
       })()),
   };
 }
