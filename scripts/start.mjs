@@ -12,10 +12,13 @@
 //     them from its HTTP inbox (INBOX_PORT, default a free port), kept in memory;
 //  4. a Better Auth server, better-auth 1.7 on SQLite behind the fault proxy
 //     (server/better-auth-harness.mjs), at http://localhost:BETTER_AUTH_PORT/api/auth (default 9191;
-//     a free port if busy; 0: any), trusting the demo page's origin, kept in memory (lost on restart);
+//     a free port if busy; 0: any), trusting the demo page's origin, kept in memory (lost on restart),
+//     with one demo account made on each start (ada@example.test, username ada / lovelace-secret)
+//     for its page, demo/better-auth.html;
 //  5. Web Dev Server on PORT (default 8000; a free port if busy; 0: any) serving index.html and demo/,
 //     compiling src/*.ts on the fly, and answering /demo/config.js with
-//     `export default { serverURL, appId, oidc: { issuer, clientId }, inboxURL }` for the servers above.
+//     `export default { serverURL, appId, oidc: { issuer, clientId }, betterAuth: { serverUrl, account }, inboxURL }`
+//     for the servers above.
 //
 // All start in parallel. Ctrl-C / SIGTERM stop the dev server, the provider, Parse and PostgreSQL,
 // and the process exits with code 0. test/node/demo.test.mjs runs this file as the README says, with
@@ -30,6 +33,14 @@ import { startBetterAuth, startMailServer, startOidcProvider, startParseServer }
 const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Where the demo's accounts are kept unless told otherwise. */
 const defaultDataDir = () => path.resolve(process.env.DEMO_DATA_DIR || path.join(rootDir, '.data', 'parse'));
+
+/** The Better Auth demo account, made on each start (the database is in memory). */
+export const betterAuthAccount = Object.freeze({
+  email: 'ada@example.test',
+  username: 'ada',
+  password: 'lovelace-secret',
+  name: 'Ada Lovelace',
+});
 
 /**
  * @typedef {object} DemoOptions
@@ -52,8 +63,9 @@ const defaultDataDir = () => path.resolve(process.env.DEMO_DATA_DIR || path.join
  * @property {{ issuer: string, clientId: string, accounts: { login: string, password: string }[] }} oidc
  *   The OpenID Provider, as given to the page, and its accounts.
  * @property {string} inboxURL The local mail server's inbox (JSON), where Parse's mails arrive.
- * @property {{ serverUrl: string }} betterAuth The Better Auth server (`http://localhost:<port>/api/auth`),
- *   which trusts the demo page's origin.
+ * @property {{ serverUrl: string, page: string, account: { email: string, username: string, password: string } }} betterAuth
+ *   The Better Auth server (`http://localhost:<port>/api/auth`), which trusts the demo page's origin,
+ *   its demo page and its demo account.
  * @property {string | null} dataDir
  * @property {boolean} freshData Whether this start created the database (first run).
  * @property {string[]} notes Port fallbacks and the like, for the console.
@@ -99,6 +111,13 @@ export async function startDemo(options = {}) {
   // Trusting no page yet: the demo page's origin is known once the dev server listens (below).
   const betterAuthStarting = startBetterAuthServer({ port: betterAuthPort, notes });
   betterAuthStarting.catch(() => {}); // awaited below
+  // The demo account, so a visitor of demo/better-auth.html can sign in at once.
+  const betterAuthSeeded = betterAuthStarting.then(async (ba) => {
+    const { email, username, password, name } = betterAuthAccount;
+    await ba.createUser({ email, username, password, name });
+    return ba;
+  });
+  betterAuthSeeded.catch(() => {}); // awaited below
   const stopStarted = async () => {
     await Promise.all([
       parseStarting.then((parse) => parse.stop()).catch(() => {}),
@@ -128,6 +147,11 @@ export async function startDemo(options = {}) {
           const { issuer, clientId } = await oidcStarting;
           return { issuer, clientId };
         },
+        getBetterAuthConfig: async () => {
+          const { serverUrl } = await betterAuthSeeded;
+          const { email, username, password } = betterAuthAccount;
+          return { serverUrl, account: { email, username, password } };
+        },
       }),
       readCliArgs: false,
       readFileConfig: false,
@@ -144,7 +168,7 @@ export async function startDemo(options = {}) {
   let op;
   let ba;
   try {
-    [parse, op, ba] = await Promise.all([parseStarting, oidcStarting, betterAuthStarting]);
+    [parse, op, ba] = await Promise.all([parseStarting, oidcStarting, betterAuthSeeded]);
   } catch (error) {
     await devServer.stop();
     await stopStarted();
@@ -162,7 +186,11 @@ export async function startDemo(options = {}) {
     serverURL: parse.serverURL,
     appId,
     inboxURL: mail.inboxURL,
-    betterAuth: { serverUrl: ba.serverUrl },
+    betterAuth: {
+      serverUrl: ba.serverUrl,
+      page: `http://localhost:${address.port}/demo/better-auth.html`,
+      account: { email: betterAuthAccount.email, username: betterAuthAccount.username, password: betterAuthAccount.password },
+    },
     oidc: {
       issuer: op.issuer,
       clientId: op.clientId,
@@ -300,15 +328,18 @@ async function main() {
       `  Demo page      ${demo.url}`,
       `  Parse Server   ${demo.serverURL}   (app id "${demo.appId}")`,
       `  OIDC provider  ${demo.oidc.issuer}   (client id "${demo.oidc.clientId}"; demo page ${new URL('demo/oidc.html', demo.url).href})`,
-      `  Better Auth    ${demo.betterAuth.serverUrl}   (SQLite in memory; trusts the demo page's origin)`,
+      `  Better Auth    ${demo.betterAuth.serverUrl}   (SQLite in memory; trusts the demo page's origin; demo page ${demo.betterAuth.page})`,
+      `                 account ${demo.betterAuth.account.email} (or username ${demo.betterAuth.account.username}) / ${demo.betterAuth.account.password}, made on each start`,
       `  Mail inbox     ${demo.inboxURL}   (Parse's reset and verification mails; listed on the demo page)`,
       `  OIDC accounts  ${demo.oidc.accounts.map(({ login, password }) => `${login} / ${password}`).join(', ')}`,
+
       `  Data           ${rel}  ${demo.freshData ? '(new database: created on this start)' : '(existing database: accounts kept)'}`,
       ...demo.notes.map((note) => `  Note           ${note}`),
       '',
       `  Ready in ${seconds(performance.now())} since node started (PostgreSQL took ${seconds(t.postgresMs)};` +
         ` up at: dev server ${seconds(t.devServerReadyAt)}, Parse Server ${seconds(t.parseReadyAt)}).`,
       '  Open the demo page in two tabs: sign-in and sign-out stay in step. Ctrl-C stops everything.',
+      '  On demo/better-auth.html, sign in from a second browser too: "Your sessions" lists both devices.',
       '',
     ].join('\n'),
   );

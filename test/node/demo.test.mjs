@@ -6,9 +6,14 @@
 // a sign-in through the provider's own login page (a wrong password first), no token in the
 // page, a plain log-out (the provider still lets the user straight back in), then "Log out of
 // the provider too" (its login page asks again), with the tokens checked at the provider.
+// Then the Better Auth page (demo/better-auth.html) against the Better Auth server `npm start`
+// runs, with the account it made: a wrong password, a sign-in, a second browser (an iPhone's
+// User-Agent) signed in as the same user, both sessions in <session-list>, the iPhone signed out
+// from the first browser, and the iPhone's next check finding its session gone (session-lost);
+// no session token anywhere in either page.
 //
-// It also takes the README's screenshot (docs/demo.png) and the OIDC page's (docs/demo-oidc.png),
-// each in the signed-in state:
+// It also takes the README's screenshot (docs/demo.png), the OIDC page's (docs/demo-oidc.png) and
+// the Better Auth page's with two sessions listed (docs/demo-better-auth.png):
 //
 //   node --test test/node/demo.test.mjs      # the pictures go to a temp dir, deleted afterwards
 //   npm run screenshot                       # the same with UPDATE_SCREENSHOT=1: docs/*.png
@@ -59,6 +64,7 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
   const screenshotPathOf = (name) => (updateScreenshot ? path.join(rootDir, 'docs', name) : path.join(workDir, name));
   const screenshotPath = screenshotPathOf('demo.png');
   const oidcScreenshotPath = screenshotPathOf('demo-oidc.png');
+  const betterAuthScreenshotPath = screenshotPathOf('demo-better-auth.png');
 
   /** @type {import('node:child_process').ChildProcess} */
   let child;
@@ -693,6 +699,274 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
       [],
       'no console errors',
     );
+  });
+
+  // The Better Auth page: two browser contexts of its own, as two devices of one person. The first
+  // says it is desktop Chrome (headless Chromium's own User-Agent says "HeadlessChrome", which is
+  // no browser a person has); the second an iPhone's Safari.
+
+  /** @type {{ serverUrl: string, page: string, account: { email: string, username: string, password: string } }} */
+  let ba;
+  /** @type {import('playwright').Page} */
+  let baPage;
+  /** @type {import('playwright').Page} */
+  let phonePage;
+  /** @type {typeof consoleMessages} */
+  const baConsoleMessages = [];
+  /** @type {Error[]} */
+  const baPageErrors = [];
+  /** @type {typeof consoleMessages} */
+  const phoneConsoleMessages = [];
+  /** @type {Error[]} */
+  const phonePageErrors = [];
+  /** The session tokens of both browsers, read from the server's get-session reply (the cookie's session). */
+  const baTokens = [];
+  const iPhoneUserAgent =
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+
+  /** The sessions `<session-list>` shows on `p`, as a person reads them. */
+  const listedSessions = (p) =>
+    p.$eval('#sessions', (list) =>
+      [...list.shadowRoot.querySelectorAll('li')].map((li) => {
+        const button = li.querySelector('[data-action=revoke]');
+        return {
+          device: li.querySelector('[data-field=device]')?.textContent,
+          thisDevice: (li.getAttribute('part') ?? '').split(' ').includes('current-item'),
+          marker: [...li.querySelectorAll('[part~=current]')].some((el) => !el.hidden),
+          button: button && !button.hidden ? button.getAttribute('aria-label') : null,
+        };
+      }),
+    );
+  /** Waits until `p`'s list is done loading and shows `count` sessions. */
+  const waitForListed = (p, count) =>
+    p.waitForFunction((n) => {
+      const list = document.getElementById('sessions');
+      return !list.busy && list.sessions.length === n && list.shadowRoot.querySelectorAll('li').length === n;
+    }, count);
+  /** The cookie's session token, as the server tells the page (the page can read its own reply). */
+  const sessionTokenOf = async (p) => {
+    const reply = await p.evaluate(
+      (url) => fetch(`${url}/get-session`, { credentials: 'include' }).then((res) => res.json()),
+      ba.serverUrl,
+    );
+    const token = reply?.session?.token;
+    assert.ok(typeof token === 'string' && token.length >= 16, `a session token: ${JSON.stringify(reply?.session ?? null)}`);
+    return token;
+  };
+  /** Everything the page keeps or shows: its DOM with shadow roots, both storages, the event log. */
+  const everythingIn = async (p) => ({
+    html: await documentHTML(p),
+    storage: await p.evaluate(() => JSON.stringify([localStorage, sessionStorage].map((store) => Object.entries({ ...store })))),
+    log: await p.textContent('#log'),
+  });
+
+  /** No token of `baTokens` in what `p` keeps or shows; `signedIn`: its storage holds the session (sanity check). */
+  const assertNoToken = async (name, p, { signedIn }) => {
+    const { html, storage, log } = await everythingIn(p);
+    assert.ok(html.includes('ada@example.test'), `${name}: the serialisation holds the page (sanity check)`);
+    if (signedIn)
+      assert.ok(storage.includes('ada@example.test'), `${name}: the stored session was read (sanity check): ${storage}`);
+    for (const token of baTokens) {
+      assert.equal(html.includes(token), false, `${name}: not in the DOM`);
+      assert.equal(storage.includes(token), false, `${name}: not in localStorage or sessionStorage`);
+      assert.equal(log.includes(token), false, `${name}: not in the event log`);
+    }
+  };
+
+  test('npm start made the Better Auth demo account; the dev server hands the page its server', async () => {
+    const line = output.match(
+      /^ {2}Better Auth +(http:\/\/localhost:\d+\/api\/auth) +\(.*; demo page (http:\/\/\S+)\)\n {17}account (\S+) \(or username (\S+)\) \/ (\S+),/m,
+    );
+    assert.ok(line, `the banner names the page and the account:\n${output}`);
+    ba = { serverUrl: line[1], page: line[2], account: { email: line[3], username: line[4], password: line[5] } };
+    assert.equal(ba.page, new URL('demo/better-auth.html', demo.url).href);
+    assert.deepEqual(ba.account, { email: 'ada@example.test', username: 'ada', password: 'lovelace-secret' });
+    const config = await (await fetch(new URL('/demo/config.js', demo.url))).text();
+    assert.ok(config.includes(JSON.stringify(ba.serverUrl)), config);
+
+    const contextOptions = {
+      ...pageOptions,
+      userAgent: `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${browser.version()} Safari/537.36`,
+    };
+    baPage = await (await browser.newContext(contextOptions)).newPage();
+    watchPage(baPage, baConsoleMessages, baPageErrors);
+    phonePage = await (await browser.newContext({ ...pageOptions, userAgent: iPhoneUserAgent })).newPage();
+    watchPage(phonePage, phoneConsoleMessages, phonePageErrors);
+  });
+
+  test('the Better Auth page starts signed out, with the demo account and an empty session list', async () => {
+    await baPage.goto(ba.page);
+    await baPage.waitForSelector('user-session:defined');
+    assert.equal(await baPage.getAttribute('user-session', 'server-url'), ba.serverUrl);
+    assert.equal(await baPage.getAttribute('user-session', 'backend'), 'better-auth');
+    assert.equal(await baPage.getAttribute('user-session', 'authenticated'), null);
+    assert.equal(await baPage.textContent('#status-text'), 'Signed out');
+    assert.equal(await baPage.textContent('#account'), 'ada@example.test (or ada) / lovelace-secret');
+    assert.equal(await baPage.textContent('#server-url'), ba.serverUrl, 'the footer names the server');
+    assert.ok(await baPage.getByLabel('Email or username').isVisible());
+    assert.ok(await baPage.getByRole('button', { name: 'Sign in' }).isVisible());
+    assert.ok(await baPage.getByRole('button', { name: 'Create account' }).isVisible());
+    assert.ok(
+      await baPage.getByText('Sign in to see the devices signed in to your account.').isVisible(),
+      "the list's empty slot",
+    );
+    assert.deepEqual(await listedSessions(baPage), []);
+    assert.equal(await baPage.isVisible('.when-signed-in'), false);
+    assert.equal(await baPage.textContent('#auth-error'), '', 'no error');
+    assert.deepEqual(await readLog(baPage), [], 'no event yet');
+    // The other pages link here.
+    assert.equal(await page.locator('a[href="/demo/better-auth.html"]').count(), 1, 'from the Parse page');
+  });
+
+  test('a wrong password: the alert says so, and the page stays signed out', async () => {
+    await baPage.getByLabel('Email or username').fill(ba.account.username);
+    await baPage.getByLabel('Password').fill('not-the-password');
+    await baPage.getByRole('button', { name: 'Sign in' }).click();
+    await baPage.waitForSelector('#log .entry-failure');
+    const log = await readLog(baPage);
+    assert.deepEqual(logSummary(log), ['failure <log-in-action>']);
+    assert.equal(log[0].detail.error.code, 'invalid-credentials');
+    assert.equal(await baPage.getByRole('alert').textContent(), log[0].detail.error.message, 'the alert says why');
+    assert.match(log[0].detail.error.message, /^Wrong username or password\./);
+    assert.equal(await baPage.getAttribute('user-session', 'authenticated'), null);
+    assert.equal(await baPage.evaluate(() => localStorage.getItem('demo/better-auth')), null);
+  });
+
+  test('sign-in with the demo account (by email): signed in as Ada, this device in the list', async () => {
+    await baPage.getByLabel('Email or username').fill(ba.account.email);
+    await baPage.getByLabel('Password').fill(ba.account.password);
+    await baPage.getByRole('button', { name: 'Sign in' }).click();
+    await baPage.waitForSelector('user-session[authenticated]');
+    await baPage.waitForSelector('#log .entry-success');
+    const log = await readLog(baPage);
+    assert.deepEqual(logSummary(log), ['failure <log-in-action>', 'logged-in <user-session>', 'success <log-in-action>']);
+    assert.equal(log[1].detail.reason, 'log-in');
+    assert.equal(log[1].detail.user.email, 'ada@example.test');
+    assert.equal(log[1].detail.user.username, 'ada');
+    assert.equal(await baPage.textContent('#status-text'), 'Signed in as Ada Lovelace');
+    assert.equal(await baPage.textContent('#who-name'), 'Ada Lovelace');
+    assert.equal(await baPage.textContent('#who-email'), 'ada@example.test');
+    assert.equal(await baPage.textContent('#who-username'), 'ada');
+    assert.equal(await baPage.textContent('#auth-error'), '', 'no error');
+    assert.ok(await baPage.getByRole('button', { name: 'Sign out my other devices' }).isVisible());
+    assert.equal(await baPage.isVisible('#auth-form'), false, 'the form is hidden');
+    await waitForListed(baPage, 1);
+    assert.deepEqual(await listedSessions(baPage), [{ device: 'Chrome on Linux', thisDevice: true, marker: true, button: null }]);
+    baTokens.push(await sessionTokenOf(baPage));
+  });
+
+  test('a second browser (an iPhone) signs in as Ada by username; the first lists two sessions; the screenshot', async (t) => {
+    await phonePage.goto(ba.page);
+    await phonePage.waitForSelector('user-session:defined');
+    assert.equal(await phonePage.getAttribute('user-session', 'authenticated'), null, 'another browser: no cookie');
+    await phonePage.getByLabel('Email or username').fill(ba.account.username);
+    await phonePage.getByLabel('Password').fill(ba.account.password);
+    await phonePage.getByRole('button', { name: 'Sign in' }).click();
+    await phonePage.waitForSelector('user-session[authenticated]');
+    assert.equal(await phonePage.textContent('#status-text'), 'Signed in as Ada Lovelace');
+    await waitForListed(phonePage, 2);
+    const phoneToken = await sessionTokenOf(phonePage);
+    assert.notEqual(phoneToken, baTokens[0], 'a session of its own');
+    baTokens.push(phoneToken);
+
+    // Back to the first browser: the list asks the server again (as it does when the page is shown again).
+    await baPage.bringToFront();
+    await baPage.evaluate(() => document.getElementById('sessions').refresh());
+    await waitForListed(baPage, 2);
+    const listed = await listedSessions(baPage);
+    assert.deepEqual(listed[0], { device: 'Chrome on Linux', thisDevice: true, marker: true, button: null }, 'this device first');
+    assert.equal(listed[1].device, 'Safari on iPhone');
+    assert.equal(listed[1].thisDevice, false);
+    assert.equal(listed[1].marker, false);
+    assert.match(listed[1].button ?? '', /^Sign out Safari on iPhone, signed in /, "the other device's button, named for it");
+    assert.ok(await baPage.getByRole('button', { name: 'Sign out all other devices' }).isVisible());
+    assert.equal(await baPage.textContent('#auth-error'), '', 'no error');
+    // Both signed in, each with a stored session: no token in either.
+    await assertNoToken('first browser', baPage, { signedIn: true });
+    await assertNoToken('iPhone', phonePage, { signedIn: true });
+
+    await takeScreenshot(t, baPage, betterAuthScreenshotPath);
+  });
+
+  test('"Sign out" on the iPhone from the first browser: one session left; revoked and sessions-change logged', async () => {
+    await baPage.getByRole('button', { name: /^Sign out Safari on iPhone/ }).click();
+    await baPage.waitForSelector('#log .entry-revoked');
+    await waitForListed(baPage, 1);
+    assert.deepEqual(await listedSessions(baPage), [{ device: 'Chrome on Linux', thisDevice: true, marker: true, button: null }]);
+    assert.equal(await baPage.getByRole('button', { name: 'Sign out all other devices' }).isVisible(), false, 'no other device');
+    const status = await baPage.$eval('#sessions', (list) => list.shadowRoot.querySelector('[part=status]').textContent);
+    assert.equal(status, 'Signed out Safari on iPhone.');
+
+    const log = await readLog(baPage);
+    assert.deepEqual(logSummary(log).slice(3), ['sessions-change <user-session>', 'revoked <session-list>']);
+    const { detail } = log[4];
+    assert.equal(detail.scope, 'session');
+    assert.equal(detail.session.current, false);
+    assert.match(detail.session.userAgent, /iPhone/);
+    assert.equal(await baPage.getAttribute('user-session', 'authenticated'), '', 'this browser stays signed in');
+
+    // The server: the iPhone's cookie names no session any more.
+    const reply = await phonePage.evaluate(
+      (url) => fetch(`${url}/get-session`, { credentials: 'include' }).then((res) => res.json()),
+      ba.serverUrl,
+    );
+    assert.equal(reply, null, 'get-session with the revoked cookie');
+  });
+
+  test("the iPhone's next check (a reload) finds its session gone: logged-out, reason session-lost", async (t) => {
+    await phonePage.bringToFront();
+    await phonePage.reload();
+    await phonePage.waitForSelector('user-session:defined');
+    await phonePage.waitForSelector('#log .entry-logged-out');
+    await phonePage.waitForSelector('user-session:not([authenticated])');
+    const log = await readLog(phonePage);
+    t.diagnostic(`iPhone log: ${logSummary(log).join(', ')}`);
+    const out = log.find((entry) => entry.type === 'logged-out');
+    assert.equal(out.source, '<user-session>');
+    assert.equal(out.detail.reason, 'session-lost');
+    assert.equal(await phonePage.textContent('#status-text'), 'Signed out');
+    assert.match(await phonePage.textContent('#auth-notice'), /^Your session has ended on the server/);
+    assert.ok(await phonePage.getByLabel('Email or username').isVisible(), 'the form is back');
+    await waitForListed(phonePage, 0);
+    assert.equal(await phonePage.evaluate(() => localStorage.getItem('demo/better-auth')), null, 'forgotten there');
+  });
+
+  test('no session token in either page (DOM, shadow roots, storage, event log) or console; no page errors', async (t) => {
+    assert.equal(baTokens.length, 2, 'both tokens read by earlier tests');
+    for (const [name, p, messages, errors] of [
+      ['first browser', baPage, baConsoleMessages, baPageErrors],
+      ['iPhone', phonePage, phoneConsoleMessages, phonePageErrors],
+    ]) {
+      await assertNoToken(name, p, { signedIn: p === baPage });
+      for (const token of baTokens) {
+        for (const message of messages) {
+          assert.equal(`${message.text}\n${await message.args}`.includes(token), false, `${name}: not in the console`);
+        }
+      }
+      for (const message of messages) t.diagnostic(`${name} console.${message.type}: ${message.text} ${message.url}`);
+      assert.deepEqual(
+        errors.map((error) => error.message),
+        [],
+        `${name}: no page errors`,
+      );
+    }
+    // The one console error expected: the browser's note on the wrong password's 401.
+    const errors = baConsoleMessages.filter((m) => m.type === 'error');
+    assert.deepEqual(
+      errors.map((m) => m.url),
+      [`${ba.serverUrl}/sign-in/username`],
+      `one console error, the 401: ${JSON.stringify(errors.map((m) => m.text))}`,
+    );
+    assert.match(errors[0].text, /\b401\b/);
+    // On the iPhone, at most the browser's note on the 401 of list-sessions: after the reload the
+    // restored list asks for the sessions while get-session checks the cookie, and the server
+    // refuses the revoked session to both (the list ends empty, with no failure of its own).
+    const phoneErrors = phoneConsoleMessages.filter((m) => m.type === 'error');
+    assert.ok(
+      phoneErrors.every((m) => m.url === `${ba.serverUrl}/list-sessions` && /\b401\b/.test(m.text)),
+      `no console errors on the iPhone but the 401 of list-sessions: ${JSON.stringify(phoneErrors.map((m) => `${m.text} ${m.url}`))}`,
+    );
+    assert.ok(phoneErrors.length <= 1, 'one list-sessions at most');
   });
 
   test('Ctrl-C (SIGINT to the process group) stops it: exit code 0, no PostgreSQL left', async () => {
