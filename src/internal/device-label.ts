@@ -6,7 +6,7 @@ const browsers: [RegExp, string][] = [
   [/\b(?:Firefox|FxiOS)\//, 'Firefox'],
   [/\bCriOS\//, 'Chrome'],
   [/\bChromium\//, 'Chromium'],
-  [/\bChrome\//, 'Chrome'],
+  [/\b(?:Headless)?Chrome\//, 'Chrome'],
   [/\bVersion\/[\d.]+.*\bSafari\//, 'Safari'],
   [/\bAppleWebKit\//, 'Safari'],
 ];

@@ -184,6 +184,14 @@ export class SessionListController implements ReactiveController {
     this.#loadedFor = session.userId;
     this.#host.requestUpdate();
     try {
+      // The session's first check after connect goes first: a session the server refuses ends
+      // there (session-lost), without a list request refused too.
+      await session.ready;
+      if (generation !== this.#generation) return;
+      if (!session.authenticated) {
+        this.sessions = Object.freeze([]);
+        return;
+      }
       const sessions = await session.listSessions({ signal: load.signal });
       if (generation !== this.#generation) return;
       this.sessions = sessions;

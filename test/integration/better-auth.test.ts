@@ -381,6 +381,27 @@ describe('Better Auth (real server): <session-list> and sessions on other device
     expect(items(list)).to.have.length(0);
   });
 
+  it('a reload after this session was revoked elsewhere: the first check ends it; the list asks nothing', async () => {
+    const { session } = await twoDevices();
+    const key = session.storageKey!;
+    session.remove();
+    await revokeSessionById((await cookieSession())!.session.id);
+    await betterAuthProxyReset();
+    const reloaded = await fixture<UserSessionElement>(html`
+      <user-session backend="better-auth" server-url=${serverUrl} storage-key=${key}>
+        <session-list></session-list>
+      </user-session>
+    `);
+    const lost = recordEvents(reloaded, ['logged-out']);
+    const failures = recordEvents(reloaded.querySelector('session-list')!, ['failure']);
+    expect(await reloaded.ready).to.equal(null);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(lost.map((e) => e.detail.reason)).to.deep.equal(['session-lost']);
+    expect(await requestCount('GET', '/list-sessions')).to.equal(0);
+    expect(failures).to.deep.equal([]);
+    expect(items(reloaded.querySelector('session-list')!)).to.have.length(0);
+  });
+
   it('the server down while listing: failure with the error, the user stays signed in', async () => {
     const { session, list } = await twoDevices();
     await betterAuthFault({ status: 503, body: 'Service Unavailable', path: '/api/auth/list-sessions' });
