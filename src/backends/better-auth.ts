@@ -112,14 +112,16 @@ export class BetterAuthBackend implements AuthBackend {
   }
 
   /**
-   * `current`: `/sign-out`, but only while the cookie still names this session; when it names
-   * a newer one (signed in after this sign-out was queued), this session alone is revoked by
-   * its id, and the newer one lives on. `others` / `all`: Better Auth's own calls, or, for an
+   * `current`: this session alone, by the token get-session gave for it (`/revoke-session`,
+   * which also clears the cookie while it still names it), never `/sign-out`: the cookie may name
+   * a newer session by the time the request goes (a sign-in meanwhile), and that one lives on.
+   * When the cookie already names a newer one, this session is revoked by its id. `others` / `all`: Better Auth's own calls, or, for an
    * outbox replay (`createdBefore`), one revocation per session opened before the click.
    */
   async logOut(session: StoredSession, { scope, signal, createdBefore }: RevokeOptions): Promise<void> {
     const mine = sessionIdOf(session);
-    const cookie = await this.#cookieSession(signal);
+    const current = await this.#getSession(signal);
+    const cookie = current?.sessionId ?? null;
     if (cookie === null) {
       // No session behind the cookie: nothing left here to sign out.
       if (scope === 'current') return;
@@ -139,7 +141,7 @@ export class BetterAuthBackend implements AuthBackend {
       await Promise.all(ended.map((s) => this.#request('POST', '/revoke-session', signal, { token: s.token })));
       if (scope === 'others') return;
     }
-    if (cookie === mine) await this.#request('POST', '/sign-out', signal, {});
+    if (cookie === mine) await this.#request('POST', '/revoke-session', signal, { token: current!.token });
     else await this.revokeSession(session, mine, { signal });
   }
 
@@ -190,20 +192,22 @@ export class BetterAuthBackend implements AuthBackend {
     return { token: markerPrefix + reply.sessionId, user: reply.user };
   }
 
-  /** The id of the session behind the cookie, or `null`. */
-  async #cookieSession(signal: AbortSignal): Promise<string | null> {
-    return (await this.#getSession(signal))?.sessionId ?? null;
-  }
-
-  async #getSession(signal: AbortSignal): Promise<{ sessionId: string; user: PublicUser } | null> {
+  /** The session behind the cookie (`token`: its credential, for one request in memory only), or `null`. */
+  async #getSession(signal: AbortSignal): Promise<{ sessionId: string; token: string; user: PublicUser } | null> {
     // `disableCookieCache`: the server's word, not a copy cached in another cookie.
     const reply = await this.#request('GET', '/get-session?disableCookieCache=true', signal);
     if (reply === null) return null;
     const { session, user } = isRecord(reply) ? reply : {};
-    if (!isRecord(session) || !nonEmptyString(session.id) || !isRecord(user) || !nonEmptyString(user.id)) {
+    if (
+      !isRecord(session) ||
+      !nonEmptyString(session.id) ||
+      !nonEmptyString(session.token) ||
+      !isRecord(user) ||
+      !nonEmptyString(user.id)
+    ) {
       throw new AuthError('server', 'get-session answered without a session and user.');
     }
-    return { sessionId: session.id, user: toPublicUser(user, user.id) };
+    return { sessionId: session.id, token: session.token, user: toPublicUser(user, user.id) };
   }
 
   async #list(signal: AbortSignal): Promise<ListedSession[]> {
