@@ -52,6 +52,8 @@ function safeJson(value: unknown): string {
   }
 }
 
+const items = (list: SessionListElement) => [...list.shadowRoot!.querySelectorAll('li')];
+
 describe('attack: Better Auth cookie sessions and session management', function () {
   this.timeout(40_000);
   let serverUrl: string;
@@ -334,6 +336,188 @@ describe('attack: Better Auth cookie sessions and session management', function 
       }
       expect((await sessionsOf(account.email)).map((s) => s.id)).to.include(fresh);
       expect(session.authenticated).to.equal(true);
+    });
+  });
+
+  describe('secrets: the Better Auth session token', () => {
+
+    it('a server (or proxy) error quoting the token reaches no error, event, console or storage', async () => {
+      const { session, action, account, token } = await signedUp();
+      const phone = await signInElsewhere({ emailOrUsername: account.email, password: account.password, userAgent: 'Phone' });
+      const seen: unknown[] = [];
+      const quoted = (status: number, code: string) =>
+        JSON.stringify({ code, message: `session ${token} (${encodeURIComponent(token)}) refused` });
+      for (const [route, status, code] of [
+        ['/get-session', 500, 'INTERNAL_SERVER_ERROR'],
+        ['/get-session', 401, 'UNAUTHORIZED'],
+        ['/list-sessions', 500, 'INTERNAL_SERVER_ERROR'],
+        ['/list-sessions', 403, 'SESSION_NOT_FRESH'],
+        ['/revoke-session', 400, 'BAD'],
+      ] as const) {
+        await betterAuthFault({ status, body: quoted(status, code), path: `/api/auth${route}`, times: 1 });
+        if (route === '/get-session') seen.push(await rejectionOf(session.refresh()));
+        else if (route === '/list-sessions') seen.push(await rejectionOf(session.listSessions()));
+        else seen.push(await rejectionOf(session.revokeSession(phone.sessionId)));
+        if (!session.authenticated) await session.logIn(account.email, account.password);
+      }
+      const fresh = (await cookieSession())!.session.token;
+      await betterAuthFault({ status: 500, body: quoted(500, 'X').split(token).join(fresh), path: '/api/auth/revoke-session' });
+      const failures = recordEvents(action, ['failure', 'success']);
+      await action.do();
+      seen.push(...failures.map((e) => e.detail), action.error);
+      expect(seen.filter(Boolean).length).to.be.greaterThan(4);
+      const text = allVisible(...seen);
+      expectNoToken(token, text);
+      expectNoToken(fresh, text);
+    });
+
+    it('list-sessions entries carrying a token in their id or user agent are not shown; no SessionInfo or DOM holds it', async () => {
+      const { session, token } = await signedUp();
+      const own = (await cookieSession())!.session;
+      const now = new Date().toISOString();
+      const entry = (id: string, t: string, ua: string) => ({ id, token: t, userId: 'u', createdAt: now, updatedAt: now, expiresAt: now, userAgent: ua });
+      const body = JSON.stringify([
+        entry(own.id, token, 'Mine'),
+        entry(token, token, 'Token as id'),
+        entry('other-1', 'other-token-aaaaaaaaaaaaaaaaaaaaaaaa', `UA ${token}`),
+      ]);
+      await betterAuthFault({ status: 200, body, path: '/api/auth/list-sessions' });
+      const listed = await rejectionOf(session.listSessions()).then(async (e) => (e ? e : session.listSessions()));
+      const list = document.createElement('session-list') as SessionListElement;
+      session.append(list);
+      await sleep(800);
+      expectNoToken(token, allVisible(listed, list.sessions));
+      expect(items(list).length).to.be.greaterThan(0);
+    });
+
+    it('malformed list-sessions replies (not a list, HTML, huge, odd entries) end as AuthErrors, never uncaught', async function () {
+      this.timeout(60_000);
+      const { session } = await signedUp();
+      const own = (await cookieSession())!.session;
+      const list = document.createElement('session-list') as SessionListElement;
+      const failures = recordEvents(list, ['failure']);
+      session.append(list);
+      await waitUntil(() => items(list).length === 1, 'listed');
+      const huge = JSON.stringify(
+        Array.from({ length: 20_000 }, (_, i) => ({ id: `s${i}`, token: `t${i}xxxxxxxxxxxx`, createdAt: i, userAgent: 'x'.repeat(10) })),
+      );
+      const bodies: [string, string][] = [
+        ['{}', 'application/json'],
+        ['null', 'application/json'],
+        ['"x"', 'application/json'],
+        ['<html><body><img src=x onerror="window.__xss=1"></body></html>', 'text/html'],
+        [huge, 'application/json'],
+        [JSON.stringify([{ id: own.id, token: 'a' }, { id: { toString: 1 }, token: 'b' }, null, 7, { id: 'q', token: 'c', createdAt: 'nope', userAgent: { a: 1 } }, { id: '__proto__', token: 'd' }]), 'application/json'],
+        [JSON.stringify([{ id: 'a', token: 'a' }]), 'application/json'], // this browser's session missing
+      ];
+      for (const [body, contentType] of bodies) {
+        await betterAuthFault({ status: 200, body, contentType, path: '/api/auth/list-sessions', times: 1 });
+        const error = await rejectionOf(session.listSessions());
+        if (error) expect(error).to.be.instanceOf(AuthError);
+        if (!session.authenticated) break;
+        await list.refresh();
+      }
+      expect((window as { __xss?: number }).__xss).to.equal(undefined);
+      for (const e of failures) expect(e.detail.error).to.be.instanceOf(AuthError);
+    });
+
+    it('a device whose User-Agent is markup is shown as text in <session-list> (default and template), nothing runs', async () => {
+      const { session, account, token } = await signedUp();
+      const xss = `<img src=x onerror="window.__xss=(window.__xss||0)+1"><script>window.__xss=9</script>"'><svg onload=window.__xss=7>`;
+      await signInElsewhere({ emailOrUsername: account.email, password: account.password, userAgent: xss });
+      await signInElsewhere({ emailOrUsername: account.email, password: account.password, userAgent: `Mozilla/5.0 (X11; Linux x86_64) ${xss} Firefox/128.0` });
+      const plain = document.createElement('session-list') as SessionListElement;
+      const templated = document.createElement('session-list') as SessionListElement;
+      templated.innerHTML = '<template><strong data-field="device"></strong><time data-field="created"></time><button data-action="revoke">x</button></template>';
+      session.append(plain, templated);
+      await waitUntil(() => items(plain).length === 3 && items(templated).length === 3, 'listed');
+      await sleep(300);
+      for (const list of [plain, templated]) {
+        expect(list.shadowRoot!.querySelectorAll('img, script, svg').length).to.equal(0);
+        expect(list.querySelectorAll('img, script, svg').length).to.equal(0);
+      }
+      expect((window as { __xss?: number }).__xss).to.equal(undefined);
+      expectNoToken(token, allVisible(plain.sessions, templated.sessions));
+    });
+  });
+
+  describe('robustness', () => {
+    it('backend="better-auth" with bad server-urls: no uncaught error, log-in rejects misconfigured, nothing sent elsewhere', async () => {
+      for (const url of ['', ' ', 'javascript:alert(1)', 'data:text/plain,x', 'http://[::1', 'ftp://localhost/api/auth', 'http://user:pw@localhost:1/api/auth', '//evil.example/api/auth', '/\\evil.example', '\t/\n/evil.example', 'http://localhost:1/api/auth?x=1#y']) {
+        const el = await fixture<UserSessionElement>(html`<user-session backend="better-auth" server-url=${url} storage-key=${storageKey}><session-list></session-list><log-out-action scope="others"></log-out-action></user-session>`);
+        await afterConnect();
+        const error = await rejectionOf(el.logIn('a@b.c', 'password-long'));
+        expect(error, url).to.be.instanceOf(AuthError);
+        expect((error as AuthError).code, `${url}: ${(error as AuthError).message}`).to.be.oneOf(['misconfigured', 'network']);
+        expect(el.authenticated).to.equal(false);
+        el.querySelector('log-out-action')!.click();
+        el.remove();
+      }
+    });
+
+    it('<session-list> with a session id that does not exist, or names a non-session element: failure, no throw', async () => {
+      const root = await fixture(html`<div><div id="not-a-session"></div>
+        <session-list session="nope"></session-list><session-list session="not-a-session"></session-list></div>`);
+      const lists = [...root.querySelectorAll<SessionListElement>('session-list')];
+      for (const list of lists) {
+        expect(await list.revoke('x')).to.equal(false);
+        expect(await list.revokeOthers()).to.equal(false);
+        await list.refresh();
+        expect(list.sessions).to.deep.equal([]);
+      }
+    });
+
+    it('removed mid-load, rapid clicks on a Sign out button, visibility flapping: one revoke request, no uncaught error', async () => {
+      const { session, account } = await signedUp();
+      const phone = await signInElsewhere({ emailOrUsername: account.email, password: account.password, userAgent: 'Phone' });
+      await betterAuthFault({ delayMs: 800, path: '/api/auth/list-sessions', times: 1 });
+      const gone = document.createElement('session-list') as SessionListElement;
+      const goneFailures = recordEvents(gone, ['failure']);
+      session.append(gone);
+      await sleep(50);
+      gone.remove();
+      await sleep(1200);
+      expect(goneFailures).to.have.length(0);
+      const list = document.createElement('session-list') as SessionListElement;
+      session.append(list);
+      await waitUntil(() => items(list).length === 2, 'listed');
+      for (let i = 0; i < 20; i++) document.dispatchEvent(new Event('visibilitychange'));
+      await betterAuthProxyReset();
+      await betterAuthFault({ delayMs: 400, path: '/api/auth/revoke-session' });
+      const button = [...list.shadowRoot!.querySelectorAll<HTMLButtonElement>('button[part~=revoke]')].find((b) => !b.hidden)!;
+      const events = recordEvents(list, ['revoked', 'failure']);
+      for (let i = 0; i < 10; i++) button.click();
+      await waitUntil(() => events.length > 0, 'outcome', 8000);
+      await sleep(300);
+      expect(events.map((e) => e.type)).to.deep.equal(['revoked']);
+      expect(await requestCount('POST', '/revoke-session')).to.equal(1);
+      expect((await sessionsOf(account.email)).map((s) => s.id)).to.not.include(phone.sessionId);
+      expect(session.authenticated).to.equal(true);
+    });
+
+    it('a backend without list capability (custom, OIDC-like): listSessions and revokeSession reject misconfigured, <session-list> fails once', async () => {
+      const session = await fixture<UserSessionElement>(html`<user-session storage-key=${storageKey}></user-session>`);
+      session.backend = {
+        logIn: async (username: string) => ({ token: 'tok-secret-123456', user: { id: 'u1', username } }),
+        logOut: async () => {},
+        currentUser: async (st: { user: { id: string } }) => ({ ...st.user }),
+      } as never;
+      await session.logIn('ada', 'pw');
+      const a = await rejectionOf(session.listSessions());
+      const b = await rejectionOf(session.revokeSession('x'));
+      expect((a as AuthError).code).to.equal('misconfigured');
+      expect((b as AuthError).code).to.equal('misconfigured');
+      const list = document.createElement('session-list') as SessionListElement;
+      const failures = recordEvents(list, ['failure']);
+      session.append(list);
+      await sleep(300);
+      await list.refresh();
+      await sleep(100);
+      expect(failures.length).to.be.within(1, 2);
+      expect((failures[0]!.detail.error as AuthError).code).to.equal('misconfigured');
+      // This backend keeps its token in storage (as Parse does): only errors and events are checked.
+      const text = [a, b, ...failures.map((e) => e.detail.error)].map((e) => errorText(e)).join('\n') + list.shadowRoot!.innerHTML;
+      expectNoToken('tok-secret-123456', text);
     });
   });
 });
