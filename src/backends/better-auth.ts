@@ -253,7 +253,12 @@ function readReply(status: number, text: string, url: string): unknown {
     return data;
   }
   const code = isRecord(data) && typeof data.code === 'string' ? data.code : undefined;
-  const said = isRecord(data) && typeof data.message === 'string' ? ` Better Auth says: "${data.message}"` : '';
+  // The kit never knows the cookie's token, so it cannot redact it by value: a message that quotes
+  // it (a proxy, a plugin) loses every run of 20+ letters and digits, the shape of Better Auth's tokens.
+  const said =
+    isRecord(data) && typeof data.message === 'string'
+      ? ` Better Auth says: "${data.message.replace(/[A-Za-z0-9]{20,}/g, '[redacted]')}"`
+      : '';
   const options = { status };
   if (code === undefined) {
     throw status === 404
