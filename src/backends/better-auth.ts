@@ -157,12 +157,15 @@ export class BetterAuthBackend implements AuthBackend {
     const mine = sessionIdOf(session);
     const listed = await this.#list(signal);
     if (!listed.some((s) => s.id === mine)) throw new AuthError('invalid-session');
+    // Nothing shown may quote a token of the list: such an entry goes, such a user agent is dropped.
+    const quotesToken = (text: string) => listed.some((s) => text.includes(s.token));
     return listed
+      .filter((s) => !quotesToken(s.id))
       .map((s): SessionInfo => {
         const info: SessionInfo = { id: s.id, current: s.id === mine };
         const times = { createdAt: toTime(s.createdAt), lastActiveAt: toTime(s.updatedAt), expiresAt: toTime(s.expiresAt) };
         for (const [name, time] of Object.entries(times)) if (time !== undefined) info[name as 'createdAt'] = time;
-        if (nonEmptyString(s.userAgent)) info.userAgent = s.userAgent;
+        if (nonEmptyString(s.userAgent) && !quotesToken(s.userAgent)) info.userAgent = s.userAgent;
         return info;
       })
       .sort((a, b) => Number(b.current) - Number(a.current) || (b.createdAt ?? 0) - (a.createdAt ?? 0));
