@@ -313,6 +313,20 @@ describe('attack: Better Auth cookie sessions and session management', function 
       expect(await session.refresh()).to.include({ email: account.email });
     });
 
+    it('scope all whose get-session answer is slow while the user signs in again does not sign out the new session', async () => {
+      const { session, action, account } = await signedUp();
+      action.scope = 'all';
+      await betterAuthFault({ delayMs: 2000, path: '/api/auth/get-session', times: 1 });
+      const out = action.do();
+      await sleep(300);
+      await session.logIn(account.email, account.password);
+      const fresh = (await cookieSession())!.session.id;
+      await out;
+      await sleep(500);
+      expect((await sessionsOf(account.email)).map((s) => s.id), 'only the new session lives').to.deep.equal([fresh]);
+      expect(await session.refresh()).to.include({ email: account.email });
+    });
+
     it('the outbox entry edited to name another user\'s session or garbage touches nothing and throws nothing', async () => {
       const { session, account } = await queuedLogOut();
       const raw = localStorage.getItem(outboxKeyOf(storageKey))!;
