@@ -115,8 +115,9 @@ export class BetterAuthBackend implements AuthBackend {
    * `current`: this session alone, by the token get-session gave for it (`/revoke-session`,
    * which also clears the cookie while it still names it), never `/sign-out`: the cookie may name
    * a newer session by the time the request goes (a sign-in meanwhile), and that one lives on.
-   * When the cookie already names a newer one, this session is revoked by its id. `others` / `all`: Better Auth's own calls, or, for an
-   * outbox replay (`createdBefore`), one revocation per session opened before the click.
+   * When the cookie already names a newer one, this session is revoked by its id. `others`:
+   * `/revoke-other-sessions`; `all`: that, then this session as `current`; for an outbox replay
+   * (`createdBefore`), one revocation per session opened before the click.
    */
   async logOut(session: StoredSession, { scope, signal, createdBefore }: RevokeOptions): Promise<void> {
     const mine = sessionIdOf(session);
@@ -127,11 +128,12 @@ export class BetterAuthBackend implements AuthBackend {
       if (scope === 'current') return;
       throw new AuthError('invalid-session');
     }
-    if (scope !== 'current') {
-      if (createdBefore === undefined && cookie === mine) {
-        await this.#request('POST', scope === 'all' ? '/revoke-sessions' : '/revoke-other-sessions', signal, {});
-        return;
-      }
+    if (scope !== 'current' && createdBefore === undefined && cookie === mine) {
+      // `all` is the others, then this one by its token: `/revoke-sessions` would also end a
+      // session signed in here meanwhile (the cookie it goes with may be newer by then).
+      await this.#request('POST', '/revoke-other-sessions', signal, {});
+      if (scope === 'others') return;
+    } else if (scope !== 'current') {
       const listed = await this.#list(signal);
       // The cookie names another user now: the queued user's other sessions are out of reach.
       if (cookie !== mine && !listed.some((s) => s.id === mine)) throw new AuthError('invalid-session');

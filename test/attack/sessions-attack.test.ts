@@ -327,6 +327,16 @@ describe('attack: Better Auth cookie sessions and session management', function 
       expect(await session.refresh()).to.include({ email: account.email });
     });
 
+    it('scope all without a race still ends every session, this one included, and clears the cookie', async () => {
+      const { session, action, account } = await signedUp();
+      await signInElsewhere({ emailOrUsername: account.email, password: account.password, userAgent: 'Phone' });
+      action.scope = 'all';
+      expect(await action.do()).to.equal(true);
+      expect(await sessionsOf(account.email)).to.deep.equal([]);
+      expect(await cookieSession()).to.equal(null);
+      expect(session.authenticated).to.equal(false);
+    });
+
     it('the outbox entry edited to name another user\'s session or garbage touches nothing and throws nothing', async () => {
       const { session, account } = await queuedLogOut();
       const raw = localStorage.getItem(outboxKeyOf(storageKey))!;
