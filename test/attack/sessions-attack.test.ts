@@ -118,9 +118,17 @@ describe('attack: Better Auth cookie sessions and session management', function 
       }
     };
     walk(document);
-    const storage = [...Object.keys(localStorage), ...Object.values(localStorage)].join('\n') +
+    const storage =
+      [...Object.keys(localStorage), ...Object.values(localStorage)].join('\n') +
       [...Object.keys(sessionStorage), ...Object.values(sessionStorage)].join('\n');
-    return [storage, document.cookie, document.documentElement.outerHTML, ...shadows, consoleLog.join('\n'), ...more.map((m) => (m instanceof Error ? errorText(m) : safeJson(m)))].join('\n');
+    return [
+      storage,
+      document.cookie,
+      document.documentElement.outerHTML,
+      ...shadows,
+      consoleLog.join('\n'),
+      ...more.map((m) => (m instanceof Error ? errorText(m) : safeJson(m))),
+    ].join('\n');
   }
   function expectNoToken(token: string, text: string, what = 'the session token leaked') {
     for (const s of spellings(token)) expect(text.includes(s), `${what} (${s.slice(0, 6)}…)`).to.equal(false);
@@ -189,7 +197,7 @@ describe('attack: Better Auth cookie sessions and session management', function 
     });
   });
 
-  describe("a session id of another user, or a strange one, given to revokeSession", () => {
+  describe('a session id of another user, or a strange one, given to revokeSession', () => {
     it("touches no other user's session and none of this user's; the user stays signed in", async () => {
       const { session, account } = await signedUp();
       const eve = newAccount('eve');
@@ -257,7 +265,11 @@ describe('attack: Better Auth cookie sessions and session management', function 
 
     it('queued scope all, then the same user signs in again: the new session lives, the old ones end', async () => {
       const { session, account, old } = await queuedLogOut('all');
-      const phone = await signInElsewhere({ emailOrUsername: account.email, password: account.password, userAgent: 'Later phone' });
+      const phone = await signInElsewhere({
+        emailOrUsername: account.email,
+        password: account.password,
+        userAgent: 'Later phone',
+      });
       await session.logIn(account.email, account.password);
       const fresh = (await cookieSession())!.session.id;
       window.dispatchEvent(new Event('online'));
@@ -278,7 +290,11 @@ describe('attack: Better Auth cookie sessions and session management', function 
       await sleep(50);
       const late = await signInElsewhere({ emailOrUsername: s.account.email, password: s.account.password, userAgent: 'Late' });
       window.dispatchEvent(new Event('online'));
-      await until(async () => !(await sessionsOf(s.account.email)).some((x) => x.id === early.sessionId), 'the early one ended', 8000).catch(() => {});
+      await until(
+        async () => !(await sessionsOf(s.account.email)).some((x) => x.id === early.sessionId),
+        'the early one ended',
+        8000,
+      ).catch(() => {});
       await sleep(500);
       const left = (await sessionsOf(s.account.email)).map((x) => x.id);
       expect(left, 'the later device lives').to.include(late.sessionId);
@@ -309,7 +325,10 @@ describe('attack: Better Auth cookie sessions and session management', function 
       const fresh = (await cookieSession())!.session.id;
       await out;
       await sleep(500);
-      expect((await sessionsOf(account.email)).map((s) => s.id), 'only the new session lives').to.deep.equal([fresh]);
+      expect(
+        (await sessionsOf(account.email)).map((s) => s.id),
+        'only the new session lives',
+      ).to.deep.equal([fresh]);
       expect(await session.refresh()).to.include({ email: account.email });
     });
 
@@ -323,7 +342,10 @@ describe('attack: Better Auth cookie sessions and session management', function 
       const fresh = (await cookieSession())!.session.id;
       await out;
       await sleep(500);
-      expect((await sessionsOf(account.email)).map((s) => s.id), 'only the new session lives').to.deep.equal([fresh]);
+      expect(
+        (await sessionsOf(account.email)).map((s) => s.id),
+        'only the new session lives',
+      ).to.deep.equal([fresh]);
       expect(await session.refresh()).to.include({ email: account.email });
     });
 
@@ -337,7 +359,7 @@ describe('attack: Better Auth cookie sessions and session management', function 
       expect(session.authenticated).to.equal(false);
     });
 
-    it('the outbox entry edited to name another user\'s session or garbage touches nothing and throws nothing', async () => {
+    it("the outbox entry edited to name another user's session or garbage touches nothing and throws nothing", async () => {
       const { session, account } = await queuedLogOut();
       const raw = localStorage.getItem(outboxKeyOf(storageKey))!;
       console.info('outbox', raw);
@@ -348,12 +370,22 @@ describe('attack: Better Auth cookie sessions and session management', function 
       const fresh = (await cookieSession())!.session.id;
       const old = JSON.parse(localStorage.getItem(storageKey) ?? 'null');
       void old;
-      localStorage.setItem(outboxKeyOf(storageKey), raw.replace(/better-auth-session:[^"\\]+/g, `better-auth-session:${eveSession.sessionId}`));
+      localStorage.setItem(
+        outboxKeyOf(storageKey),
+        raw.replace(/better-auth-session:[^"\\]+/g, `better-auth-session:${eveSession.sessionId}`),
+      );
       window.dispatchEvent(new Event('online'));
       await sleep(2000);
       expect((await sessionsOf(eve.email)).map((s) => s.id)).to.deep.equal([eveSession.sessionId]);
       expect((await sessionsOf(account.email)).map((s) => s.id)).to.include(fresh);
-      for (const junk of ['{', '[1,2]', '[{"token":{}}]', '[{"token":"better-auth-session:"}]', '[{"token":"better-auth-session:../x?y"}]', 'null']) {
+      for (const junk of [
+        '{',
+        '[1,2]',
+        '[{"token":{}}]',
+        '[{"token":"better-auth-session:"}]',
+        '[{"token":"better-auth-session:../x?y"}]',
+        'null',
+      ]) {
         localStorage.setItem(outboxKeyOf(storageKey), junk);
         window.dispatchEvent(new Event('online'));
         await sleep(300);
@@ -364,12 +396,11 @@ describe('attack: Better Auth cookie sessions and session management', function 
   });
 
   describe('secrets: the Better Auth session token', () => {
-
     it('a server (or proxy) error quoting the token reaches no error, event, console or storage', async () => {
       const { session, action, account, token } = await signedUp();
       const phone = await signInElsewhere({ emailOrUsername: account.email, password: account.password, userAgent: 'Phone' });
       const seen: unknown[] = [];
-      const quoted = (status: number, code: string) =>
+      const quoted = (_status: number, code: string) =>
         JSON.stringify({ code, message: `session ${token} (${encodeURIComponent(token)}) refused` });
       for (const [route, status, code] of [
         ['/get-session', 500, 'INTERNAL_SERVER_ERROR'],
@@ -399,7 +430,15 @@ describe('attack: Better Auth cookie sessions and session management', function 
       const { session, token } = await signedUp();
       const own = (await cookieSession())!.session;
       const now = new Date().toISOString();
-      const entry = (id: string, t: string, ua: string) => ({ id, token: t, userId: 'u', createdAt: now, updatedAt: now, expiresAt: now, userAgent: ua });
+      const entry = (id: string, t: string, ua: string) => ({
+        id,
+        token: t,
+        userId: 'u',
+        createdAt: now,
+        updatedAt: now,
+        expiresAt: now,
+        userAgent: ua,
+      });
       const body = JSON.stringify([
         entry(own.id, token, 'Mine'),
         entry(token, token, 'Token as id'),
@@ -423,7 +462,12 @@ describe('attack: Better Auth cookie sessions and session management', function 
       session.append(list);
       await waitUntil(() => items(list).length === 1, 'listed');
       const huge = JSON.stringify(
-        Array.from({ length: 20_000 }, (_, i) => ({ id: `s${i}`, token: `t${i}xxxxxxxxxxxx`, createdAt: i, userAgent: 'x'.repeat(10) })),
+        Array.from({ length: 20_000 }, (_, i) => ({
+          id: `s${i}`,
+          token: `t${i}xxxxxxxxxxxx`,
+          createdAt: i,
+          userAgent: 'x'.repeat(10),
+        })),
       );
       const bodies: [string, string][] = [
         ['{}', 'application/json'],
@@ -431,7 +475,17 @@ describe('attack: Better Auth cookie sessions and session management', function 
         ['"x"', 'application/json'],
         ['<html><body><img src=x onerror="window.__xss=1"></body></html>', 'text/html'],
         [huge, 'application/json'],
-        [JSON.stringify([{ id: own.id, token: 'a' }, { id: { toString: 1 }, token: 'b' }, null, 7, { id: 'q', token: 'c', createdAt: 'nope', userAgent: { a: 1 } }, { id: '__proto__', token: 'd' }]), 'application/json'],
+        [
+          JSON.stringify([
+            { id: own.id, token: 'a' },
+            { id: { toString: 1 }, token: 'b' },
+            null,
+            7,
+            { id: 'q', token: 'c', createdAt: 'nope', userAgent: { a: 1 } },
+            { id: '__proto__', token: 'd' },
+          ]),
+          'application/json',
+        ],
         [JSON.stringify([{ id: 'a', token: 'a' }]), 'application/json'], // this browser's session missing
       ];
       for (const [body, contentType] of bodies) {
@@ -449,10 +503,15 @@ describe('attack: Better Auth cookie sessions and session management', function 
       const { session, account, token } = await signedUp();
       const xss = `<img src=x onerror="window.__xss=(window.__xss||0)+1"><script>window.__xss=9</script>"'><svg onload=window.__xss=7>`;
       await signInElsewhere({ emailOrUsername: account.email, password: account.password, userAgent: xss });
-      await signInElsewhere({ emailOrUsername: account.email, password: account.password, userAgent: `Mozilla/5.0 (X11; Linux x86_64) ${xss} Firefox/128.0` });
+      await signInElsewhere({
+        emailOrUsername: account.email,
+        password: account.password,
+        userAgent: `Mozilla/5.0 (X11; Linux x86_64) ${xss} Firefox/128.0`,
+      });
       const plain = document.createElement('session-list') as SessionListElement;
       const templated = document.createElement('session-list') as SessionListElement;
-      templated.innerHTML = '<template><strong data-field="device"></strong><time data-field="created"></time><button data-action="revoke">x</button></template>';
+      templated.innerHTML =
+        '<template><strong data-field="device"></strong><time data-field="created"></time><button data-action="revoke">x</button></template>';
       session.append(plain, templated);
       await waitUntil(() => items(plain).length === 3 && items(templated).length === 3, 'listed');
       await sleep(300);
@@ -467,8 +526,24 @@ describe('attack: Better Auth cookie sessions and session management', function 
 
   describe('robustness', () => {
     it('backend="better-auth" with bad server-urls: no uncaught error, log-in rejects misconfigured, nothing sent elsewhere', async () => {
-      for (const url of ['', ' ', 'javascript:alert(1)', 'data:text/plain,x', 'http://[::1', 'ftp://localhost/api/auth', 'http://user:pw@localhost:1/api/auth', '//evil.example/api/auth', '/\\evil.example', '\t/\n/evil.example', 'http://localhost:1/api/auth?x=1#y']) {
-        const el = await fixture<UserSessionElement>(html`<user-session backend="better-auth" server-url=${url} storage-key=${storageKey}><session-list></session-list><log-out-action scope="others"></log-out-action></user-session>`);
+      for (const url of [
+        '',
+        ' ',
+        'javascript:alert(1)',
+        'data:text/plain,x',
+        'http://[::1',
+        'ftp://localhost/api/auth',
+        'http://user:pw@localhost:1/api/auth',
+        '//evil.example/api/auth',
+        '/\\evil.example',
+        '\t/\n/evil.example',
+        'http://localhost:1/api/auth?x=1#y',
+      ]) {
+        const el = await fixture<UserSessionElement>(
+          html`<user-session backend="better-auth" server-url=${url} storage-key=${storageKey}
+            ><session-list></session-list><log-out-action scope="others"></log-out-action
+          ></user-session>`,
+        );
         await afterConnect();
         const error = await rejectionOf(el.logIn('a@b.c', 'password-long'));
         expect(error, url).to.be.instanceOf(AuthError);
@@ -480,8 +555,12 @@ describe('attack: Better Auth cookie sessions and session management', function 
     });
 
     it('<session-list> with a session id that does not exist, or names a non-session element: failure, no throw', async () => {
-      const root = await fixture(html`<div><div id="not-a-session"></div>
-        <session-list session="nope"></session-list><session-list session="not-a-session"></session-list></div>`);
+      const root = await fixture(
+        html`<div>
+          <div id="not-a-session"></div>
+          <session-list session="nope"></session-list><session-list session="not-a-session"></session-list>
+        </div>`,
+      );
       const lists = [...root.querySelectorAll<SessionListElement>('session-list')];
       for (const list of lists) {
         expect(await list.revoke('x')).to.equal(false);
@@ -511,7 +590,7 @@ describe('attack: Better Auth cookie sessions and session management', function 
       const button = [...list.shadowRoot!.querySelectorAll<HTMLButtonElement>('button[part~=revoke]')].find((b) => !b.hidden)!;
       const events = recordEvents(list, ['revoked', 'failure']);
       for (let i = 0; i < 10; i++) button.click();
-      await waitUntil(() => events.length > 0, 'outcome', 8000);
+      await waitUntil(() => events.length > 0, 'outcome', { timeout: 8000 });
       await sleep(300);
       expect(events.map((e) => e.type)).to.deep.equal(['revoked']);
       expect(await requestCount('POST', '/revoke-session')).to.equal(1);
@@ -540,7 +619,8 @@ describe('attack: Better Auth cookie sessions and session management', function 
       expect(failures.length).to.be.within(1, 2);
       expect((failures[0]!.detail.error as AuthError).code).to.equal('misconfigured');
       // This backend keeps its token in storage (as Parse does): only errors and events are checked.
-      const text = [a, b, ...failures.map((e) => e.detail.error)].map((e) => errorText(e)).join('\n') + list.shadowRoot!.innerHTML;
+      const text =
+        [a, b, ...failures.map((e) => e.detail.error)].map((e) => errorText(e)).join('\n') + list.shadowRoot!.innerHTML;
       expectNoToken('tok-secret-123456', text);
     });
   });

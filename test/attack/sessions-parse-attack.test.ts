@@ -40,8 +40,9 @@ describe('attack: Parse session management', function () {
     const { session, username, token, userId } = await signedInPage();
     const other = await logInRest(username);
     const stranger = await signUpRest(uniqueName('stranger'));
-    const strangerSession = ((await rest('GET', '/sessions', { token: stranger.sessionToken })).body.results as { objectId: string }[])[0]!
-      .objectId;
+    const strangerSession = (
+      (await rest('GET', '/sessions', { token: stranger.sessionToken })).body.results as { objectId: string }[]
+    )[0]!.objectId;
     const ids = [
       `../users/${userId}`,
       `..%2Fusers%2F${userId}`,
@@ -66,7 +67,10 @@ describe('attack: Parse session management', function () {
     expect((await whoAmI(stranger.sessionToken)).status, 'the stranger lives').to.equal(200);
     const { requests } = await proxy.log();
     const paths = requests.map((r) => r.path);
-    expect(paths.filter((p) => !/^\/parse\/sessions(\/[^/]+)?$/.test(p)), paths.join(' ')).to.deep.equal([]);
+    expect(
+      paths.filter((p) => !/^\/parse\/sessions(\/[^/]+)?$/.test(p)),
+      paths.join(' '),
+    ).to.deep.equal([]);
     expect(session.authenticated).to.equal(true);
   });
 
