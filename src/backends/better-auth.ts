@@ -112,24 +112,28 @@ export class BetterAuthBackend implements AuthBackend {
   }
 
   /**
-   * `current`: `/sign-out`, but only while the cookie still names this session; when it names
-   * a newer one (signed in after this sign-out was queued), this session alone is revoked by
-   * its id, and the newer one lives on. `others` / `all`: Better Auth's own calls, or, for an
-   * outbox replay (`createdBefore`), one revocation per session opened before the click.
+   * `current`: this session alone, by the token get-session gave for it (`/revoke-session`,
+   * which also clears the cookie while it still names it), never `/sign-out`: the cookie may name
+   * a newer session by the time the request goes (a sign-in meanwhile), and that one lives on.
+   * When the cookie already names a newer one, this session is revoked by its id. `others`:
+   * `/revoke-other-sessions`; `all`: that, then this session as `current`; for an outbox replay
+   * (`createdBefore`), one revocation per session opened before the click.
    */
   async logOut(session: StoredSession, { scope, signal, createdBefore }: RevokeOptions): Promise<void> {
     const mine = sessionIdOf(session);
-    const cookie = await this.#cookieSession(signal);
+    const current = await this.#getSession(signal);
+    const cookie = current?.sessionId ?? null;
     if (cookie === null) {
       // No session behind the cookie: nothing left here to sign out.
       if (scope === 'current') return;
       throw new AuthError('invalid-session');
     }
-    if (scope !== 'current') {
-      if (createdBefore === undefined && cookie === mine) {
-        await this.#request('POST', scope === 'all' ? '/revoke-sessions' : '/revoke-other-sessions', signal, {});
-        return;
-      }
+    if (scope !== 'current' && createdBefore === undefined && cookie === mine) {
+      // `all` is the others, then this one by its token: `/revoke-sessions` would also end a
+      // session signed in here meanwhile (the cookie it goes with may be newer by then).
+      await this.#request('POST', '/revoke-other-sessions', signal, {});
+      if (scope === 'others') return;
+    } else if (scope !== 'current') {
       const listed = await this.#list(signal);
       // The cookie names another user now: the queued user's other sessions are out of reach.
       if (cookie !== mine && !listed.some((s) => s.id === mine)) throw new AuthError('invalid-session');
@@ -139,7 +143,7 @@ export class BetterAuthBackend implements AuthBackend {
       await Promise.all(ended.map((s) => this.#request('POST', '/revoke-session', signal, { token: s.token })));
       if (scope === 'others') return;
     }
-    if (cookie === mine) await this.#request('POST', '/sign-out', signal, {});
+    if (cookie === mine) await this.#request('POST', '/revoke-session', signal, { token: current!.token });
     else await this.revokeSession(session, mine, { signal });
   }
 
@@ -155,12 +159,15 @@ export class BetterAuthBackend implements AuthBackend {
     const mine = sessionIdOf(session);
     const listed = await this.#list(signal);
     if (!listed.some((s) => s.id === mine)) throw new AuthError('invalid-session');
+    // Nothing shown may quote a token of the list: such an entry goes, such a user agent is dropped.
+    const quotesToken = (text: string) => listed.some((s) => text.includes(s.token));
     return listed
+      .filter((s) => !quotesToken(s.id))
       .map((s): SessionInfo => {
         const info: SessionInfo = { id: s.id, current: s.id === mine };
         const times = { createdAt: toTime(s.createdAt), lastActiveAt: toTime(s.updatedAt), expiresAt: toTime(s.expiresAt) };
         for (const [name, time] of Object.entries(times)) if (time !== undefined) info[name as 'createdAt'] = time;
-        if (nonEmptyString(s.userAgent)) info.userAgent = s.userAgent;
+        if (nonEmptyString(s.userAgent) && !quotesToken(s.userAgent)) info.userAgent = s.userAgent;
         return info;
       })
       .sort((a, b) => Number(b.current) - Number(a.current) || (b.createdAt ?? 0) - (a.createdAt ?? 0));
@@ -190,20 +197,22 @@ export class BetterAuthBackend implements AuthBackend {
     return { token: markerPrefix + reply.sessionId, user: reply.user };
   }
 
-  /** The id of the session behind the cookie, or `null`. */
-  async #cookieSession(signal: AbortSignal): Promise<string | null> {
-    return (await this.#getSession(signal))?.sessionId ?? null;
-  }
-
-  async #getSession(signal: AbortSignal): Promise<{ sessionId: string; user: PublicUser } | null> {
+  /** The session behind the cookie (`token`: its credential, for one request in memory only), or `null`. */
+  async #getSession(signal: AbortSignal): Promise<{ sessionId: string; token: string; user: PublicUser } | null> {
     // `disableCookieCache`: the server's word, not a copy cached in another cookie.
     const reply = await this.#request('GET', '/get-session?disableCookieCache=true', signal);
     if (reply === null) return null;
     const { session, user } = isRecord(reply) ? reply : {};
-    if (!isRecord(session) || !nonEmptyString(session.id) || !isRecord(user) || !nonEmptyString(user.id)) {
+    if (
+      !isRecord(session) ||
+      !nonEmptyString(session.id) ||
+      !nonEmptyString(session.token) ||
+      !isRecord(user) ||
+      !nonEmptyString(user.id)
+    ) {
       throw new AuthError('server', 'get-session answered without a session and user.');
     }
-    return { sessionId: session.id, user: toPublicUser(user, user.id) };
+    return { sessionId: session.id, token: session.token, user: toPublicUser(user, user.id) };
   }
 
   async #list(signal: AbortSignal): Promise<ListedSession[]> {
@@ -249,7 +258,12 @@ function readReply(status: number, text: string, url: string): unknown {
     return data;
   }
   const code = isRecord(data) && typeof data.code === 'string' ? data.code : undefined;
-  const said = isRecord(data) && typeof data.message === 'string' ? ` Better Auth says: "${data.message}"` : '';
+  // The kit never knows the cookie's token, so it cannot redact it by value: a message that quotes
+  // it (a proxy, a plugin) loses every run of 20+ letters and digits, the shape of Better Auth's tokens.
+  const said =
+    isRecord(data) && typeof data.message === 'string'
+      ? ` Better Auth says: "${data.message.replace(/[A-Za-z0-9]{20,}/g, '[redacted]')}"`
+      : '';
   const options = { status };
   if (code === undefined) {
     throw status === 404

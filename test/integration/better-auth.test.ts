@@ -146,7 +146,7 @@ describe('Better Auth (real server on SQLite): <user-session backend="better-aut
     expect(user.email).to.equal(account.email);
   });
 
-  it('log-out ends the cookie session on the server: success, signed out, nothing stored, one /sign-out', async () => {
+  it('log-out ends the cookie session on the server: success, signed out, nothing stored, one /revoke-session (its own token; never /sign-out, which would end whatever the cookie names by then)', async () => {
     const { session, action, account } = await signedUp();
     expect(await sessionsOf(account.email)).to.have.length(1);
     await betterAuthProxyReset();
@@ -156,7 +156,9 @@ describe('Better Auth (real server on SQLite): <user-session backend="better-aut
     expect(session.hasAttribute('authenticated')).to.equal(false);
     expect(localStorage.getItem(storageKey)).to.equal(null);
     expect(await sessionsOf(account.email)).to.deep.equal([]);
-    expect(await requestCount('POST', '/sign-out')).to.equal(1);
+    expect(await requestCount('POST', '/revoke-session')).to.equal(1);
+    expect(await requestCount('POST', '/sign-out')).to.equal(0);
+    expect(await cookieSession(), 'the cookie is cleared').to.equal(null);
   });
 
   it('a reload restores the user from storage, then get-session confirms it (one request)', async () => {
