@@ -62,6 +62,8 @@ export const Capability = {
   listSessions: 'list-sessions',
   /** `revokeSession(session, id)`: end one other session of the user, by its id. */
   revokeSession: 'revoke-session',
+  /** `serverSession()`: the session the server already keeps for this browser (a cookie), signed in outside the kit. */
+  serverSession: 'server-session',
 } as const;
 export type Capability = (typeof Capability)[keyof typeof Capability];
 
@@ -182,6 +184,14 @@ export interface AuthBackend {
    * Capability `revoke-session`.
    */
   revokeSession?(session: StoredSession, id: string, o: { signal: AbortSignal }): Promise<void>;
+  /**
+   * The session the server already keeps for this browser, or `null`: for a session in a cookie
+   * that a page may have signed in outside the kit (a server-rendered form, the server's own
+   * client). Asked once on connect while nothing is stored; what it gives is stored as
+   * `restored`, unless it is the session this browser last signed out of here. Capability
+   * `server-session`.
+   */
+  serverSession?(o: { signal: AbortSignal }): Promise<StoredSession | null>;
   /** Optional: how a session is written to storage (default: JSON of `StoredSession`). */
   serialize?(session: StoredSession): string;
   /** Optional: reads what `serialize` wrote; `null` for anything that is not a session. */
@@ -204,6 +214,7 @@ export const methodOf: Partial<Record<Capability, keyof AuthBackend>> &
   [Capability.verificationEmail]: 'requestVerificationEmail',
   [Capability.listSessions]: 'listSessions',
   [Capability.revokeSession]: 'revokeSession',
+  [Capability.serverSession]: 'serverSession',
 };
 
 /** What a backend without `capabilities` (first edition) can do. */

@@ -57,6 +57,7 @@ export class BetterAuthBackend implements AuthBackend {
     Capability.revokeAll,
     Capability.listSessions,
     Capability.revokeSession,
+    Capability.serverSession,
   ];
   readonly #options: BetterAuthBackendOptions;
   #target: ServerTarget | undefined;
@@ -185,16 +186,22 @@ export class BetterAuthBackend implements AuthBackend {
     return session && session.token.startsWith(markerPrefix) ? session : null;
   }
 
+  /** `/get-session`: the session behind the cookie (signed in by the page's own form, say), or `null`. */
+  async serverSession({ signal }: { signal: AbortSignal }): Promise<StoredSession | null> {
+    const reply = await this.#getSession(signal);
+    return reply && { token: markerPrefix + reply.sessionId, user: reply.user };
+  }
+
   /** After sign-in: the session the cookie now names. No cookie kept by the browser is a setup fault, said plainly. */
   async #signedIn(signal: AbortSignal): Promise<StoredSession> {
-    const reply = await this.#getSession(signal);
-    if (!reply) {
+    const session = await this.serverSession({ signal });
+    if (!session) {
       throw new AuthError(
         'misconfigured',
         'Signed in, but the browser did not keep the session cookie: the server must be same-site with this page (or send SameSite=None; Secure cookies) and allow credentials.',
       );
     }
-    return { token: markerPrefix + reply.sessionId, user: reply.user };
+    return session;
   }
 
   /** The session behind the cookie (`token`: its credential, for one request in memory only), or `null`. */

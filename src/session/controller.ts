@@ -128,7 +128,8 @@ export class SessionController implements ReactiveController {
       if (connection !== this.#connection) return;
       const finishing = this.#finishRedirectLogIn();
       const checking = shared.raw === raw ? this.#validateInBackground(shared) : null;
-      void Promise.all([finishing, checking]).then(() => {
+      const adopting = raw === null && !finishing ? this.#adoptServerSession(shared) : null;
+      void Promise.all([finishing, checking, adopting]).then(() => {
         this.#resolveReady?.(this.#user);
         this.#resolveReady = null;
       });
@@ -264,6 +265,8 @@ export class SessionController implements ReactiveController {
           : null;
       const includesHere = !!session && effective !== 'others';
       let signedOutLocally = includesHere && shared.write(null, reason);
+      // A cookie outlives a log-out that could not reach the server (or `local`): never taken up again.
+      if (signedOutLocally && hasCapability(backend, Capability.serverSession)) shared.signedOut.write(session!.token);
 
       let error: AuthError | null = null;
       let pending = false;
@@ -644,6 +647,26 @@ export class SessionController implements ReactiveController {
       if (current && backend.revocationWouldEnd?.(queued, current)) return; // dropped, never sent
       return revoke(queued, scope, createdBefore);
     };
+  }
+
+  /**
+   * Nothing stored, but the server may keep a session for this browser (capability
+   * `server-session`: a cookie the page signed in with outside the kit). Asked once per page and
+   * key; the session this browser last signed out of (its sign-out queued, or `local`) is never
+   * taken up again. What it gives is stored over nothing as `restored`. Offline: stays signed out.
+   */
+  async #adoptServerSession(shared: SharedSession): Promise<void> {
+    const backend = this.#settings().backend;
+    if (!hasCapability(backend, Capability.serverSession) || !shared.claimServerSession()) return;
+    let session: StoredSession | null;
+    try {
+      session = asStoredSession(await this.#call((signal) => backend.serverSession!({ signal })));
+    } catch {
+      return;
+    }
+    if (!session || session.token === shared.signedOut.read()) return;
+    const fresh = this.#encode(backend, session);
+    if (shared.replace(null, fresh, 'restored')) shared.trust(fresh);
   }
 
   /** Checks a restored session with the server once per stored value, whichever member connects first. */

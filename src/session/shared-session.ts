@@ -27,6 +27,11 @@ export class SharedSession {
   readonly id: string;
   /** Tokens still to revoke on the server, stored under `<key>:pending-revocations`. */
   readonly outbox: RevocationOutbox;
+  /**
+   * The marker of the cookie session this browser last signed out of, under `<key>:signed-out`
+   * (backends with `server-session` only: a marker, never a secret), so it is not taken up again.
+   */
+  readonly signedOut: KeyStore;
 
   readonly #store: KeyStore;
   readonly #listeners = new Set<ChangeListener>();
@@ -47,6 +52,7 @@ export class SharedSession {
     this.#store = store;
     this.#raw = store.read();
     this.outbox = new RevocationOutbox(new KeyStore(store.mode, outboxKey(store.key)));
+    this.signedOut = new KeyStore(store.mode, `${store.key}:signed-out`);
     // sessionStorage is per tab: only localStorage has other tabs to keep in step.
     this.#tabs =
       store.mode === StorageMode.local && webStorage(store.mode)
@@ -160,6 +166,14 @@ export class SharedSession {
     if (this.#validated.has(raw)) return false;
     this.#validated.add(raw);
     return true;
+  }
+
+  #serverSessionAsked = false;
+
+  /** True once per page: the caller asks the server for a session kept outside storage (a cookie). */
+  claimServerSession(): boolean {
+    if (this.#serverSessionAsked) return false;
+    return (this.#serverSessionAsked = true);
   }
 
   /** The check could not finish (offline): the next member to connect tries again. */

@@ -66,6 +66,7 @@ describe('Better Auth (real server on SQLite): <user-session backend="better-aut
     const action = session.querySelector<LogOutActionElement>('log-out-action')!;
     await action.updateComplete;
     await afterConnect();
+    await session.ready; // the check on connect is over: requests counted after this are the test's
     return { session, action };
   }
 
@@ -108,6 +109,72 @@ describe('Better Auth (real server on SQLite): <user-session backend="better-aut
     const user = await session.logIn(account.username, account.password);
     expect(user.email).to.equal(account.email);
     expect(await requestCount('POST', '/sign-in/username')).to.equal(1);
+  });
+
+  /** Signs in the way a page's own form or Better Auth's client would: no kit involved. */
+  async function signInOutsideTheKit(account: { email: string; password: string }) {
+    const response = await fetch(`${serverUrl}/sign-in/email`, {
+      method: 'POST',
+      credentials: 'include',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: account.email, password: account.password }),
+    });
+    expect(response.status).to.equal(200);
+  }
+
+  it('a session signed in outside the kit (a cookie, nothing stored) is taken up on connect: logged-in "restored", ready with the user', async () => {
+    const account = newAccount();
+    await createUser(account);
+    await signInOutsideTheKit(account);
+    const session = document.createElement('user-session');
+    session.setAttribute('backend', 'better-auth');
+    session.setAttribute('server-url', serverUrl);
+    session.storageKey = storageKey;
+    const seen = recordEvents(session, ['logged-in']);
+    document.body.append(session);
+    try {
+      expect(session.hasAttribute('authenticated'), 'nothing stored: the first paint is signed out').to.equal(false);
+      expect(await session.ready).to.include({ email: account.email });
+      expect(session.hasAttribute('authenticated')).to.equal(true);
+      expect(seen.map((e) => e.detail.reason)).to.deep.equal(['restored']);
+      const stored = JSON.parse(localStorage.getItem(storageKey)!) as { token: string };
+      expect(stored.token).to.equal(`better-auth-session:${(await cookieSession())!.session.id}`);
+    } finally {
+      session.remove();
+    }
+  });
+
+  it('no cookie: one get-session on connect, signed out, nothing stored', async () => {
+    await betterAuthProxyReset();
+    const { session } = await page();
+    expect(await session.ready).to.equal(null);
+    expect(await requestCount('GET', '/get-session')).to.equal(1);
+    expect(localStorage.getItem(storageKey)).to.equal(null);
+  });
+
+  it('a session signed out with scope "local" is not taken up again on reload, though its cookie still works', async () => {
+    const { session, account } = await signedUp();
+    const result = await session.logOut({ scope: 'local' });
+    expect(result.ok).to.equal(true);
+    session.remove();
+    expect(await cookieSession(), 'the cookie still names a live session').to.not.equal(null);
+    const { session: reloaded } = await page();
+    expect(await reloaded.ready).to.equal(null);
+    expect(reloaded.hasAttribute('authenticated')).to.equal(false);
+    expect(localStorage.getItem(`${storageKey}:signed-out`)).to.match(/^better-auth-session:/);
+    expect(await sessionsOf(account.email)).to.have.length(1);
+  });
+
+  it('a sign-out waiting in the outbox: a reload takes up nothing, the queued sign-out ends the session', async () => {
+    const { session, action, account } = await signedUp();
+    await stopBetterAuth();
+    await action.do();
+    session.remove();
+    await startBetterAuth();
+    const { session: reloaded } = await page();
+    expect(await reloaded.ready).to.equal(null);
+    expect(reloaded.hasAttribute('authenticated')).to.equal(false);
+    await until(async () => (await sessionsOf(account.email)).length === 0, 'the queued sign-out');
   });
 
   it('a wrong password is invalid-credentials, stores nothing and leaves no cookie session', async () => {
