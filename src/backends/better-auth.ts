@@ -68,7 +68,9 @@ export class BetterAuthBackend implements AuthBackend {
 
   /** One key per server: two Better Auth servers on one origin keep apart. */
   get defaultStorageKey(): string {
-    return `user-session/better-auth@${String(this.#options.serverURL ?? '').trim()}`;
+    return `user-session/better-auth@${String(this.#options.serverURL ?? '')
+      .trim()
+      .replace(/\/+$/, '')}`;
   }
 
   /** A name with `@` signs in by email, any other by username (Better Auth's username plugin). */
@@ -219,7 +221,12 @@ export class BetterAuthBackend implements AuthBackend {
     ) {
       throw new AuthError('server', 'get-session answered without a session and user.');
     }
-    return { sessionId: session.id, token: session.token, user: toPublicUser(user, user.id) };
+    const publicUser = toPublicUser(user, user.id);
+    // A user field that quotes the session's credential (a server that copies it there) is not public.
+    for (const [name, value] of Object.entries(publicUser)) {
+      if (name !== 'id' && JSON.stringify(value)?.includes(session.token)) delete publicUser[name];
+    }
+    return { sessionId: session.id, token: session.token, user: publicUser };
   }
 
   async #list(signal: AbortSignal): Promise<ListedSession[]> {

@@ -241,6 +241,8 @@ export class SessionController implements ReactiveController {
     return this.#withShared(async (shared) => {
       const asked = scope == null ? 'current' : toLogOutScope(scope);
       const effective: LogOutScope = asked ?? 'local';
+      // Nothing stored yet, but the server's session is being taken up: that is the one to sign out of.
+      if (shared.takingUp && shared.raw === null) await shared.takingUp;
       // An idle sign-out that finds the session gone (another tab's idle sign-out got there first) is one too.
       const raw = shared.read(reason === 'idle' ? reason : undefined);
       const session = this.#decode(raw);
@@ -266,7 +268,7 @@ export class SessionController implements ReactiveController {
       const includesHere = !!session && effective !== 'others';
       let signedOutLocally = includesHere && shared.write(null, reason);
       // A cookie outlives a log-out that could not reach the server (or `local`): never taken up again.
-      if (signedOutLocally && hasCapability(backend, Capability.serverSession)) shared.signedOut.write(session!.token);
+      if (signedOutLocally && hasCapability(backend, Capability.serverSession)) shared.rememberSignedOut(session!.token);
 
       let error: AuthError | null = null;
       let pending = false;
@@ -658,15 +660,25 @@ export class SessionController implements ReactiveController {
   async #adoptServerSession(shared: SharedSession): Promise<void> {
     const backend = this.#settings().backend;
     if (!hasCapability(backend, Capability.serverSession) || !shared.claimServerSession()) return;
-    let session: StoredSession | null;
+    let done = () => {};
+    shared.takingUp = new Promise<void>((resolve) => (done = resolve));
+    // A sign-in and log-out meanwhile leave nothing stored too: the answer, asked before them, is stale.
+    const writes = shared.writes;
     try {
-      session = asStoredSession(await this.#call((signal) => backend.serverSession!({ signal })));
-    } catch {
-      return;
+      let session: StoredSession | null;
+      try {
+        session = asStoredSession(await this.#call((signal) => backend.serverSession!({ signal })));
+      } catch {
+        return;
+      }
+      // Signed out of here: by its marker, or by a revocation still queued (the marker may be gone).
+      if (!session || shared.writes !== writes || shared.signedOutOf(session.token) || shared.outbox.ends(session.token)) return;
+      const fresh = this.#encode(backend, session);
+      if (shared.replace(null, fresh, 'restored')) shared.trust(fresh);
+    } finally {
+      shared.takingUp = null;
+      done();
     }
-    if (!session || session.token === shared.signedOut.read()) return;
-    const fresh = this.#encode(backend, session);
-    if (shared.replace(null, fresh, 'restored')) shared.trust(fresh);
   }
 
   /** Checks a restored session with the server once per stored value, whichever member connects first. */

@@ -49,6 +49,11 @@ export class RevocationOutbox {
     return this.#read().length;
   }
 
+  /** Whether a queued revocation ends the session of this token (`current` or `all`). */
+  ends(token: string): boolean {
+    return this.#read().some((e) => e.token === token && e.scope !== 'others');
+  }
+
   /** Queues a revocation; `createdBefore` (the click time) bounds `others` / `all`. */
   add(session: StoredSession, scope: RevokeScope, createdBefore: number): void {
     // Due at once: the next page load tries again; backoff starts with the retries that fail.

@@ -31,7 +31,9 @@ export class SharedSession {
    * The marker of the cookie session this browser last signed out of, under `<key>:signed-out`
    * (backends with `server-session` only: a marker, never a secret), so it is not taken up again.
    */
-  readonly signedOut: KeyStore;
+  readonly #signedOut: KeyStore;
+  /** Where the marker goes when the store's Web Storage refuses it (full): this tab's reloads still see it. */
+  readonly #signedOutFallback: KeyStore;
 
   readonly #store: KeyStore;
   readonly #listeners = new Set<ChangeListener>();
@@ -52,7 +54,8 @@ export class SharedSession {
     this.#store = store;
     this.#raw = store.read();
     this.outbox = new RevocationOutbox(new KeyStore(store.mode, outboxKey(store.key)));
-    this.signedOut = new KeyStore(store.mode, `${store.key}:signed-out`);
+    this.#signedOut = new KeyStore(store.mode, `${store.key}:signed-out`);
+    this.#signedOutFallback = new KeyStore(StorageMode.session, `${store.key}:signed-out`);
     // sessionStorage is per tab: only localStorage has other tabs to keep in step.
     this.#tabs =
       store.mode === StorageMode.local && webStorage(store.mode)
@@ -122,6 +125,7 @@ export class SharedSession {
    * page, then the other tabs. Returns whether storage now holds `raw`.
    */
   write(raw: string | null, reason: ChangeReason): boolean {
+    this.#writes++;
     const stored = this.#store.write(raw);
     if (this.#publish(stored ? raw : this.#store.read(), reason))
       this.#tabs?.announce(reason === 'session-lost' || reason === 'idle' ? reason : null);
@@ -168,7 +172,32 @@ export class SharedSession {
     return true;
   }
 
+  /** Remembers the marker of the cookie session signed out of here (`server-session` backends). */
+  rememberSignedOut(token: string): void {
+    this.#signedOut.write(token);
+    let persisted = false;
+    try {
+      persisted = this.#signedOut.area?.getItem(this.#signedOut.key) === token;
+    } catch {
+      // blocked: the fallback below
+    }
+    if (!persisted && this.#signedOut.mode !== StorageMode.session) this.#signedOutFallback.write(token);
+  }
+
+  /** Whether `token` is the marker of the cookie session this browser last signed out of here. */
+  signedOutOf(token: string): boolean {
+    return this.#signedOut.read() === token || this.#signedOutFallback.read() === token;
+  }
+
   #serverSessionAsked = false;
+  #writes = 0;
+  /** The take-up of a session kept by the server (`claimServerSession`), while it is under way. */
+  takingUp: Promise<void> | null = null;
+
+  /** How many writes this page made: a take-up started before one never lands after it. */
+  get writes(): number {
+    return this.#writes;
+  }
 
   /** True once per page: the caller asks the server for a session kept outside storage (a cookie). */
   claimServerSession(): boolean {
