@@ -7,23 +7,18 @@
 // knows the server, and the `logged-in` event of a restored session is in the log.
 
 import { createEventLog } from './event-log.js';
+import { followSession, loadDemoConfig, messageBoxes } from './page.js';
 
 const $ = (id) => document.getElementById(id);
 const session = $('session');
 const form = $('auth-form');
-const errorBox = $('auth-error');
-const noticeBox = $('auth-notice');
+const { showError, showNotice } = messageBoxes();
 const logList = $('log');
 
 // ---------------------------------------------------------------------------------------------
 // Where Parse is.
 
-let config = { serverURL: '', appId: 'demo-app' };
-try {
-  config = (await import('./config.js')).default;
-} catch (error) {
-  showError(`Could not load /demo/config.js (${error.message}). Start the demo with "npm start".`);
-}
+const config = (await loadDemoConfig(showError)) ?? { serverURL: '', appId: 'demo-app' };
 session.setAttribute('server-url', config.serverURL);
 session.setAttribute('app-id', config.appId);
 $('server-url').textContent = config.serverURL || '(unknown)';
@@ -44,15 +39,6 @@ createEventLog(logList, $('log-empty'), $('clear-log'), sources);
 
 // ---------------------------------------------------------------------------------------------
 // Errors (role="alert") and notices (role="status") from the actions' events.
-
-function showError(message) {
-  errorBox.textContent = message;
-  if (message) noticeBox.textContent = '';
-}
-function showNotice(message) {
-  noticeBox.textContent = message;
-  if (message) errorBox.textContent = '';
-}
 
 for (const id of ['log-in', 'sign-up']) {
   const action = $(id);
@@ -185,30 +171,11 @@ function renderUser() {
   $('who-created').textContent = created && !Number.isNaN(created.getTime()) ? dateFormat.format(created) : '—';
 }
 
-session.addEventListener('logged-in', ({ detail }) => {
-  renderUser();
-  if (detail.reason === 'other-tab') showNotice('Signed in from another tab.');
-  else if (detail.reason !== 'restored') showNotice('');
-  moveFocus('signed-in-title');
+followSession(session, {
+  render: renderUser,
+  showNotice,
+  lostNotice: 'Your session has ended on the server (revoked or expired). Please log in again.',
 });
-session.addEventListener('user-change', renderUser);
-session.addEventListener('logged-out', ({ detail }) => {
-  renderUser();
-  if (detail.reason === 'other-tab') showNotice('Signed out from another tab.');
-  else if (detail.reason === 'session-lost')
-    showNotice('Your session has ended on the server (revoked or expired). Please log in again.');
-  moveFocus('account-title');
-});
-
-/** When the panel that held the focus is hidden, focus the heading of the one now shown. */
-function moveFocus(headingId) {
-  // Read the focus now: once the panel is display:none the browser moves it to <body>.
-  const panel = document.activeElement?.closest('.when-signed-in, .when-signed-out');
-  if (!panel) return;
-  requestAnimationFrame(() => {
-    if (panel.offsetParent === null) $(headingId).focus({ preventScroll: true });
-  });
-}
 
 // ---------------------------------------------------------------------------------------------
 // Now define the tags: <user-session> reads the stored session (a restored one fires
