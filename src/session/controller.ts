@@ -341,17 +341,8 @@ export class SessionController implements ReactiveController {
       const backend = this.#settings().backend;
       if (!hasCapability(backend, Capability.updateUser)) throw missingCapability(Capability.updateUser);
       const changes = checkUserFields(fields);
-      const usable = this.#usable(shared, shared.read());
-      const [raw, session] = Array.isArray(usable) ? usable : await usable;
-      if (!session) throw new AuthError('bad-request', 'Not signed in: nobody to update.');
-      let user: PublicUser;
-      try {
-        user = await this.#call((signal) => backend.updateUser!(session, changes, { signal }));
-      } catch (caught) {
-        const error = toAuthError(caught, session.token);
-        if (error.code === 'invalid-session') shared.replace(raw, null, 'session-lost');
-        throw error;
-      }
+      const session = await this.#signedIn(shared, undefined, 'Not signed in: nobody to update.');
+      let user = await this.#onSession(shared, session, (signal) => backend.updateUser!(session, changes, { signal }));
       if (!isRecord(user)) throw new AuthError('server', 'No user in the answer.');
       user = toPublicUser(user, session.user.id);
       // Still that session (its fields may have been re-read meanwhile): the answer is the newest word.
@@ -373,7 +364,7 @@ export class SessionController implements ReactiveController {
     return this.#withShared(async (shared) => {
       const backend = this.#settings().backend;
       if (!hasCapability(backend, Capability.listSessions)) throw missingCapability(Capability.listSessions);
-      const [, session] = await this.#signedIn(shared, cancel);
+      const session = await this.#signedIn(shared, cancel);
       const list = await this.#onSession(shared, session, (signal) => backend.listSessions!(session, { signal }), cancel);
       const sessions = toSessionInfos(list, session.token);
       const own = sessions.find((s) => s.current);
@@ -394,7 +385,7 @@ export class SessionController implements ReactiveController {
       if (!nonEmptyString(id) || !id.trim()) throw new AuthError('bad-request', 'Name the session to end (its id).');
       const backend = this.#settings().backend;
       if (!hasCapability(backend, Capability.revokeSession)) throw missingCapability(Capability.revokeSession);
-      const [, session] = await this.#signedIn(shared, cancel);
+      const session = await this.#signedIn(shared, cancel);
       // Which one is this browser's? Known from the last list of this session, else listed now.
       let own = this.#ownSessionId?.[0] === session.token ? this.#ownSessionId[1] : null;
       if (own === null && hasCapability(backend, Capability.listSessions)) {
@@ -411,11 +402,11 @@ export class SessionController implements ReactiveController {
   }
 
   /** The stored session, renewed if due; `bad-request` when signed out. */
-  async #signedIn(shared: SharedSession, cancel?: AbortSignal): Promise<[string | null, StoredSession]> {
+  async #signedIn(shared: SharedSession, cancel?: AbortSignal, signedOut = 'Not signed in.'): Promise<StoredSession> {
     const usable = this.#usable(shared, shared.read(), cancel);
-    const [raw, session] = Array.isArray(usable) ? usable : await usable;
-    if (!session) throw new AuthError('bad-request', 'Not signed in.');
-    return [raw, session];
+    const [, session] = Array.isArray(usable) ? usable : await usable;
+    if (!session) throw new AuthError('bad-request', signedOut);
+    return session;
   }
 
   /** A request on the user's session: errors redacted of the token; a refused session ends as `session-lost`. */
