@@ -3,7 +3,7 @@
 // the first check of a stored session already knows the server, and its outcome is in the log.
 // The session is Better Auth's httpOnly cookie: this page never holds a token, and shows none.
 import { createEventLog } from './event-log.js';
-import { followSession, loadDemoConfig, messageBoxes } from './page.js';
+import { followSession, followSignInForm, loadDemoConfig, logOutFailureMessage, messageBoxes } from './page.js';
 
 const $ = (id) => document.getElementById(id);
 const session = $('session');
@@ -41,30 +41,13 @@ createEventLog($('log'), $('log-empty'), $('clear-log'), sources);
 // ---------------------------------------------------------------------------------------------
 // Errors (role="alert") and notices (role="status") from the actions' events.
 
-for (const id of ['log-in', 'sign-up']) {
-  const action = $(id);
-  action.addEventListener('failure', ({ detail }) => {
-    showError(detail.error.message);
-    // Put the keyboard user back where the problem is.
-    const { code } = detail.error;
-    if (code === 'invalid-credentials') $('password').select();
-    else if (code === 'username-taken' || (code === 'bad-request' && !$('username').value.trim())) $('username').select();
-    else if (code === 'bad-request' && !$('password').value) $('password').focus();
-  });
-  action.addEventListener('success', () => form.reset());
-}
+followSignInForm(form, [$('log-in'), $('sign-up')], showError);
 // A new attempt clears the previous message.
 for (const id of ['log-in', 'sign-up']) $(id).addEventListener('click', () => showError(''), { capture: true });
-form.addEventListener('input', () => showError(''));
 
 for (const id of ['log-out', 'log-out-others']) {
   $(id).addEventListener('failure', ({ detail }) =>
-    showError(
-      detail.signedOutLocally
-        ? `You are signed out in this browser, but the server could not end the session yet` +
-            `${detail.revocationPending ? ' (it will be retried)' : ''}: ${detail.error.message}`
-        : detail.error.message,
-    ),
+    showError(logOutFailureMessage(detail, 'the server could not end the session')),
   );
 }
 $('log-out').addEventListener('success', ({ detail }) =>

@@ -7,7 +7,7 @@
 // knows the server, and the `logged-in` event of a restored session is in the log.
 
 import { createEventLog } from './event-log.js';
-import { followSession, loadDemoConfig, messageBoxes } from './page.js';
+import { followSession, followSignInForm, loadDemoConfig, logOutFailureMessage, messageBoxes } from './page.js';
 
 const $ = (id) => document.getElementById(id);
 const session = $('session');
@@ -40,28 +40,12 @@ createEventLog(logList, $('log-empty'), $('clear-log'), sources);
 // ---------------------------------------------------------------------------------------------
 // Errors (role="alert") and notices (role="status") from the actions' events.
 
-for (const id of ['log-in', 'sign-up']) {
-  const action = $(id);
-  action.addEventListener('failure', (event) => {
-    showError(event.detail.error.message);
-    // Put the keyboard user back where the problem is.
-    const { code } = event.detail.error;
-    if (code === 'invalid-credentials') $('password').select();
-    else if (code === 'username-taken' || (code === 'bad-request' && !$('username').value.trim())) $('username').select();
-    else if (code === 'bad-request' && !$('password').value) $('password').focus();
-  });
-  action.addEventListener('success', () => form.reset());
-}
+followSignInForm(form, [$('log-in'), $('sign-up')], showError);
 
 for (const id of ['log-out', 'log-out-all']) {
-  $(id).addEventListener('failure', ({ detail }) => {
-    showError(
-      detail.signedOutLocally
-        ? `You are signed out in this browser, but the server could not revoke the session yet` +
-            `${detail.revocationPending ? ' (it will be retried)' : ''}: ${detail.error.message}`
-        : detail.error.message,
-    );
-  });
+  $(id).addEventListener('failure', ({ detail }) =>
+    showError(logOutFailureMessage(detail, 'the server could not revoke the session')),
+  );
   $(id).addEventListener('success', ({ detail }) => {
     showNotice(
       detail.scope === 'all'
@@ -77,7 +61,6 @@ for (const id of ['log-out', 'log-out-all']) {
 for (const [element] of sources.slice(1)) {
   element.addEventListener('click', () => showError(''), { capture: true });
 }
-form.addEventListener('input', () => showError(''));
 
 // ---------------------------------------------------------------------------------------------
 // "Forgot password?": the same words whether or not an account has the address.

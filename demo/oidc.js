@@ -2,7 +2,7 @@
 // the session gets its settings and every listener is attached before the kit defines the tags,
 // so the return from the provider (`logged-in` with reason `log-in`, or `failure`) is logged.
 import { createEventLog } from './event-log.js';
-import { loadDemoConfig, messageBoxes } from './page.js';
+import { loadDemoConfig, logOutFailureMessage, messageBoxes } from './page.js';
 
 const $ = (id) => document.getElementById(id);
 const session = $('session');
@@ -32,12 +32,7 @@ session.addEventListener('failure', ({ detail }) => showError(`Sign-in failed: $
 $('log-in').addEventListener('failure', ({ detail }) => showError(detail.error.message));
 for (const id of ['log-out', 'log-out-provider']) {
   $(id).addEventListener('failure', ({ detail }) =>
-    showError(
-      detail.signedOutLocally
-        ? `You are signed out in this browser, but the provider could not revoke the tokens yet` +
-            `${detail.revocationPending ? ' (it will be retried)' : ''}: ${detail.error.message}`
-        : detail.error.message,
-    ),
+    showError(logOutFailureMessage(detail, 'the provider could not revoke the tokens')),
   );
 }
 $('log-out').addEventListener('success', ({ detail }) =>

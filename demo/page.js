@@ -1,5 +1,6 @@
-// What the three demo pages share: their error and notice boxes, /demo/config.js, and following
-// the session's signed-in state (what is shown, why it changed, where the focus goes).
+// What the three demo pages share: their error and notice boxes, /demo/config.js, following the
+// session's signed-in state (what is shown, why it changed, where the focus goes), the sign-in
+// form's failures and the wording of a log-out that ended here but not yet on the server.
 
 const $ = (id) => document.getElementById(id);
 
@@ -47,6 +48,35 @@ export function followSession(session, { render, showNotice, lostNotice }) {
     else if (detail.reason === 'session-lost') showNotice(lostNotice);
     moveFocus('account-title');
   });
+}
+
+/**
+ * The sign-in and sign-up actions of `form`: a failure is shown and the focus put back on the
+ * field at fault, a success resets the form, and typing clears the message.
+ */
+export function followSignInForm(form, actions, showError) {
+  const field = (name) => form.elements.namedItem(name);
+  for (const action of actions) {
+    action.addEventListener('failure', ({ detail }) => {
+      showError(detail.error.message);
+      const { code } = detail.error;
+      if (code === 'invalid-credentials') field('password').select();
+      else if (code === 'username-taken' || (code === 'bad-request' && !field('username').value.trim()))
+        field('username').select();
+      else if (code === 'bad-request' && !field('password').value) field('password').focus();
+    });
+    action.addEventListener('success', () => form.reset());
+  }
+  form.addEventListener('input', () => showError(''));
+}
+
+/**
+ * A log-out `failure` detail as a sentence. When the log-out still happened in this browser, it
+ * says so, and `notYet` what the server could not do yet ("the server could not end the session").
+ */
+export function logOutFailureMessage({ error, signedOutLocally, revocationPending }, notYet) {
+  if (!signedOutLocally) return error.message;
+  return `You are signed out in this browser, but ${notYet} yet${revocationPending ? ' (it will be retried)' : ''}: ${error.message}`;
 }
 
 function moveFocus(headingId) {

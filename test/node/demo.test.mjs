@@ -333,6 +333,7 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
     assert.equal(log[0].detail.error.code, 'invalid-credentials');
     assert.equal(await page.textContent('#auth-error'), log[0].detail.error.message, 'the alert says why');
     assert.ok(log[0].detail.error.message, 'a readable message');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'password', 'the focus is back on the password');
     assert.equal(await page.getAttribute('user-session', 'authenticated'), null);
   });
 
@@ -828,6 +829,7 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
     assert.equal(log[0].detail.error.code, 'invalid-credentials');
     assert.equal(await baPage.getByRole('alert').textContent(), log[0].detail.error.message, 'the alert says why');
     assert.match(log[0].detail.error.message, /^Wrong username or password\./);
+    assert.equal(await baPage.evaluate(() => document.activeElement?.id), 'password', 'the focus is back on the password');
     assert.equal(await baPage.getAttribute('user-session', 'authenticated'), null);
     assert.equal(await baPage.evaluate(() => localStorage.getItem('demo/better-auth')), null);
   });
