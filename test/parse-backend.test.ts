@@ -6,6 +6,7 @@ import './helpers/safe-errors.js';
 import { AuthError } from '../src/errors.js';
 import { ParseBackend } from '../src/backends/parse.js';
 import { clearStorage } from './helpers/fixtures.js';
+import { withWritesRefused } from './helpers/refuse-writes.js';
 
 interface SentRequest {
   url: string;
@@ -109,16 +110,10 @@ describe('ParseBackend requests', () => {
   });
 
   it('keeps one installation id for the page when storage cannot be written', async () => {
-    const setItem = Storage.prototype.setItem;
-    Storage.prototype.setItem = () => {
-      throw new DOMException('full', 'QuotaExceededError');
-    };
-    try {
+    await withWritesRefused(async () => {
       const backend = new ParseBackend({ serverURL: 'https://parse.example.test/parse', appId: 'full-app' });
       for (let i = 0; i < 3; i++) await backend.currentUser(session, { signal: signal() });
-    } finally {
-      Storage.prototype.setItem = setItem;
-    }
+    });
     const ids = sent.map((request) => request.body!._InstallationId);
     expect(ids[0]).to.match(/^[0-9a-f-]{36}$/);
     expect(new Set(ids).size, 'one id for every call').to.equal(1);

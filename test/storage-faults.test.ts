@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { clearStorage, sessionWithAction, signIn } from './helpers/fixtures.js';
 import { RecordingBackend } from './helpers/recording-backend.js';
+import { withWritesRefused } from './helpers/refuse-writes.js';
 
 /** Replaces `window.localStorage` with a getter that throws, as blocked storage does. */
 function blockLocalStorage(): () => void {
@@ -21,11 +22,7 @@ describe('storage faults', () => {
   beforeEach(clearStorage);
 
   it('QuotaExceededError on write: signed in from memory, nothing half-written, log-out still works', async () => {
-    const setItem = Storage.prototype.setItem;
-    Storage.prototype.setItem = () => {
-      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-    };
-    try {
+    await withWritesRefused(async () => {
       const { session, action } = await sessionWithAction(new RecordingBackend(), 'quota/key');
       await signIn(session);
       expect(session.authenticated).to.equal(true);
@@ -33,9 +30,7 @@ describe('storage faults', () => {
       expect(localStorage.getItem('quota/key')).to.equal(null);
       expect(await action.do()).to.equal(true);
       expect(session.authenticated).to.equal(false);
-    } finally {
-      Storage.prototype.setItem = setItem;
-    }
+    });
   });
 
   it('SecurityError when touching localStorage: the element works from memory and throws nothing', async function () {

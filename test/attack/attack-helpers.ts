@@ -29,6 +29,36 @@ export function nextTask(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+/** Waits `ms` milliseconds: for letting a flow that must not happen have its chance to. */
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A value as text to search for a token: an error as `errorText` reads it, a string as it is, anything else as JSON. */
+export function printable(value: unknown): string {
+  if (value instanceof Error) return errorText(value);
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/**
+ * From now on, everything the page writes to the console (every level) is also kept, one line
+ * per call and each argument `printable`, in the array returned.
+ */
+export function recordConsole(): string[] {
+  const lines: string[] = [];
+  for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    const original = console[level].bind(console);
+    console[level] = (...args: unknown[]) => {
+      lines.push(args.map(printable).join(' '));
+      original(...args);
+    };
+  }
+  return lines;
+}
+
 /** The ways a token can be quoted in a text: raw, URL-encoded, JSON-escaped, and without its first two characters (`r:`). */
 export function spellings(token: string): string[] {
   return [token, encodeURIComponent(token), JSON.stringify(token).slice(1, -1), token.slice(2)];

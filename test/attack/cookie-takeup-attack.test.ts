@@ -4,39 +4,26 @@
 // against the real Better Auth server started by scripts/wtr-better-auth-plugin.mjs. A "reload"
 // is a fresh page in an iframe (test/attack/cookie-tab.html): its own copy of the kit, the same
 // storage and cookies. Each test asserts the safe behaviour: it fails while the hole is open.
-import { expect, fixture, html } from '@open-wc/testing';
-import { afterConnect, clearStorage, recordEvents, uncaught } from '../helpers/fixtures.js';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { withWritesRefused } from '../helpers/refuse-writes.js';
+import { afterConnect, recordEvents, uncaught } from '../helpers/fixtures.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import {
-  betterAuthConfig,
   betterAuthFault,
   betterAuthProxyReset,
   cookieSession,
   createUser,
   newAccount,
   requestCount,
+  signInOutsideTheKit,
+  signOutCookie,
   startBetterAuth,
   stopBetterAuth,
+  useBetterAuthServer,
 } from '../integration/better-auth-server.js';
-import { errorText, spellings } from './attack-helpers.js';
+import { recordConsole, sleep, spellings } from './attack-helpers.js';
 
-async function until(check: () => Promise<boolean> | boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-const consoleLog: string[] = [];
-for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-  const original = console[level].bind(console);
-  console[level] = (...args: unknown[]) => {
-    consoleLog.push(args.map((a) => (a instanceof Error ? errorText(a) : String(a))).join(' '));
-    original(...args);
-  };
-}
+const consoleLog = recordConsole();
 
 interface TabWindow extends Window {
   session: UserSessionElement;
@@ -52,46 +39,15 @@ describe('attack: Better Auth take-up of a cookie session signed in outside the 
   let storageKey: string;
   const frames: HTMLIFrameElement[] = [];
 
-  before(async function () {
-    this.timeout(120_000);
-    serverUrl = (await betterAuthConfig()).serverUrl;
+  afterEach(() => {
+    for (const f of frames.splice(0)) f.remove();
   });
-
+  useBetterAuthServer((config) => (serverUrl = config.serverUrl));
   beforeEach(async () => {
-    clearStorage();
     consoleLog.length = 0;
     storageKey = `ba-takeup/${Date.now()}/${keyCount++}`;
-    await startBetterAuth();
-    await betterAuthProxyReset();
-    await signOutCookie();
+    await signOutCookie(); // every test starts with no cookie session that could be taken up
   });
-
-  afterEach(async function () {
-    this.timeout(30_000);
-    for (const f of frames.splice(0)) f.remove();
-    await betterAuthProxyReset();
-    await startBetterAuth();
-    await signOutCookie();
-  });
-
-  async function signOutCookie() {
-    await fetch(`${serverUrl}/sign-out`, {
-      method: 'POST',
-      credentials: 'include',
-      headers: { 'Content-Type': 'application/json' },
-      body: '{}',
-    }).catch(() => {});
-  }
-
-  async function signInOutsideTheKit(account: { email: string; password: string }) {
-    const response = await fetch(`${serverUrl}/sign-in/email`, {
-      method: 'POST',
-      credentials: 'include',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ email: account.email, password: account.password }),
-    });
-    expect(response.status).to.equal(200);
-  }
 
   async function account() {
     const a = newAccount('tk');
@@ -115,7 +71,7 @@ describe('attack: Better Auth take-up of a cookie session signed in outside the 
     document.body.append(frame);
     frames.push(frame);
     const win = frame.contentWindow as TabWindow;
-    await until(() => Boolean((frame.contentWindow as TabWindow | null)?.ready), 'the reloaded page');
+    await waitUntil(() => Boolean((frame.contentWindow as TabWindow | null)?.ready), 'the reloaded page', { timeout: 10_000 });
     await win.session.ready;
     await sleep(50);
     return win;
@@ -141,16 +97,8 @@ describe('attack: Better Auth take-up of a cookie session signed in outside the 
       const a = await account();
       const session = await page();
       await session.logIn(a.email, a.password);
-      const setItem = Storage.prototype.setItem;
-      Storage.prototype.setItem = function (this: Storage, key: string, value: string) {
-        if (this === localStorage) throw new DOMException('full', 'QuotaExceededError');
-        setItem.call(this, key, value);
-      };
-      try {
-        expect((await session.logOut({ scope: 'local' })).ok).to.equal(true);
-      } finally {
-        Storage.prototype.setItem = setItem;
-      }
+      const result = await withWritesRefused(() => session.logOut({ scope: 'local' }), localStorage);
+      expect(result.ok).to.equal(true);
       session.remove();
       const win = await reload();
       expect(win.session.hasAttribute('authenticated'), 'the session signed out of is back').to.equal(false);
@@ -161,17 +109,8 @@ describe('attack: Better Auth take-up of a cookie session signed in outside the 
       const session = await page();
       await session.logIn(a.email, a.password);
       await stopBetterAuth();
-      const setItem = Storage.prototype.setItem;
-      Storage.prototype.setItem = function (this: Storage, key: string, value: string) {
-        if (this === localStorage) throw new DOMException('full', 'QuotaExceededError');
-        setItem.call(this, key, value);
-      };
-      try {
-        const result = await session.logOut();
-        expect(result.ok).to.equal(false);
-      } finally {
-        Storage.prototype.setItem = setItem;
-      }
+      const result = await withWritesRefused(() => session.logOut(), localStorage);
+      expect(result.ok).to.equal(false);
       session.remove();
       await startBetterAuth();
       const win = await reload();
@@ -200,7 +139,7 @@ describe('attack: Better Auth take-up of a cookie session signed in outside the 
       await session.logIn(a.email, a.password);
       const out = recordEvents(session, ['logged-out']);
       await stopBetterAuth();
-      await until(() => out.length > 0, 'the idle sign-out');
+      await waitUntil(() => out.length > 0, 'the idle sign-out', { timeout: 10_000 });
       expect(out[0].detail.reason).to.equal('idle');
       await sleep(300);
       session.remove();
@@ -217,7 +156,7 @@ describe('attack: Better Auth take-up of a cookie session signed in outside the 
       const tab = await reload();
       expect(tab.session.hasAttribute('authenticated')).to.equal(true);
       expect((await tab.session.logOut({ scope: 'local' })).ok).to.equal(true);
-      await until(() => !session.hasAttribute('authenticated'), 'this page following');
+      await waitUntil(() => !session.hasAttribute('authenticated'), 'this page following', { timeout: 10_000 });
       const win = await reload();
       expect(win.session.hasAttribute('authenticated')).to.equal(false);
       expect(session.hasAttribute('authenticated')).to.equal(false);

@@ -4,13 +4,12 @@
 // scripts/wtr-better-auth-plugin.mjs. Each test asserts the safe behaviour: it fails while the
 // hole is open.
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { afterConnect, clearStorage, recordEvents } from '../helpers/fixtures.js';
+import { afterConnect, recordEvents } from '../helpers/fixtures.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { LogOutActionElement } from '../../src/elements/log-out-action.js';
 import type { SessionListElement } from '../../src/elements/session-list.js';
 import { AuthError } from '../../src/errors.js';
 import {
-  betterAuthConfig,
   betterAuthFault,
   betterAuthProxyReset,
   cookieSession,
@@ -21,36 +20,12 @@ import {
   signInElsewhere,
   startBetterAuth,
   stopBetterAuth,
+  useBetterAuthServer,
 } from '../integration/better-auth-server.js';
 import { parseConfig, proxy as parseProxy } from '../integration/parse-server.js';
-import { errorText, outboxKeyOf, rejectionOf, spellings } from './attack-helpers.js';
+import { errorText, outboxKeyOf, printable, recordConsole, rejectionOf, sleep, spellings } from './attack-helpers.js';
 
-/** Resolves once `check()` is true; polls every 100 ms, fails after `ms`. */
-async function until(check: () => Promise<boolean> | boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Everything the console printed while `consoleLog` was on. */
-const consoleLog: string[] = [];
-for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-  const original = console[level].bind(console);
-  console[level] = (...args: unknown[]) => {
-    consoleLog.push(args.map((a) => (a instanceof Error ? errorText(a) : typeof a === 'string' ? a : safeJson(a))).join(' '));
-    original(...args);
-  };
-}
-function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
+const consoleLog = recordConsole();
 
 const items = (list: SessionListElement) => [...list.shadowRoot!.querySelectorAll('li')];
 
@@ -60,29 +35,10 @@ describe('attack: Better Auth cookie sessions and session management', function 
   let keyCount = 0;
   let storageKey: string;
 
-  before(async function () {
-    this.timeout(120_000);
-    serverUrl = (await betterAuthConfig()).serverUrl;
-  });
-
-  beforeEach(async () => {
-    clearStorage();
+  useBetterAuthServer((config) => (serverUrl = config.serverUrl));
+  beforeEach(() => {
     consoleLog.length = 0;
     storageKey = `ba-attack/${Date.now()}/${keyCount++}`;
-    await startBetterAuth();
-    await betterAuthProxyReset();
-  });
-
-  afterEach(async function () {
-    this.timeout(30_000);
-    await betterAuthProxyReset();
-    await startBetterAuth();
-    await fetch(`${serverUrl}/sign-out`, {
-      method: 'POST',
-      credentials: 'include',
-      headers: { 'Content-Type': 'application/json' },
-      body: '{}',
-    }).catch(() => {});
   });
 
   async function page(key = storageKey) {
@@ -127,7 +83,7 @@ describe('attack: Better Auth cookie sessions and session management', function 
       document.documentElement.outerHTML,
       ...shadows,
       consoleLog.join('\n'),
-      ...more.map((m) => (m instanceof Error ? errorText(m) : safeJson(m))),
+      ...more.map(printable),
     ].join('\n');
   }
   function expectNoToken(token: string, text: string, what = 'the session token leaked') {
@@ -273,7 +229,10 @@ describe('attack: Better Auth cookie sessions and session management', function 
       await session.logIn(account.email, account.password);
       const fresh = (await cookieSession())!.session.id;
       window.dispatchEvent(new Event('online'));
-      await until(async () => !(await sessionsOf(account.email)).some((s) => s.id === old), 'the old session ended');
+      await waitUntil(async () => !(await sessionsOf(account.email)).some((s) => s.id === old), 'the old session ended', {
+        timeout: 10_000,
+        interval: 100,
+      });
       await sleep(500);
       const left = (await sessionsOf(account.email)).map((s) => s.id);
       expect(left, 'the new session and the later device live').to.include.members([fresh, phone.sessionId]);
@@ -290,10 +249,10 @@ describe('attack: Better Auth cookie sessions and session management', function 
       await sleep(50);
       const late = await signInElsewhere({ emailOrUsername: s.account.email, password: s.account.password, userAgent: 'Late' });
       window.dispatchEvent(new Event('online'));
-      await until(
+      await waitUntil(
         async () => !(await sessionsOf(s.account.email)).some((x) => x.id === early.sessionId),
         'the early one ended',
-        8000,
+        { timeout: 8000, interval: 100 },
       ).catch(() => {});
       await sleep(500);
       const left = (await sessionsOf(s.account.email)).map((x) => x.id);
@@ -316,38 +275,27 @@ describe('attack: Better Auth cookie sessions and session management', function 
       void old;
     });
 
-    it('a log-out whose get-session answer is slow while the user signs in again does not sign out the new session', async () => {
-      const { session, action, account } = await signedUp();
-      await betterAuthFault({ delayMs: 2000, path: '/api/auth/get-session', times: 1 });
-      const out = action.do();
-      await sleep(300);
-      await session.logIn(account.email, account.password);
-      const fresh = (await cookieSession())!.session.id;
-      await out;
-      await sleep(500);
-      expect(
-        (await sessionsOf(account.email)).map((s) => s.id),
-        'only the new session lives',
-      ).to.deep.equal([fresh]);
-      expect(await session.refresh()).to.include({ email: account.email });
-    });
-
-    it('scope all whose get-session answer is slow while the user signs in again does not sign out the new session', async () => {
-      const { session, action, account } = await signedUp();
-      action.scope = 'all';
-      await betterAuthFault({ delayMs: 2000, path: '/api/auth/get-session', times: 1 });
-      const out = action.do();
-      await sleep(300);
-      await session.logIn(account.email, account.password);
-      const fresh = (await cookieSession())!.session.id;
-      await out;
-      await sleep(500);
-      expect(
-        (await sessionsOf(account.email)).map((s) => s.id),
-        'only the new session lives',
-      ).to.deep.equal([fresh]);
-      expect(await session.refresh()).to.include({ email: account.email });
-    });
+    for (const [scope, title] of [
+      ['current', 'a log-out'],
+      ['all', 'scope all'],
+    ] as const) {
+      it(`${title} whose get-session answer is slow while the user signs in again does not sign out the new session`, async () => {
+        const { session, action, account } = await signedUp();
+        action.scope = scope;
+        await betterAuthFault({ delayMs: 2000, path: '/api/auth/get-session', times: 1 });
+        const out = action.do();
+        await sleep(300);
+        await session.logIn(account.email, account.password);
+        const fresh = (await cookieSession())!.session.id;
+        await out;
+        await sleep(500);
+        expect(
+          (await sessionsOf(account.email)).map((s) => s.id),
+          'only the new session lives',
+        ).to.deep.equal([fresh]);
+        expect(await session.refresh()).to.include({ email: account.email });
+      });
+    }
 
     it('scope all without a race still ends every session, this one included, and clears the cookie', async () => {
       const { session, action, account } = await signedUp();

@@ -4,6 +4,8 @@
 // its session the way an app does, by signing in with `credentials: 'include'`.
 import '../helpers/safe-errors.js';
 import { executeServerCommand } from '@web/test-runner-commands';
+import { expect } from '@open-wc/testing';
+import { clearStorage } from '../helpers/fixtures.js';
 import type { Fault } from './parse-server.js';
 
 export interface BetterAuthConfig {
@@ -100,4 +102,39 @@ export async function cookieSession(): Promise<{ session: { id: string; token: s
   return (
     await call<{ session: { id: string; token: string }; user: { id: string } } | null>('/get-session?disableCookieCache=true')
   ).json;
+}
+
+/** Ends the session this browser's cookie names, if any (and if the server is up). */
+export async function signOutCookie(): Promise<void> {
+  await call('/sign-out', {}).catch(() => {});
+}
+
+/** Signs in the way a page's own form or Better Auth's client would: no kit involved. */
+export async function signInOutsideTheKit(account: { email: string; password: string }): Promise<void> {
+  const { status } = await call('/sign-in/email', { email: account.email, password: account.password });
+  expect(status).to.equal(200);
+}
+
+/**
+ * The hooks every suite against the Better Auth server needs, as `useParseServer` gives Parse's:
+ * the server's URL before the first test (the first suite of a run may wait for it to start),
+ * clean storage and proxy with the server running before each test, and afterwards the proxy
+ * reset, the server running again (a test may have stopped it) and no cookie session left over.
+ */
+export function useBetterAuthServer(onConfig: (config: BetterAuthConfig) => void): void {
+  before(async function () {
+    this.timeout(120_000);
+    onConfig(await betterAuthConfig());
+  });
+  beforeEach(async () => {
+    clearStorage();
+    await startBetterAuth();
+    await betterAuthProxyReset();
+  });
+  afterEach(async function () {
+    this.timeout(30_000);
+    await betterAuthProxyReset();
+    await startBetterAuth();
+    await signOutCookie();
+  });
 }

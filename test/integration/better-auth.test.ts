@@ -4,14 +4,13 @@
 // sign-up, local-first log-out with the outbox, a queued sign-out that must spare a later
 // session, validation with get-session, and the user's sessions on other devices.
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { afterConnect, clearStorage, recordEvents } from '../helpers/fixtures.js';
+import { afterConnect, recordEvents } from '../helpers/fixtures.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { LogOutActionElement } from '../../src/elements/log-out-action.js';
 import type { SessionListElement } from '../../src/elements/session-list.js';
 import { AuthError } from '../../src/errors.js';
 import { BetterAuthBackend } from '../../src/backends/better-auth.js';
 import {
-  betterAuthConfig,
   betterAuthFault,
   betterAuthProxyReset,
   betterAuthRequests,
@@ -22,8 +21,10 @@ import {
   revokeSessionById,
   sessionsOf,
   signInElsewhere,
+  signInOutsideTheKit,
   startBetterAuth,
   stopBetterAuth,
+  useBetterAuthServer,
 } from './better-auth-server.js';
 
 describe('Better Auth (real server on SQLite): <user-session backend="better-auth">', function () {
@@ -32,29 +33,9 @@ describe('Better Auth (real server on SQLite): <user-session backend="better-aut
   let keyCount = 0;
   let storageKey: string;
 
-  before(async function () {
-    this.timeout(120_000);
-    serverUrl = (await betterAuthConfig()).serverUrl;
-  });
-
-  beforeEach(async () => {
-    clearStorage();
+  useBetterAuthServer((config) => (serverUrl = config.serverUrl));
+  beforeEach(() => {
     storageKey = `better-auth-test/${Date.now()}/${keyCount++}`;
-    await startBetterAuth();
-    await betterAuthProxyReset();
-  });
-
-  afterEach(async function () {
-    this.timeout(30_000);
-    await betterAuthProxyReset();
-    await startBetterAuth();
-    // No cookie session carried into the next test.
-    await fetch(`${serverUrl}/sign-out`, {
-      method: 'POST',
-      credentials: 'include',
-      headers: { 'Content-Type': 'application/json' },
-      body: '{}',
-    }).catch(() => {});
   });
 
   async function page(key = storageKey) {
@@ -111,17 +92,6 @@ describe('Better Auth (real server on SQLite): <user-session backend="better-aut
     expect(await requestCount('POST', '/sign-in/username')).to.equal(1);
   });
 
-  /** Signs in the way a page's own form or Better Auth's client would: no kit involved. */
-  async function signInOutsideTheKit(account: { email: string; password: string }) {
-    const response = await fetch(`${serverUrl}/sign-in/email`, {
-      method: 'POST',
-      credentials: 'include',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ email: account.email, password: account.password }),
-    });
-    expect(response.status).to.equal(200);
-  }
-
   it('a session signed in outside the kit (a cookie, nothing stored) is taken up on connect: logged-in "restored", ready with the user', async () => {
     const account = newAccount();
     await createUser(account);
@@ -174,7 +144,10 @@ describe('Better Auth (real server on SQLite): <user-session backend="better-aut
     const { session: reloaded } = await page();
     expect(await reloaded.ready).to.equal(null);
     expect(reloaded.hasAttribute('authenticated')).to.equal(false);
-    await until(async () => (await sessionsOf(account.email)).length === 0, 'the queued sign-out');
+    await waitUntil(async () => (await sessionsOf(account.email)).length === 0, 'the queued sign-out', {
+      timeout: 10_000,
+      interval: 100,
+    });
   });
 
   it('a wrong password is invalid-credentials, stores nothing and leaves no cookie session', async () => {
@@ -284,7 +257,10 @@ describe('Better Auth (real server on SQLite): <user-session backend="better-aut
     expect(await sessionsOf(account.email)).to.have.length(1);
     await startBetterAuth();
     window.dispatchEvent(new Event('online'));
-    await until(async () => (await sessionsOf(account.email)).length === 0, 'the queued sign-out');
+    await waitUntil(async () => (await sessionsOf(account.email)).length === 0, 'the queued sign-out', {
+      timeout: 10_000,
+      interval: 100,
+    });
   });
 
   it('a queued sign-out replayed after a new sign-in ends only the old session: the new one lives on', async () => {
@@ -296,7 +272,10 @@ describe('Better Auth (real server on SQLite): <user-session backend="better-aut
     // Signing in again sends the queue first or after: either way the new session must survive.
     await session.logIn(account.email, account.password);
     window.dispatchEvent(new Event('online'));
-    await until(async () => !(await sessionsOf(account.email)).some((s) => s.id === old!.id), 'the old session ended');
+    await waitUntil(async () => !(await sessionsOf(account.email)).some((s) => s.id === old!.id), 'the old session ended', {
+      timeout: 10_000,
+      interval: 100,
+    });
     const left = await sessionsOf(account.email);
     expect(left, 'the new session lives').to.have.length(1);
     expect((await cookieSession())?.session.id).to.equal(left[0]!.id);
@@ -359,26 +338,7 @@ describe('Better Auth (real server): <session-list> and sessions on other device
   const iPhone =
     'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
 
-  before(async function () {
-    this.timeout(120_000);
-    serverUrl = (await betterAuthConfig()).serverUrl;
-  });
-
-  beforeEach(async () => {
-    clearStorage();
-    await startBetterAuth();
-    await betterAuthProxyReset();
-  });
-
-  afterEach(async () => {
-    await betterAuthProxyReset();
-    await fetch(`${serverUrl}/sign-out`, {
-      method: 'POST',
-      credentials: 'include',
-      headers: { 'Content-Type': 'application/json' },
-      body: '{}',
-    }).catch(() => {});
-  });
+  useBetterAuthServer((config) => (serverUrl = config.serverUrl));
 
   const items = (list: SessionListElement) => [...list.shadowRoot!.querySelectorAll('li')];
   const revokeButtons = (list: SessionListElement) =>
@@ -482,12 +442,3 @@ describe('Better Auth (real server): <session-list> and sessions on other device
     expect(session.hasAttribute('authenticated')).to.equal(true);
   });
 });
-
-/** Resolves once `check()` is true; polls every 100 ms, fails after `ms`. */
-async function until(check: () => Promise<boolean>, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
