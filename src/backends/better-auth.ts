@@ -10,7 +10,7 @@ import {
   type SessionInfo,
   type StoredSession,
 } from './backend.js';
-import { deserializeSession, toPublicUser } from './session-codec.js';
+import { bySessionOrder, deserializeSession, toPublicUser } from './session-codec.js';
 
 export interface BetterAuthBackendOptions {
   /**
@@ -173,7 +173,7 @@ export class BetterAuthBackend implements AuthBackend {
         if (nonEmptyString(s.userAgent) && !quotesToken(s.userAgent)) info.userAgent = s.userAgent;
         return info;
       })
-      .sort((a, b) => Number(b.current) - Number(a.current) || (b.createdAt ?? 0) - (a.createdAt ?? 0));
+      .sort(bySessionOrder);
   }
 
   /** `/revoke-session` with the token the list gives for `id` (read here, sent back, never kept). */

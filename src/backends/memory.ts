@@ -1,5 +1,5 @@
 import { AuthError } from '../errors.js';
-import { toPublicUser } from './session-codec.js';
+import { bySessionOrder, toPublicUser } from './session-codec.js';
 import {
   Capability,
   type AuthBackend,
@@ -148,7 +148,7 @@ export class MemoryBackend implements AuthBackend {
       if (userAgent !== undefined) info.userAgent = userAgent;
       infos.push(info);
     }
-    return infos.sort((a, b) => Number(b.current) - Number(a.current) || b.createdAt! - a.createdAt!);
+    return infos.sort(bySessionOrder);
   }
 
   /** Ends the session of that id if it is one of the session's user's; another user's is never touched. */

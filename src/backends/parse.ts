@@ -3,7 +3,7 @@ import { isRecord, nonEmptyString, parseJson } from '../internal/guards.js';
 import { sendRequest } from '../internal/http-reply.js';
 import { toServerTarget, type ServerTarget } from '../internal/server-url.js';
 import { KeyStore, type StorageMode } from '../storage/key-store.js';
-import { toPublicUser } from './session-codec.js';
+import { bySessionOrder, toPublicUser } from './session-codec.js';
 import {
   Capability,
   type AuthBackend,
@@ -138,7 +138,7 @@ export class ParseBackend implements AuthBackend {
       if (expiresAt !== undefined) info.expiresAt = expiresAt;
       infos.push(info);
     }
-    return infos.sort((a, b) => Number(b.current) - Number(a.current) || (b.createdAt ?? 0) - (a.createdAt ?? 0));
+    return infos.sort(bySessionOrder);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { isRecord, nonEmptyString, parseJson } from '../internal/guards.js';
-import type { PublicUser, StoredSession } from './backend.js';
+import type { PublicUser, SessionInfo, StoredSession } from './backend.js';
 
 /** Secrets that must never reach `user`, events or storage copies of the user. */
 const secretFields = new Set(['sessionToken', 'password', 'token', 'authData']);
@@ -31,4 +31,9 @@ export function asStoredSession(value: unknown): StoredSession | null {
 /** Reads what `serializeSession` wrote; `null` for corrupt JSON or a value of the wrong shape. */
 export function deserializeSession(raw: string): StoredSession | null {
   return asStoredSession(parseJson(raw));
+}
+
+/** The order `listSessions` gives: this browser's session first, then newest first (unknown times last). */
+export function bySessionOrder(a: SessionInfo, b: SessionInfo): number {
+  return Number(b.current) - Number(a.current) || (b.createdAt ?? 0) - (a.createdAt ?? 0);
 }

@@ -15,7 +15,13 @@ import {
   type StoredSession,
 } from '../backends/backend.js';
 import { onBackendRegistered } from '../backends/registrations.js';
-import { asStoredSession, deserializeSession, serializeSession, toPublicUser } from '../backends/session-codec.js';
+import {
+  asStoredSession,
+  bySessionOrder,
+  deserializeSession,
+  serializeSession,
+  toPublicUser,
+} from '../backends/session-codec.js';
 import { AuthError, toAuthError } from '../errors.js';
 import { callWithTimeout } from '../internal/call-with-timeout.js';
 import { isRecord, nonEmptyString } from '../internal/guards.js';
@@ -797,7 +803,8 @@ function toSessionInfos(list: unknown, token: string): readonly SessionInfo[] {
     for (const [name, value] of Object.entries(fields)) if (value !== undefined) Object.assign(info, { [name]: value });
     infos.push(Object.freeze(info));
   }
-  infos.sort((a, b) => Number(b.current) - Number(a.current) || (b.createdAt ?? 0) - (a.createdAt ?? 0));
+  // The order is the backend's promise, kept here too for a backend of the page's own.
+  infos.sort(bySessionOrder);
   return Object.freeze(infos);
 }
 

@@ -175,13 +175,7 @@ export class SharedSession {
   /** Remembers the marker of the cookie session signed out of here (`server-session` backends). */
   rememberSignedOut(token: string): void {
     this.#signedOut.write(token);
-    let persisted = false;
-    try {
-      persisted = this.#signedOut.area?.getItem(this.#signedOut.key) === token;
-    } catch {
-      // blocked: the fallback below
-    }
-    if (!persisted && this.#signedOut.mode !== StorageMode.session) this.#signedOutFallback.write(token);
+    if (!this.#signedOut.persists(token) && this.#signedOut.mode !== StorageMode.session) this.#signedOutFallback.write(token);
   }
 
   /** Whether `token` is the marker of the cookie session this browser last signed out of here. */

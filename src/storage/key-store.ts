@@ -97,6 +97,11 @@ export class KeyStore {
     return this.read() === raw;
   }
 
+  /** Whether the area itself holds `raw`, not only this page's memory: what a reload will read. */
+  persists(raw: string): boolean {
+    return this.#readArea() === raw;
+  }
+
   /** The area's value; `undefined` when there is no area or it throws on reading. */
   #readArea(): string | null | undefined {
     try {
