@@ -170,9 +170,13 @@ export class SessionListElement extends ReactiveElement {
     else list.removeAttribute('aria-busy');
     const now = Date.now();
     const lang = usableLang(this.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang);
-    const focusLost = [...this.#items].some(
-      ([id, item]) => !sessions.some((s) => s.id === id) && item.contains(this.shadowRoot!.activeElement),
-    );
+    const others = this.#others!;
+    const othersGone = !sessions.some((s) => !s.current);
+    const focused = this.shadowRoot!.activeElement;
+    // The focus is on something about to go (an item, or the button for the other devices).
+    const focusLost =
+      (othersGone && focused === others) ||
+      [...this.#items].some(([id, item]) => !sessions.some((s) => s.id === id) && item.contains(focused));
     for (const [id, item] of this.#items) {
       if (sessions.some((s) => s.id === id)) continue;
       item.remove();
@@ -193,8 +197,7 @@ export class SessionListElement extends ReactiveElement {
     });
     if (focusLost) list.focus();
     this.#empty!.hidden = sessions.length > 0 || loading;
-    const others = this.#others!;
-    others.hidden = !sessions.some((s) => !s.current);
+    others.hidden = othersGone;
     if (this.#controller.revokingOthers) others.setAttribute('aria-disabled', 'true');
     else others.removeAttribute('aria-disabled');
     if (this.#status!.textContent !== this.#controller.status) this.#status!.textContent = this.#controller.status;

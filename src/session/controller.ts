@@ -782,17 +782,20 @@ type Usable = [raw: string | null, session: StoredSession | null];
 
 /**
  * What a backend listed, as frozen `SessionInfo`s with only the known fields, this browser's
- * first, then newest first. An entry without an id is dropped; a field quoting the token is left out.
+ * first, then newest first. An entry without an id, or with an id listed already, is dropped (a
+ * list shows each session once); a field quoting the token is left out.
  */
 function toSessionInfos(list: unknown, token: string): readonly SessionInfo[] {
   if (!Array.isArray(list)) throw new AuthError('server', 'No list of sessions in the answer.');
   const clean = (value: unknown) => (typeof value === 'string' && !value.includes(token) ? value : undefined);
   const time = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
   const infos: SessionInfo[] = [];
+  const ids = new Set<string>();
   for (const item of list as unknown[]) {
     if (!isRecord(item)) continue;
     const id = clean(item.id);
-    if (!id) continue;
+    if (!id || ids.has(id)) continue;
+    ids.add(id);
     const info: SessionInfo = { id, current: item.current === true };
     const fields = {
       createdAt: time(item.createdAt),
