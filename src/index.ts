@@ -13,6 +13,10 @@ import './define/set-user-properties-action.js';
 import './define/request-password-reset-action.js';
 import './define/request-verification-email-action.js';
 import './define/session-list.js';
+// Every feature (SPEC §10): the tags above import theirs; these are the ones no tag needs.
+import './define/features/watch.js';
+import './define/features/redirect-sign-in.js';
+import './define/features/server-session.js';
 
 export { UserSessionElement } from './elements/user-session.js';
 export { LogOutActionElement } from './elements/log-out-action.js';
@@ -28,6 +32,7 @@ export { ActionElement, type ActionOutcome } from './elements/action-element.js'
 export { AuthError, type AuthErrorCode, type AuthErrorOptions } from './errors.js';
 export { MemoryBackend, type MemoryBackendOptions, type MemorySessionSeed, type MemoryUserSeed } from './backends/memory.js';
 export { ParseBackend, type ParseBackendOptions } from './backends/parse.js';
+export { Feature, registerFeature, type FeatureFactory, type SessionCore, type SessionFeature } from './session/feature.js';
 export { BetterAuthBackend, type BetterAuthBackendOptions } from './backends/better-auth.js';
 export { registerBackend, type BackendFactory, type BackendSettings } from './backends/resolve.js';
 export { SessionController, type SessionChange, type SessionSettings } from './session/controller.js';

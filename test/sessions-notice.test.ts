@@ -1,7 +1,8 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { UserSessionElement } from '../src/elements/user-session.js';
 import { AuthError } from '../src/errors.js';
-import { clock, parseDuration, recheckGap } from '../src/session/watch.js';
+import { clock, recheckGap } from '../src/session/clock.js';
+import { parseDuration } from '../src/features/watch.js';
 import { FakeClock } from './helpers/fake-clock.js';
 import { afterConnect, clearStorage, recordEvents, signIn, storageKey, uncaught } from './helpers/fixtures.js';
 import { RecordingBackend } from './helpers/recording-backend.js';

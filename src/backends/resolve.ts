@@ -1,7 +1,6 @@
 import { AuthError } from '../errors.js';
 import type { StorageMode } from '../storage/key-store.js';
 import { Capability, type AuthBackend } from './backend.js';
-import { ParseBackend } from './parse.js';
 import { backendRegistered } from './registrations.js';
 
 /** What a `<user-session>`'s attributes say about its backend. */
@@ -24,17 +23,11 @@ export interface BackendSettings {
 export type BackendFactory = (settings: BackendSettings) => AuthBackend;
 
 /**
- * Backends by name. Parse is built in (the default); every other backend is registered by the
- * entry point that ships it (`user-session-elements` registers `memory`), so a page that uses
- * only Parse never downloads another backend's code.
+ * Backends by name, each registered by the module that ships it (`define/user-session.js`
+ * registers `parse`, the default; `oidc.js`, `better-auth.js` and the package entry the others):
+ * this module imports none, so a page downloads only the backends it names.
  */
-const factories = new Map<string, BackendFactory>([
-  [
-    'parse',
-    ({ serverURL, appId, clientKey, storage }) =>
-      new ParseBackend({ serverURL: serverURL ?? '', appId: appId ?? '', clientKey: clientKey ?? undefined, storage }),
-  ],
-]);
+const factories = new Map<string, BackendFactory>();
 
 /** Makes `backend="<name>"` available (names are trimmed and case-insensitive). Later wins. */
 export function registerBackend(name: string, factory: BackendFactory): void {

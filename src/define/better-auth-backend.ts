@@ -1,5 +1,6 @@
 import { BetterAuthBackend } from '../backends/better-auth.js';
 import { registerBackend } from '../backends/resolve.js';
+import './features/server-session.js';
 
 // `backend="better-auth"`: a BetterAuthBackend at the element's `server-url` (Better Auth's
 // basePath included, e.g. https://app.example/api/auth). Its own entry point

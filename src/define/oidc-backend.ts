@@ -1,5 +1,6 @@
 import { OidcBackend } from '../backends/oidc.js';
 import { registerBackend } from '../backends/resolve.js';
+import './features/redirect-sign-in.js';
 
 // `backend="oidc"`: an OidcBackend from the element's `issuer`, `client-id`, `redirect-uri`,
 // `post-logout-redirect-uri` and `scopes`. Its own entry point (`user-session-elements/oidc.js`),

@@ -5,11 +5,13 @@ import type { UserSessionEventMap } from '../events.js';
 import { upgradeProperty } from '../internal/upgrade-property.js';
 import { SessionController, type SessionChange, type SessionSettings } from '../session/controller.js';
 import type { LogOutResult } from '../session/log-out-result.js';
-import { SessionWatch } from '../session/watch.js';
 import { toStorageMode } from '../storage/key-store.js';
 import { sessionBrand } from './session-brand.js';
 
 const defaultTimeout = 10_000;
+
+/** The attributes features read through `SessionSettings.option`, and their properties. */
+const featureOptions = { revalidate: 'revalidate', 'idle-timeout': 'idleTimeout', 'idle-warning': 'idleWarning' } as const;
 
 /**
  * Owns the signed-in state of a page: reads the stored session when connected, so the
@@ -115,18 +117,6 @@ export class UserSessionElement extends ReactiveElement {
     this,
     () => (this.#settings ??= this.#makeSettings()),
     (change) => this.#announce(change),
-  );
-  readonly #watch = new SessionWatch(
-    this,
-    this.#controller,
-    () => ({
-      ...(this.#settings ??= this.#makeSettings()),
-      revalidate: this.revalidate,
-      idleTimeout: this.idleTimeout,
-      idleWarning: this.idleWarning,
-    }),
-    (logsOutAt) =>
-      !this.dispatchEvent(new CustomEvent('idle-warning', { detail: { logsOutAt }, bubbles: true, cancelable: true })),
   );
 
   constructor() {
@@ -350,12 +340,8 @@ export class UserSessionElement extends ReactiveElement {
   /** Reflects a change of the signed-in state, then fires its event (after the held ones). */
   #announce(change: SessionChange): void {
     const { type, ...detail } = change;
-    // News about the list of sessions changes nothing here: no attribute, no activity.
-    if (type !== 'sessions-change') {
-      this.#reflect();
-      // A sign-in on this page counts as activity for `idle-timeout`.
-      this.#watch.sync(change.type === 'logged-in' && change.reason !== 'restored' && change.reason !== 'other-tab');
-    }
+    // News about the list of sessions changes nothing here.
+    if (type !== 'sessions-change') this.#reflect();
     // `failure` does not bubble, as the actions' own `failure`: a listener on an ancestor hears neither.
     const event = new CustomEvent(type, { detail, bubbles: type !== 'failure', composed: false });
     if (this.#held) this.#held.push(event);
@@ -401,6 +387,11 @@ export class UserSessionElement extends ReactiveElement {
         return element.#storageKey();
       },
       timeout: this.timeout,
+      // The settings of features (`watch`: `revalidate`, `idle-timeout`, `idle-warning`), by attribute name.
+      option: (name) => {
+        const value = element[(featureOptions as Record<string, (typeof featureOptions)[keyof typeof featureOptions]>)[name]] as unknown;
+        return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
+      },
     };
   }
 

@@ -3,9 +3,7 @@ import {
   Capability,
   capabilityForScope,
   hasCapability,
-  methodOf,
   missingCapability,
-  type MailCapability,
   toLogOutScope,
   type AuthBackend,
   type LogOutScope,
@@ -15,33 +13,34 @@ import {
   type StoredSession,
 } from '../backends/backend.js';
 import { onBackendRegistered } from '../backends/registrations.js';
-import {
-  asStoredSession,
-  bySessionOrder,
-  deserializeSession,
-  serializeSession,
-  toPublicUser,
-} from '../backends/session-codec.js';
+import { asStoredSession, deserializeSession, serializeSession, toPublicUser } from '../backends/session-codec.js';
 import { AuthError, toAuthError } from '../errors.js';
 import { callWithTimeout } from '../internal/call-with-timeout.js';
 import { isRecord, nonEmptyString } from '../internal/guards.js';
-import { storeId, type StorageMode } from '../storage/key-store.js';
+import { storeId } from '../storage/key-store.js';
+import { clock, recheckGap } from './clock.js';
+import {
+  Feature,
+  onFeatureRegistered,
+  registeredFeatures,
+  type SessionCore,
+  type SessionFeature,
+  type SessionSettings,
+  type SignInReason,
+  type Usable,
+} from './feature.js';
+import { loadFeature } from './load-feature.js';
+import { logOutFailure, logOutSuccess, type LogOutResult } from './log-out-result.js';
 import { worthRetrying, type Revoke } from './outbox.js';
 import { asLoggedInReason, asLoggedOutReason, type ChangeReason, type LoggedInReason, type LoggedOutReason } from './reasons.js';
 import { SharedSession, type ChangeListener } from './shared-session.js';
-import { checkUserFields } from './user-fields.js';
-import { logOutFailure, logOutSuccess, type LogOutResult } from './log-out-result.js';
+import type { PasswordSignIn } from '../features/sign-in.js';
+import type { RedirectSignIn } from '../features/redirect-sign-in.js';
+import type { Mail } from '../features/mail.js';
+import type { SessionManagement } from '../features/sessions.js';
+import type { UserUpdates } from '../features/update-user.js';
 
-/** What the controller reads from its host each time it acts. */
-export interface SessionSettings {
-  backend: AuthBackend;
-  storage: StorageMode;
-  storageKey: string;
-  /** Limit in ms for each backend request. */
-  timeout: number;
-  /** Sends the browser to another page (redirect sign-in, end-session). Default: `location.assign`. */
-  navigate?: (url: string) => void;
-}
+export type { SessionSettings } from './feature.js';
 
 /** A change of the signed-in state, for the host to reflect and announce. */
 export type SessionChange =
@@ -55,13 +54,24 @@ export type SessionChange =
 
 const defaultTimeout = 10_000;
 
+/** The features a backend's capabilities need (the core loads a missing one on connect). */
+const featureOf: Partial<Record<Capability, Feature>> = {
+  [Capability.redirectLogIn]: Feature.redirectSignIn,
+  [Capability.refresh]: Feature.redirectSignIn,
+  [Capability.endSession]: Feature.redirectSignIn,
+  [Capability.serverSession]: Feature.serverSession,
+};
+
 /**
- * One page's view of a stored session, and every flow on it (SPEC §3, §7), with no DOM:
- * storage is the truth — each flow reads it afresh when it starts, and a late answer writes
- * back only over the value it started from. The host supplies settings and turns changes
- * into attributes and events; `<user-session>` is such a host.
+ * The core of `<user-session>` (SPEC §3, §7, §10), with no DOM: one page's view of a stored
+ * session. Storage is the truth — each flow reads it afresh when it starts, and a late answer
+ * writes back only over the value it started from. It restores and validates the session, logs
+ * out (`current`, `local`, `others`, `all`, with the outbox), keeps tabs in step and stores what
+ * a sign-in gives; every other capability is a feature (`src/features/`) attached through
+ * `SessionCore`. The host supplies settings and turns changes into attributes and events.
  */
 export class SessionController implements ReactiveController {
+  readonly #host: ReactiveControllerHost;
   readonly #settings: () => SessionSettings;
   readonly #onChange: (change: SessionChange) => void;
   #shared: SharedSession | null = null;
@@ -74,23 +84,26 @@ export class SessionController implements ReactiveController {
   #signIn: AbortController | null = null;
   /** The background check started on connect: disconnecting aborts it. */
   #validation: AbortController | null = null;
-  /** The redirect sign-in under way: a second call (a click during `logIn()`) joins it. */
-  #redirecting: Promise<PublicUser> | null = null;
-  /** Stops listening for backends registered while connected. */
-  #stopListening: (() => void) | null = null;
+  /** Stops listening for backends and features registered while connected. */
+  #stopListening: (() => void)[] = [];
   /** Counts connects and disconnects: work deferred at a connect runs only if none came since. */
   #connection = 0;
   #ready!: Promise<PublicUser | null>;
   /** Resolves `ready`; `null` once it has (the next connect makes a new promise). */
   #resolveReady: ((user: PublicUser | null) => void) | null = null;
-  /** The server's id of this browser's session, as the last list said: `[token, id]` (never exposed). */
-  #ownSessionId: [token: string, id: string] | null = null;
+  /** The features attached to this core, by name, in registration order. */
+  readonly #features = new Map<Feature, SessionFeature>();
+  /** What features see of this core (`SessionCore`): its flows, never its fields. */
+  readonly #core: SessionCore;
 
   constructor(host: ReactiveControllerHost, settings: () => SessionSettings, onChange: (change: SessionChange) => void) {
+    this.#host = host;
     this.#settings = settings;
     this.#onChange = onChange;
     this.#newReady();
     host.addController(this);
+    this.#core = this.#makeCore();
+    this.#attached();
   }
 
   /**
@@ -125,32 +138,42 @@ export class SessionController implements ReactiveController {
     shared.watchSessions(this.#onSessionsChanged);
     this.#onStoredChange(shared.raw, shared.reason);
     globalThis.addEventListener?.('online', this.#onOnline);
-    this.#stopListening = onBackendRegistered(this.#onBackendRegistered);
+    globalThis.document?.addEventListener('visibilitychange', this.#onVisible);
+    this.#attached();
+    this.#stopListening.push(onBackendRegistered(this.#onBackendRegistered), onFeatureRegistered(() => this.#attached()));
     // The server is asked after this task, with the settings as they are then: a framework may
     // set them right after it inserts the host (Angular binds `[backend]` after the connect).
     const connection = ++this.#connection;
     const raw = shared.raw;
     setTimeout(() => {
       if (connection !== this.#connection) return;
-      const finishing = this.#finishRedirectLogIn();
-      const checking = shared.raw === raw ? this.#validateInBackground(shared) : null;
-      const adopting = raw === null && !finishing ? this.#adoptServerSession(shared) : null;
-      void Promise.all([finishing, checking, adopting]).then(() => {
-        this.#resolveReady?.(this.#user);
-        this.#resolveReady = null;
-      });
-      // On the provider's return, queued revocations wait for the sign-in: sent before it, one
-      // could end the grant the new session is about to share.
-      if (finishing) void finishing.then(() => shared.retryOutboxOnce(this.#outboxRevoker(shared)));
-      else shared.retryOutboxOnce(this.#outboxRevoker(shared));
+      const missing = this.#missingFeatures();
+      if (missing.length === 0) return this.#connectTask(shared, raw);
+      // A feature this backend needs and the page did not import: loaded first (one request).
+      void Promise.all(missing.map(loadFeature))
+        .catch((error: AuthError) => this.#onChange({ type: 'failure', error }))
+        .then(() => connection === this.#connection && this.#connectTask(shared, raw));
     });
+  }
+
+  #connectTask(shared: SharedSession, raw: string | null): void {
+    const context = { raw, signingIn: null as Promise<unknown> | null };
+    const work = this.#hooks((f) => f.connected?.(shared, context));
+    const checking = shared.raw === raw ? this.#validateInBackground(shared) : null;
+    void Promise.all([...work, checking]).then(() => {
+      this.#resolveReady?.(this.#user);
+      this.#resolveReady = null;
+    });
+    // On the provider's return, queued revocations wait for the sign-in: sent before it, one
+    // could end the grant the new session is about to share.
+    void Promise.resolve(context.signingIn).then(() => shared.retryOutboxOnce(this.#outboxRevoker(shared)));
   }
 
   hostDisconnected(): void {
     this.#connection++;
-    this.#stopListening?.();
-    this.#stopListening = null;
+    for (const stop of this.#stopListening.splice(0)) stop();
     globalThis.removeEventListener?.('online', this.#onOnline);
+    globalThis.document?.removeEventListener('visibilitychange', this.#onVisible);
     this.#shared?.unwatchSessions(this.#onSessionsChanged);
     this.#shared?.leave(this.#onStoredChange);
     this.#shared = null;
@@ -172,62 +195,62 @@ export class SessionController implements ReactiveController {
     } else if (backend !== this.#lastDecoded[1]) {
       this.#onStoredChange(shared.raw, 'restored');
     }
+    // A setting of a feature not imported (`idle-timeout`…) loads it.
+    for (const name of this.#missingFeatures()) void loadFeature(name).catch((error: AuthError) => this.#onChange({ type: 'failure', error }));
   }
 
   /**
-   * Signs in (SPEC §5); over an active session, that one is signed out first (SPEC §7.12).
-   * With a redirect backend (OpenID Connect) and no credentials, sends the browser to the
-   * provider: the promise then stays pending while the page leaves.
+   * Runs `run` with the feature `name` attached to this core, loading its module first when
+   * the page did not import it (SPEC §10: never a silent no-op). At once when it is attached,
+   * so the request starts in this task.
    */
-  async logIn(username?: string, password?: string): Promise<PublicUser> {
-    const backend = this.#settings().backend;
-    if (hasCapability(backend, Capability.redirectLogIn)) {
-      const credentials = nonEmptyString(username) || nonEmptyString(password);
-      if (!credentials) return (this.#redirecting ??= this.#redirectLogIn(backend).finally(() => (this.#redirecting = null)));
-      if (!hasCapability(backend, Capability.passwordLogIn)) {
-        throw new AuthError(
-          'misconfigured',
-          'This backend signs in at the provider: leave out the username and password (no form fields).',
-        );
-      }
-    }
-    requireCredentials(username, password);
-    if (!hasCapability(backend, Capability.passwordLogIn)) throw missingCapability(Capability.passwordLogIn);
-    return this.#signInWith('log-in', (signal) => backend.logIn!(username, password!, { signal }));
+  use<F extends SessionFeature, T>(name: Feature, run: (feature: F) => Promise<T>): Promise<T> {
+    const attached = this.#features.get(name);
+    if (attached) return run(attached as F);
+    return loadFeature(name).then(() => run(this.#attached().get(name) as F));
   }
 
-  /** Creates an account and signs in; `extra` fields go to the new user. */
-  async signUp(username: string, password: string, extra: Record<string, unknown> = {}): Promise<PublicUser> {
-    const fields = isRecord(extra) ? extra : {};
-    requireCredentials(username, password);
-    const backend = this.#settings().backend;
-    if (!hasCapability(backend, Capability.signUp)) throw missingCapability(Capability.signUp);
-    return this.#signInWith('sign-up', (signal) => backend.signUp!(username, password, fields, { signal }));
+  /** Signs in (feature `sign-in`); with a redirect backend and no credentials, at the provider (feature `redirect-sign-in`). */
+  logIn(username?: string, password?: string): Promise<PublicUser> {
+    const redirect = hasCapability(this.#settings().backend, Capability.redirectLogIn) && !nonEmptyString(username) && !nonEmptyString(password);
+    if (redirect) return this.use(Feature.redirectSignIn, (f: RedirectSignIn) => f.logIn());
+    return this.use(Feature.signIn, (f: PasswordSignIn) => f.logIn(username, password));
   }
 
-  /** Asks the server to mail a password-reset link to `email` (no session involved, nothing stored changes). */
+  /** Creates an account and signs in (feature `sign-in`); `extra` fields go to the new user. */
+  signUp(username: string, password: string, extra: Record<string, unknown> = {}): Promise<PublicUser> {
+    return this.use(Feature.signIn, (f: PasswordSignIn) => f.signUp(username, password, extra));
+  }
+
+  /** Mails a password-reset link to `email` (feature `mail`). */
   requestPasswordReset(email: unknown): Promise<void> {
-    return this.#mail(Capability.passwordReset, email);
+    return this.use(Feature.mail, (f: Mail) => f.requestPasswordReset(email));
   }
 
-  /** Asks the server to mail (again) the link that verifies `email`. */
+  /** Mails (again) the link that verifies `email` (feature `mail`). */
   requestVerificationEmail(email: unknown): Promise<void> {
-    return this.#mail(Capability.verificationEmail, email);
+    return this.use(Feature.mail, (f: Mail) => f.requestVerificationEmail(email));
   }
 
-  /**
-   * A mail request: the address is checked first (`bad-request`, no request), then the
-   * capability (`misconfigured`); the answer is the same for a known and an unknown address.
-   */
-  async #mail(capability: MailCapability, email: unknown): Promise<void> {
-    const address = typeof email === 'string' ? email.trim() : '';
-    if (!/^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+$/.test(address))
-      throw new AuthError('bad-request', 'Enter an email address.');
-    const backend = this.#settings().backend;
-    if (!hasCapability(backend, capability)) throw missingCapability(capability);
-    await this.#call((signal) => backend[methodOf[capability]]!(address, { signal })).catch((caught: unknown) => {
-      throw toAuthError(caught);
-    });
+  /** Sets fields of the signed-in user (feature `update-user`). */
+  updateUser(fields: unknown): Promise<PublicUser> {
+    return this.use(Feature.updateUser, (f: UserUpdates) => f.updateUser(fields));
+  }
+
+  /** The user's sessions on every device (feature `sessions`). */
+  listSessions(cancel?: AbortSignal): Promise<readonly SessionInfo[]> {
+    return this.use(Feature.sessions, (f: SessionManagement) => f.listSessions(cancel));
+  }
+
+  /** Ends one session of the user by its id (feature `sessions`). */
+  revokeSession(id: unknown, cancel?: AbortSignal): Promise<void> {
+    return this.use(Feature.sessions, (f: SessionManagement) => f.revokeSession(id, cancel));
+  }
+
+  /** The access token for the page's own API calls (feature `redirect-sign-in`); `null` when the backend has none. */
+  accessToken(): Promise<string | null> {
+    if (typeof this.#settings().backend.accessToken !== 'function') return this.#withShared(async () => null);
+    return this.use(Feature.redirectSignIn, (f: RedirectSignIn) => f.accessToken());
   }
 
   /**
@@ -262,19 +285,11 @@ export class SessionController implements ReactiveController {
       const clickedAt = Date.now();
       // The request leaves first; the bookkeeping below overlaps the network wait.
       const revocation = serverScope && this.#settle(this.#revoker(backend)(session!, serverScope));
-      const canEnd = hasCapability(backend, Capability.endSession);
-      // Asked for at once: the URL needs the session, which is about to be removed.
-      const ending =
-        endSession && session && canEnd && effective !== 'local' && effective !== 'others'
-          ? this.#call((signal) => backend.endSessionUrl!(session, { signal })).then(
-              (url) => [url, null] as const,
-              (caught: unknown) => [null, toAuthError(caught, session.token)] as const,
-            )
-          : null;
+      // Features' work that needs the session (the provider's end-session URL) starts before it is removed.
+      const after = session ? this.#hooks((f) => f.loggingOut?.(session, effective, { endSession })) : [];
       const includesHere = !!session && effective !== 'others';
       let signedOutLocally = includesHere && shared.write(null, reason);
-      // A cookie outlives a log-out that could not reach the server (or `local`): never taken up again.
-      if (signedOutLocally && hasCapability(backend, Capability.serverSession)) shared.rememberSignedOut(session!.token);
+      if (signedOutLocally) this.#hooks((f) => f.loggedOut?.(shared, session!));
 
       let error: AuthError | null = null;
       let pending = false;
@@ -293,14 +308,13 @@ export class SessionController implements ReactiveController {
       }
       // Other sessions ended on the server: every tab's lists of sessions are out of date.
       if (revocation && !answer && (serverScope === 'others' || serverScope === 'all')) shared.announceSessionsChanged();
-      const [endSessionUrl, endError] = ending ? await ending : [null, null];
+      const featureErrors = after.length ? await Promise.all(after.map((finish) => finish(pending))) : [];
       if (includesHere && !signedOutLocally) error = storageRefused();
       else if (!asked) error = unknownScope(scope);
       else if (session && !able) error = missingCapability(needed, 'bad-request');
-      else if (endSession && session && !canEnd) error = missingCapability(Capability.endSession);
-      else if (endError) error ??= endError;
-      // After the caller has the result (and an action has fired `success`): a task later.
-      if (endSessionUrl && !pending) setTimeout(() => this.#navigate(endSessionUrl));
+      else if (endSession && session && !hasCapability(backend, Capability.endSession))
+        error = missingCapability(Capability.endSession);
+      else error ??= featureErrors.find((e) => e) ?? null;
       return error
         ? logOutFailure(effective, error, signedOutLocally, pending, revoked)
         : logOutSuccess(effective, revoked, signedOutLocally);
@@ -315,6 +329,7 @@ export class SessionController implements ReactiveController {
   refresh(cancel?: AbortSignal): Promise<PublicUser | null> {
     return this.#withShared(async (shared) => {
       const usable = this.#usable(shared, shared.read(), cancel);
+      // Not due: at once, so the request that follows starts in this task (and `pending` says so).
       const [raw, session] = Array.isArray(usable) ? usable : await usable;
       if (!session) return null;
       const backend = this.#settings().backend;
@@ -337,104 +352,6 @@ export class SessionController implements ReactiveController {
   }
 
   /**
-   * Sets fields of the signed-in user (capability `update-user`): reserved and server-private
-   * names are refused with `bad-request` before any request. The answer is stored over the
-   * session it started from (compare-and-write), so every member on the key and every tab gets
-   * `user-change`; an invalid session ends as `session-lost`. Resolves to the user.
-   */
-  updateUser(fields: unknown): Promise<PublicUser> {
-    return this.#withShared(async (shared) => {
-      const backend = this.#settings().backend;
-      if (!hasCapability(backend, Capability.updateUser)) throw missingCapability(Capability.updateUser);
-      const changes = checkUserFields(fields);
-      const session = await this.#signedIn(shared, undefined, 'Not signed in: nobody to update.');
-      let user = await this.#onSession(shared, session, (signal) => backend.updateUser!(session, changes, { signal }));
-      if (!isRecord(user)) throw new AuthError('server', 'No user in the answer.');
-      user = toPublicUser(user, session.user.id);
-      // Still that session (its fields may have been re-read meanwhile): the answer is the newest word.
-      const now = shared.read();
-      if (this.#decode(now)?.token === session.token) {
-        const fresh = this.#encode(backend, { token: session.token, user });
-        if (shared.replace(now, fresh, 'restored')) shared.trust(fresh);
-      }
-      return Object.freeze(user);
-    });
-  }
-
-  /**
-   * The signed-in user's sessions on every device (capability `list-sessions`), this browser's
-   * first, then newest first: frozen, holding no secret. Rejects with `bad-request` when signed
-   * out; an invalid session ends as `session-lost` and rejects with `invalid-session`.
-   */
-  listSessions(cancel?: AbortSignal): Promise<readonly SessionInfo[]> {
-    return this.#withShared(async (shared) => {
-      const backend = this.#settings().backend;
-      if (!hasCapability(backend, Capability.listSessions)) throw missingCapability(Capability.listSessions);
-      const session = await this.#signedIn(shared, cancel);
-      const list = await this.#onSession(shared, session, (signal) => backend.listSessions!(session, { signal }), cancel);
-      const sessions = toSessionInfos(list, session.token);
-      const own = sessions.find((s) => s.current);
-      if (own) this.#ownSessionId = [session.token, own.id];
-      return sessions;
-    });
-  }
-
-  /**
-   * Ends one session of the user by its `SessionInfo.id` (capability `revoke-session`); this
-   * browser's own id logs out here (`logOut({ scope: 'current' })`, rejecting with its error if
-   * that failed). Resolves once no session of the user has that id (also when it was not one of
-   * theirs: nothing done); then every member and tab hears `sessions-change`. Rejects with
-   * `bad-request` for an empty id or when signed out; an invalid session ends as `session-lost`.
-   */
-  revokeSession(id: unknown, cancel?: AbortSignal): Promise<void> {
-    return this.#withShared(async (shared) => {
-      if (!nonEmptyString(id) || !id.trim()) throw new AuthError('bad-request', 'Name the session to end (its id).');
-      const backend = this.#settings().backend;
-      if (!hasCapability(backend, Capability.revokeSession)) throw missingCapability(Capability.revokeSession);
-      const session = await this.#signedIn(shared, cancel);
-      // Which one is this browser's? Known from the last list of this session, else listed now.
-      let own = this.#ownSessionId?.[0] === session.token ? this.#ownSessionId[1] : null;
-      if (own === null && hasCapability(backend, Capability.listSessions)) {
-        own = (await this.listSessions(cancel)).find((s) => s.current)?.id ?? null;
-      }
-      if (id === own) {
-        const result = await this.logOut({ scope: 'current' });
-        if (!result.ok) throw result.error;
-        return;
-      }
-      await this.#onSession(shared, session, (signal) => backend.revokeSession!(session, id, { signal }), cancel);
-      shared.announceSessionsChanged();
-    });
-  }
-
-  /** The stored session, renewed if due; `bad-request` when signed out. */
-  async #signedIn(shared: SharedSession, cancel?: AbortSignal, signedOut = 'Not signed in.'): Promise<StoredSession> {
-    const usable = this.#usable(shared, shared.read(), cancel);
-    const [, session] = Array.isArray(usable) ? usable : await usable;
-    if (!session) throw new AuthError('bad-request', signedOut);
-    return session;
-  }
-
-  /** A request on the user's session: errors redacted of the token; a refused session ends as `session-lost`. */
-  async #onSession<T>(
-    shared: SharedSession,
-    session: StoredSession,
-    task: (signal: AbortSignal) => Promise<T>,
-    cancel?: AbortSignal,
-  ): Promise<T> {
-    const raw = shared.read();
-    try {
-      return await this.#call(task, cancel);
-    } catch (caught) {
-      const error = toAuthError(caught, session.token);
-      // Only over that session: one signed in meanwhile is not ended by the old one's refusal.
-      if (error.code === 'invalid-session' && this.#decode(raw)?.token === session.token)
-        shared.replace(raw, null, 'session-lost');
-      throw error;
-    }
-  }
-
-  /**
    * Checks the session with the server again (the page visible again, back online, an
    * interval): only while signed in, and at most once per `gap` ms per storage key on this page,
    * whichever member asks first. Never rejects: offline or a server error keeps the user signed in.
@@ -444,72 +361,72 @@ export class SessionController implements ReactiveController {
     if (shared && this.#session && shared.claimRecheck(now, gap)) void this.refresh().catch(() => {});
   }
 
-  /** Sends the browser to the provider to sign in, the session held so far signed out first. */
-  async #redirectLogIn(backend: AuthBackend): Promise<PublicUser> {
-    const shared = this.#shared;
-    if (!shared) throw notConnected();
-    // Awaited: the page is about to leave, and the old session must be revoked or queued first…
-    if (this.#decode(shared.read())) await this.logOut({ scope: 'current' });
-    // …and what is queued is sent now, while no new session shares the provider's grant.
-    await shared.outbox.flush(this.#outboxRevoker(shared), true);
-    this.#signIn?.abort(superseded());
-    const call = (this.#signIn = new AbortController());
-    let url: string;
-    try {
-      url = await this.#call((signal) => backend.beginLogIn!({ signal }), call.signal);
-    } finally {
-      if (this.#signIn === call) this.#signIn = null;
-    }
-    this.#navigate(url);
-    return new Promise<PublicUser>(() => {}); // the page is leaving for the provider
+  /** The core as features see it. */
+  #makeCore(): SessionCore {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getters below read the controller
+    const core = this;
+    return {
+      host: this.#host,
+      get settings() {
+        return core.#settings();
+      },
+      get user() {
+        return core.#user;
+      },
+      get shared() {
+        return core.#shared;
+      },
+      withShared: (flow) => this.#withShared(flow),
+      call: (task, cancel, onLate) => this.#call(task, cancel, onLate),
+      decode: (raw) => this.#decode(raw),
+      encode: (backend, session) => this.#encode(backend, session),
+      signIn: (reason, start, signOutFirst) => this.#signInWith(reason, start, signOutFirst),
+      beginSignIn: () => {
+        this.#signIn?.abort(superseded());
+        return (this.#signIn = new AbortController());
+      },
+      endSignIn: (call) => {
+        if (this.#signIn === call) this.#signIn = null;
+      },
+      logOut: (options, reason) => this.logOut(options, reason),
+      refresh: (cancel) => this.refresh(cancel),
+      revalidate: (now, gap) => this.revalidate(now, gap),
+      signedIn: (shared, cancel, signedOut) => this.#signedIn(shared, cancel, signedOut),
+      onSession: (shared, session, task, cancel) => this.#onSession(shared, session, task, cancel),
+      outboxRevoker: (shared) => this.#outboxRevoker(shared),
+      report: (change) => this.#onChange(change),
+    };
   }
 
-  /**
-   * On connect: when the address is the provider sending the browser back, takes the answer's
-   * parameters out of the address bar at once (one member of the page sees them), then
-   * finishes the sign-in; a failure is reported as a `failure` change, nothing stored.
-   */
-  #finishRedirectLogIn(): Promise<void> | null {
-    const backend = this.#settings().backend;
-    const href = globalThis.location?.href;
-    if (!href || !hasCapability(backend, Capability.redirectLogIn)) return null;
-    let answer: ReturnType<NonNullable<AuthBackend['finishLogIn']>>;
-    try {
-      answer = backend.finishLogIn!(new URL(href));
-    } catch (caught) {
-      this.#onChange({ type: 'failure', error: toAuthError(caught) });
-      return null;
-    }
-    if (!answer) return null;
-    try {
-      globalThis.history.replaceState(globalThis.history.state, '', answer.cleanUrl);
-    } catch {
-      // no history (a sandboxed frame): the answer is void once used anyway
-    }
-    const returned = answer;
-    // The session held so far is replaced only by a sign-in that worked: a forged answer in a
-    // link signs nobody out.
-    return this.#signInWith('log-in', (signal) => returned.finish({ signal }), false).then(
-      () => {},
-      (caught: unknown) => this.#onChange({ type: 'failure', error: toAuthError(caught) }),
-    );
+  /** Attaches every registered feature not attached yet; returns them all. */
+  #attached(): Map<Feature, SessionFeature> {
+    for (const [name, make] of registeredFeatures()) if (!this.#features.has(name)) this.#features.set(name, make(this.#core));
+    return this.#features;
   }
 
-  /**
-   * The access token for the page's own API calls (backends that have one: OpenID Connect),
-   * renewed first when due; `null` when signed out or the backend has none. Rejects like
-   * `refresh` when it is due and the provider cannot be reached.
-   */
-  accessToken(): Promise<string | null> {
-    return this.#withShared(async (shared) => {
-      const [, session] = await this.#usable(shared, shared.read());
-      const backend = this.#settings().backend;
-      return session && typeof backend.accessToken === 'function' ? backend.accessToken(session) : null;
-    });
+  /** Calls `hook` on every attached feature; returns what they gave (nothing for `null`/`undefined`). */
+  #hooks<T>(hook: (feature: SessionFeature) => T | null | undefined): T[] {
+    const results: T[] = [];
+    for (const feature of this.#features.values()) {
+      const result = hook(feature);
+      if (result != null) results.push(result);
+    }
+    return results;
+  }
+
+  /** Features the backend or the host's settings need that no module registered yet. */
+  #missingFeatures(): Feature[] {
+    const settings = this.#settings();
+    const { backend } = settings;
+    const needed = new Set<Feature>();
+    for (const [capability, feature] of Object.entries(featureOf) as [Capability, Feature][])
+      if (hasCapability(backend, capability)) needed.add(feature);
+    if (settings.option?.('revalidate') || settings.option?.('idle-timeout')) needed.add(Feature.watch);
+    return [...needed].filter((name) => !registeredFeatures().has(name));
   }
 
   async #signInWith(
-    reason: 'log-in' | 'sign-up',
+    reason: SignInReason,
     start: (signal: AbortSignal) => Promise<StoredSession>,
     signOutFirst = true,
   ): Promise<PublicUser> {
@@ -559,6 +476,42 @@ export class SessionController implements ReactiveController {
       throw new AuthError('server', 'The new session cannot be read back.');
     }
     return this.#user;
+  }
+
+  /** The stored session, renewed if due; `bad-request` when signed out. */
+  async #signedIn(shared: SharedSession, cancel?: AbortSignal, signedOut = 'Not signed in.'): Promise<StoredSession> {
+    const usable = this.#usable(shared, shared.read(), cancel);
+    const [, session] = Array.isArray(usable) ? usable : await usable;
+    if (!session) throw new AuthError('bad-request', signedOut);
+    return session;
+  }
+
+  /** A request on the user's session: errors redacted of the token; a refused session ends as `session-lost`. */
+  async #onSession<T>(
+    shared: SharedSession,
+    session: StoredSession,
+    task: (signal: AbortSignal) => Promise<T>,
+    cancel?: AbortSignal,
+  ): Promise<T> {
+    const raw = shared.read();
+    try {
+      return await this.#call(task, cancel);
+    } catch (caught) {
+      const error = toAuthError(caught, session.token);
+      // Only over that session: one signed in meanwhile is not ended by the old one's refusal.
+      if (error.code === 'invalid-session' && this.#decode(raw)?.token === session.token)
+        shared.replace(raw, null, 'session-lost');
+      throw error;
+    }
+  }
+
+  /** The stored session ready for use: a feature renews credentials that are due (`redirect-sign-in`). */
+  #usable(shared: SharedSession, raw: string | null, cancel?: AbortSignal): Usable | Promise<Usable> {
+    for (const feature of this.#features.values()) {
+      const usable = feature.usable?.(shared, raw, cancel);
+      if (usable) return usable;
+    }
+    return [raw, this.#decode(raw)];
   }
 
   /**
@@ -616,7 +569,7 @@ export class SessionController implements ReactiveController {
 
   /**
    * A backend registered after connecting (its entry point loaded late) may be this host's:
-   * the stored session is read with it, and a provider's answer in the address bar is taken.
+   * the stored session is read with it, and the connect task runs again for it.
    */
   #onBackendRegistered = (): void => {
     const shared = this.#shared;
@@ -624,8 +577,15 @@ export class SessionController implements ReactiveController {
     // Its default storage key may differ (a reconnect there), else the stored value is read anew.
     this.hostUpdated();
     if (this.#shared !== shared) return;
-    void this.#finishRedirectLogIn();
-    void this.#validateInBackground(shared);
+    const run = () => {
+      if (this.#shared !== shared) return;
+      const context = { raw: shared.raw, signingIn: null };
+      for (const feature of this.#features.values()) void feature.connected?.(shared, context);
+      void this.#validateInBackground(shared);
+    };
+    const missing = this.#missingFeatures();
+    if (missing.length === 0) run();
+    else void Promise.all(missing.map(loadFeature)).then(run, (error: AuthError) => this.#onChange({ type: 'failure', error }));
   };
 
   #onSessionsChanged = (): void => {
@@ -635,6 +595,12 @@ export class SessionController implements ReactiveController {
   #onOnline = (): void => {
     const shared = this.#shared;
     shared?.retryOutbox(this.#outboxRevoker(shared), true);
+    this.revalidate(clock.now(), recheckGap);
+  };
+
+  /** The page shown again: the session may have ended meanwhile (SPEC §9). */
+  #onVisible = (): void => {
+    if (globalThis.document?.visibilityState !== 'hidden') this.revalidate(clock.now(), recheckGap);
   };
 
   /** Sends queued revocations, except one that would also end the session signed in since (SPEC §3.4). */
@@ -646,36 +612,6 @@ export class SessionController implements ReactiveController {
       if (current && backend.revocationWouldEnd?.(queued, current)) return; // dropped, never sent
       return revoke(queued, scope, createdBefore);
     };
-  }
-
-  /**
-   * Nothing stored, but the server may keep a session for this browser (capability
-   * `server-session`: a cookie the page signed in with outside the kit). Asked once per page and
-   * key; the session this browser last signed out of (its sign-out queued, or `local`) is never
-   * taken up again. What it gives is stored over nothing as `restored`. Offline: stays signed out.
-   */
-  async #adoptServerSession(shared: SharedSession): Promise<void> {
-    const backend = this.#settings().backend;
-    if (!hasCapability(backend, Capability.serverSession) || !shared.claimServerSession()) return;
-    let done = () => {};
-    shared.takingUp = new Promise<void>((resolve) => (done = resolve));
-    // A sign-in and log-out meanwhile leave nothing stored too: the answer, asked before them, is stale.
-    const writes = shared.writes;
-    try {
-      let session: StoredSession | null;
-      try {
-        session = asStoredSession(await this.#call((signal) => backend.serverSession!({ signal })));
-      } catch {
-        return;
-      }
-      // Signed out of here: by its marker, or by a revocation still queued (the marker may be gone).
-      if (!session || shared.writes !== writes || shared.signedOutOf(session.token) || shared.outbox.ends(session.token)) return;
-      const fresh = this.#encode(backend, session);
-      if (shared.replace(null, fresh, 'restored')) shared.trust(fresh);
-    } finally {
-      shared.takingUp = null;
-      done();
-    }
   }
 
   /** Checks a restored session with the server once per stored value, whichever member connects first. */
@@ -694,7 +630,7 @@ export class SessionController implements ReactiveController {
     return (shared.checking = checking);
   }
 
-  /** Takes a new stored value: updates the state, then tells the host what changed. */
+  /** Takes a new stored value: updates the state, then tells the features and the host what changed. */
   #onStoredChange = (raw: string | null, reason: ChangeReason): void => {
     // A deliberate sign-in or sign-out elsewhere outdates a sign-in still under way here.
     if (reason !== 'restored' && reason !== 'session-lost') this.#signIn?.abort(superseded());
@@ -703,10 +639,15 @@ export class SessionController implements ReactiveController {
     this.#session = after;
     if (!before && !after) return;
     this.#user = after ? Object.freeze({ ...after.user }) : null;
-    if (!after) this.#onChange({ type: 'logged-out', reason: asLoggedOutReason(reason) });
-    else if (!before) this.#onChange({ type: 'logged-in', user: this.#user!, reason: asLoggedInReason(reason) });
+    let change: SessionChange | null = null;
+    if (!after) change = { type: 'logged-out', reason: asLoggedOutReason(reason) };
+    else if (!before) change = { type: 'logged-in', user: this.#user!, reason: asLoggedInReason(reason) };
     // Renewed credentials of the same user (a refreshed token) are no change to announce.
-    else if (!sameFields(before.user, after.user)) this.#onChange({ type: 'user-change', user: this.#user! });
+    else if (!sameFields(before.user, after.user)) change = { type: 'user-change', user: this.#user! };
+    // A sign-in on this page counts as activity (`idle-timeout`).
+    const fresh = change?.type === 'logged-in' && change.reason !== 'restored' && change.reason !== 'other-tab';
+    this.#hooks((f) => f.changed?.(fresh));
+    if (change) this.#onChange(change);
   };
 
   #decode(raw: string | null): StoredSession | null {
@@ -731,95 +672,16 @@ export class SessionController implements ReactiveController {
     return backend.serialize ? backend.serialize(session) : serializeSession(session);
   }
 
-  #navigate(url: string): void {
-    const navigate = this.#settings().navigate ?? ((to: string) => globalThis.location.assign(to));
-    navigate(url);
-  }
-
-  /**
-   * The stored session ready for use: when the backend says its credentials are due, renewed
-   * first — by one tab at a time (Web Locks), and a tab that waited takes what the other one
-   * stored instead of renewing again (a second use of a rotated refresh token ends the grant).
-   * A refusal ends the session as `session-lost`. Resolves to the value now stored and its session.
-   */
-  #usable(shared: SharedSession, raw: string | null, cancel?: AbortSignal): Usable | Promise<Usable> {
-    const backend = this.#settings().backend;
-    const session = this.#decode(raw);
-    const due = session && hasCapability(backend, Capability.refresh) ? backend.refreshAt?.(session) : null;
-    // Not due: at once, so the request that follows starts in this task (and `pending` says so).
-    if (!session || typeof due !== 'number' || due > Date.now()) return [raw, session];
-    const renew = async (): Promise<Usable> => {
-      const now = shared.read();
-      if (now !== raw) return [now, this.#decode(now)]; // renewed (or ended) meanwhile
-      let renewed: StoredSession | null;
-      try {
-        renewed = asStoredSession(await this.#call((signal) => backend.refreshSession!(session, { signal }), cancel));
-      } catch (caught) {
-        const error = toAuthError(caught, session.token);
-        if (error.code !== 'invalid-session') throw error;
-        shared.replace(raw, null, 'session-lost');
-        const after = shared.read();
-        return [after, this.#decode(after)];
-      }
-      if (!renewed) throw new AuthError('server', 'No session in the answer.');
-      const fresh = this.#encode(backend, renewed);
-      if (shared.replace(raw, fresh, 'restored')) shared.trust(fresh);
-      const after = shared.read();
-      return [after, this.#decode(after)];
-    };
-    const locks = globalThis.navigator?.locks;
-    return locks ? (async () => await locks.request(`user-session-elements refresh ${shared.id}`, renew))() : renew();
-  }
-
   #timeoutMs(): number {
     const ms = Number(this.#settings().timeout);
     return Number.isFinite(ms) && ms > 0 ? ms : defaultTimeout;
   }
 }
 
-/** A stored value and its session, ready for use. */
-type Usable = [raw: string | null, session: StoredSession | null];
-
-/**
- * What a backend listed, as frozen `SessionInfo`s with only the known fields, this browser's
- * first, then newest first. An entry without an id, or with an id listed already, is dropped (a
- * list shows each session once); a field quoting the token is left out.
- */
-function toSessionInfos(list: unknown, token: string): readonly SessionInfo[] {
-  if (!Array.isArray(list)) throw new AuthError('server', 'No list of sessions in the answer.');
-  const clean = (value: unknown) => (typeof value === 'string' && !value.includes(token) ? value : undefined);
-  const time = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
-  const infos: SessionInfo[] = [];
-  const ids = new Set<string>();
-  for (const item of list as unknown[]) {
-    if (!isRecord(item)) continue;
-    const id = clean(item.id);
-    if (!id || ids.has(id)) continue;
-    ids.add(id);
-    const info: SessionInfo = { id, current: item.current === true };
-    const fields = {
-      createdAt: time(item.createdAt),
-      lastActiveAt: time(item.lastActiveAt),
-      expiresAt: time(item.expiresAt),
-      userAgent: clean(item.userAgent),
-    };
-    for (const [name, value] of Object.entries(fields)) if (value !== undefined) Object.assign(info, { [name]: value });
-    infos.push(Object.freeze(info));
-  }
-  // The order is the backend's promise, kept here too for a backend of the page's own.
-  infos.sort(bySessionOrder);
-  return Object.freeze(infos);
-}
-
 /** Compares two users field by field, whatever the key order. */
 function sameFields(a: PublicUser, b: PublicUser): boolean {
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
-}
-
-function requireCredentials(username: unknown, password: unknown): asserts username is string {
-  if (!nonEmptyString(username) || !nonEmptyString(password))
-    throw new AuthError('bad-request', 'Enter a username and a password.');
 }
 
 function superseded(): AuthError {

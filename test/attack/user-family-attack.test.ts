@@ -10,7 +10,7 @@ import type { SetUserPropertiesActionElement } from '../../src/elements/set-user
 import type { RequestPasswordResetActionElement } from '../../src/elements/request-password-reset-action.js';
 import type { RequestVerificationEmailActionElement } from '../../src/elements/request-verification-email-action.js';
 import { AuthError } from '../../src/errors.js';
-import { clock, recheckGap } from '../../src/session/watch.js';
+import { clock, recheckGap } from '../../src/session/clock.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { afterConnect, clearStorage, recordEvents, signIn, storageKey } from '../helpers/fixtures.js';
 import { RecordingBackend } from '../helpers/recording-backend.js';

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/session/watch.js';
+import type { Clock } from '../../src/session/clock.js';
 
 /**
  * A clock the test moves on: `now()` starts at `start` and only `advance()` changes it; timers

@@ -1,24 +1,12 @@
-import type { ReactiveController, ReactiveControllerHost } from '@lit/reactive-element';
-import { KeyStore, type StorageMode } from '../storage/key-store.js';
-import type { SessionController } from './controller.js';
+import type { ReactiveController } from '@lit/reactive-element';
+import { clock, recheckGap, type Clock } from '../session/clock.js';
+import type { SessionCore, SessionFeature } from '../session/feature.js';
+import { KeyStore } from '../storage/key-store.js';
 
-/** Time and timers, injectable so tests can move time on. */
-export interface Clock {
-  now(): number;
-  setTimeout(run: () => void, ms: number): unknown;
-  clearTimeout(id: unknown): void;
-}
-
-/** The real clock. Its members may be replaced (tests do, before elements connect). */
-export const clock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (run, ms) => setTimeout(run, ms),
-  clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
-};
-
-/** Re-checks with the server at most once per this many ms per stored session on a page. */
-export const recheckGap = 30_000;
-/** Activity is written to storage at most once per this many ms (the last one always is). */
+/**
+ * Activity is written to storage at most once per this many ms (the last one always is), and at
+ * most once per quarter of the idle timeout: another tab's deadline always finds it.
+ */
 export const activityWriteGap = 5_000;
 /** The longest duration taken: more would overflow `setTimeout` (24.8 days). */
 const longest = 2 ** 31 - 1;
@@ -32,29 +20,22 @@ export function parseDuration(value: unknown): number | null {
   return ms >= 1 && ms <= longest ? Math.round(ms) : null;
 }
 
-export interface WatchSettings {
-  storage: StorageMode;
-  storageKey: string;
-  /** Attribute values, parsed here: `revalidate`, `idle-timeout`, `idle-warning`. */
-  revalidate: string | null;
-  idleTimeout: string | null;
-  idleWarning: string | null;
-}
-
 const activityEvents = ['pointerdown', 'keydown', 'wheel', 'scroll', 'focus'];
 const listenOptions = { capture: true, passive: true };
 
 /**
- * Sessions that notice: re-checks the signed-in session with the server when the page becomes
- * visible again, on `online`, and on an optional interval; and signs out after `idle-timeout`
- * without activity in any tab of the session (activity is shared through storage, under
- * `<storage-key>:last-activity`), with a cancelable warning before. No DOM of its own: the host
- * dispatches the warning (`warn` returns true when the page keeps the user signed in).
+ * The `watch` feature: re-checks the signed-in session with the server on the `revalidate`
+ * interval, and signs out after `idle-timeout` without activity in any tab of the session
+ * (activity is shared through storage, under `<storage-key>:last-activity`), with a cancelable
+ * `idle-warning` event on the host before. (The re-check when the page is shown again and on
+ * `online` is the core's.) A `ReactiveController` of the host.
  */
-export class SessionWatch implements ReactiveController {
-  readonly #session: SessionController;
-  readonly #settings: () => WatchSettings;
-  readonly #warn: (logsOutAt: number) => boolean;
+export function sessionWatch(core: SessionCore): SessionFeature {
+  return new SessionWatch(core);
+}
+
+export class SessionWatch implements ReactiveController, SessionFeature {
+  readonly #session: SessionCore;
   readonly #clock: Clock;
   #connected = false;
   #recheckTimer: unknown = null;
@@ -69,25 +50,33 @@ export class SessionWatch implements ReactiveController {
   #warned: number | null = null;
   #store: KeyStore | null = null;
 
-  constructor(
-    host: ReactiveControllerHost,
-    session: SessionController,
-    settings: () => WatchSettings,
-    warn: (logsOutAt: number) => boolean,
-    clockToUse: Clock = clock,
-  ) {
-    this.#session = session;
-    this.#settings = settings;
-    this.#warn = warn;
+  constructor(core: SessionCore, clockToUse: Clock = clock) {
+    this.#session = core;
     this.#clock = clockToUse;
-    host.addController(this);
+    core.host.addController(this);
+  }
+
+  /** The signed-in state changed (`fresh`: a sign-in on this page, which counts as activity). */
+  changed(fresh: boolean): void {
+    this.sync(fresh);
+  }
+
+  /** An attribute of the host, such as `idle-timeout`. */
+  #option(name: string): string | null {
+    return this.#session.settings.option?.(name) ?? null;
+  }
+
+  /** Fires the cancelable `idle-warning` on the host; true when the page keeps the user signed in. */
+  #warn(logsOutAt: number): boolean {
+    const host = this.#session.host as unknown as Partial<EventTarget>;
+    const event = new CustomEvent('idle-warning', { detail: { logsOutAt }, bubbles: true, cancelable: true });
+    return host.dispatchEvent ? !host.dispatchEvent(event) : false;
   }
 
   hostConnected(): void {
     this.#connected = true;
     for (const type of activityEvents) globalThis.addEventListener?.(type, this.#onActivity, listenOptions);
     globalThis.document?.addEventListener('visibilitychange', this.#onActivity);
-    globalThis.addEventListener?.('online', this.#onOnline);
     this.sync();
   }
 
@@ -95,7 +84,6 @@ export class SessionWatch implements ReactiveController {
     this.#connected = false;
     for (const type of activityEvents) globalThis.removeEventListener?.(type, this.#onActivity, listenOptions);
     globalThis.document?.removeEventListener('visibilitychange', this.#onActivity);
-    globalThis.removeEventListener?.('online', this.#onOnline);
     this.#stopTimers();
   }
 
@@ -118,8 +106,7 @@ export class SessionWatch implements ReactiveController {
       return;
     }
     if (!this.#connected) return;
-    const { revalidate } = this.#settings();
-    const every = parseDuration(revalidate);
+    const every = parseDuration(this.#option('revalidate'));
     if (every) this.#recheckTimer = this.#clock.setTimeout(this.#onInterval, Math.max(every, recheckGap));
     if (!this.#idle()) return;
     if (fresh) this.activity(true);
@@ -136,16 +123,16 @@ export class SessionWatch implements ReactiveController {
   activity(now = false): void {
     if (!this.#session.user || !this.#idle()) return;
     const at = (this.#lastActivity = this.#clock.now());
-    if (now || at - this.#lastWritten >= activityWriteGap) this.#write();
+    const gap = Math.min(activityWriteGap, this.#idle()![0] / 4);
+    if (now || at - this.#lastWritten >= gap) this.#write();
     // Within the gap: the last activity is written when it ends, so other tabs see it.
-    else this.#trailingWrite ??= this.#clock.setTimeout(() => this.#write(), this.#lastWritten + activityWriteGap - at);
+    else this.#trailingWrite ??= this.#clock.setTimeout(() => this.#write(), this.#lastWritten + gap - at);
   }
 
   /** `[timeout, warning]` in ms, or `null` without a usable `idle-timeout`. A warning not shorter than the timeout is off. */
   #idle(): [number, number] | null {
-    const { idleTimeout, idleWarning } = this.#settings();
-    const timeout = parseDuration(idleTimeout);
-    const warning = parseDuration(idleWarning) ?? 0;
+    const timeout = parseDuration(this.#option('idle-timeout'));
+    const warning = parseDuration(this.#option('idle-warning')) ?? 0;
     return timeout ? [timeout, warning < timeout ? warning : 0] : null;
   }
 
@@ -194,20 +181,17 @@ export class SessionWatch implements ReactiveController {
   }
 
   #activityStore(): KeyStore {
-    const { storage, storageKey } = this.#settings();
+    const { storage, storageKey } = this.#session.settings;
     const key = `${storageKey}:last-activity`;
     if (this.#store?.key !== key || this.#store.mode !== storage) this.#store = new KeyStore(storage, key);
     return this.#store;
   }
 
   /** Activity of the person at this tab; a hidden tab's events do not count (nobody is looking). */
-  #onActivity = (event: Event): void => {
+  #onActivity = (): void => {
     if (globalThis.document?.visibilityState === 'hidden') return;
-    if (event.type === 'visibilitychange') this.#recheck();
     this.activity();
   };
-
-  #onOnline = (): void => this.#recheck();
 
   #onInterval = (): void => {
     this.#recheck();

@@ -1,0 +1,10 @@
+import { build } from 'esbuild';
+import { gzipSync } from 'node:zlib';
+const entries = process.argv.slice(2);
+const contents = entries.map((e) => `export * from ${JSON.stringify(process.cwd() + '/' + e)};`).join('\n');
+const r = await build({ stdin: { contents, resolveDir: process.cwd(), loader: 'js' }, bundle: true, format: 'esm', minify: true, write: false, metafile: true, target: 'es2022', tsconfig: 'tsconfig.json' });
+const text = r.outputFiles[0].text;
+console.log('total min', text.length, 'gzip', gzipSync(text, { level: 9 }).length);
+const out = Object.values(r.metafile.outputs)[0];
+const rows = Object.entries(out.inputs).map(([k, v]) => [v.bytesInOutput, k]).sort((a, b) => b[0] - a[0]);
+for (const [b, k] of rows) if (b > 300) console.log(String(b).padStart(7), k);

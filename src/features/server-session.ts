@@ -1,0 +1,44 @@
+import { Capability, hasCapability, type StoredSession } from '../backends/backend.js';
+import { asStoredSession } from '../backends/session-codec.js';
+import type { SessionCore, SessionFeature } from '../session/feature.js';
+
+/**
+ * The `server-session` feature (cookie sessions, Better Auth): nothing stored, but the server
+ * may keep a session for this browser — a cookie the page signed in with outside the kit. Asked
+ * once per page and key on connect; the session this browser last signed out of (its sign-out
+ * queued, or `local`) is never taken up again. What it gives is stored over nothing as
+ * `restored`. Offline: stays signed out.
+ */
+export function serverSessionTakeUp(core: SessionCore): SessionFeature {
+  return {
+    connected(shared, { raw, signingIn }) {
+      const { backend } = core.settings;
+      if (raw !== null || signingIn || !hasCapability(backend, Capability.serverSession) || !shared.claimServerSession()) return null;
+      let done = () => {};
+      shared.takingUp = new Promise<void>((resolve) => (done = resolve));
+      // A sign-in and log-out meanwhile leave nothing stored too: the answer, asked before them, is stale.
+      const writes = shared.writes;
+      return (async () => {
+        try {
+          let session: StoredSession | null;
+          try {
+            session = asStoredSession(await core.call((signal) => backend.serverSession!({ signal })));
+          } catch {
+            return;
+          }
+          // Signed out of here: by its marker, or by a revocation still queued (the marker may be gone).
+          if (!session || shared.writes !== writes || shared.signedOutOf(session.token) || shared.outbox.ends(session.token)) return;
+          const fresh = core.encode(backend, session);
+          if (shared.replace(null, fresh, 'restored')) shared.trust(fresh);
+        } finally {
+          shared.takingUp = null;
+          done();
+        }
+      })();
+    },
+    // A cookie outlives a log-out that could not reach the server (or `local`): never taken up again.
+    loggedOut(shared, session) {
+      if (hasCapability(core.settings.backend, Capability.serverSession)) shared.rememberSignedOut(session.token);
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { Capability, hasCapability, missingCapability, type PublicUser } from '../backends/backend.js';
+import { AuthError } from '../errors.js';
+import { isRecord, nonEmptyString } from '../internal/guards.js';
+import type { SessionCore, SessionFeature } from '../session/feature.js';
+
+/** Password sign-in and sign-up (capabilities `password-log-in`, `sign-up`). */
+export interface PasswordSignIn extends SessionFeature {
+  /** Signs in; over an active session, that one is signed out first (SPEC §7.12). */
+  logIn(username?: string, password?: string): Promise<PublicUser>;
+  /** Creates an account and signs in; `extra` fields go to the new user. */
+  signUp(username: string, password: string, extra?: Record<string, unknown>): Promise<PublicUser>;
+}
+
+/** The `sign-in` feature: what `<log-in-action>` and `<sign-up-action>` need. */
+export function passwordSignIn(core: SessionCore): PasswordSignIn {
+  return {
+    async logIn(username, password) {
+      const { backend } = core.settings;
+      if (hasCapability(backend, Capability.redirectLogIn) && !hasCapability(backend, Capability.passwordLogIn))
+        throw new AuthError('misconfigured', 'This backend signs in at the provider: leave out the username and password (no form fields).');
+      requireCredentials(username, password);
+      if (!hasCapability(backend, Capability.passwordLogIn)) throw missingCapability(Capability.passwordLogIn);
+      return core.signIn('log-in', (signal) => backend.logIn!(username, password!, { signal }));
+    },
+    async signUp(username, password, extra = {}) {
+      const fields = isRecord(extra) ? extra : {};
+      requireCredentials(username, password);
+      const { backend } = core.settings;
+      if (!hasCapability(backend, Capability.signUp)) throw missingCapability(Capability.signUp);
+      return core.signIn('sign-up', (signal) => backend.signUp!(username, password, fields, { signal }));
+    },
+  };
+}
+
+function requireCredentials(username: unknown, password: unknown): asserts username is string {
+  if (!nonEmptyString(username) || !nonEmptyString(password)) throw new AuthError('bad-request', 'Enter a username and a password.');
+}

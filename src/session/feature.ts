@@ -1,0 +1,147 @@
+import type { ReactiveControllerHost } from '@lit/reactive-element';
+import type { AuthBackend, LogOutScope, PublicUser, StoredSession } from '../backends/backend.js';
+import type { AuthError } from '../errors.js';
+import type { LogOutResult } from './log-out-result.js';
+import type { Revoke } from './outbox.js';
+import type { SharedSession } from './shared-session.js';
+
+/**
+ * The features a page can opt into (SPEC §10), by name. Each lives in `src/features/<name>.ts`;
+ * `src/define/<name>.ts` registers it. A page gets one by importing its define module (the
+ * define module of a tag imports what the tag needs), or, used without that, it loads itself
+ * on first use (`loadFeature`).
+ */
+export const Feature = {
+  /** `logIn(username, password)` and `signUp()`: password sign-in (`<log-in-action>`, `<sign-up-action>`). */
+  signIn: 'sign-in',
+  /** OpenID Connect: sign-in at the provider and back, token renewal, end-session, `accessToken()`. */
+  redirectSignIn: 'redirect-sign-in',
+  /** Cookie sessions: the server's session of this browser, signed in outside the kit, taken up on connect. */
+  serverSession: 'server-session',
+  /** `listSessions()`, `revokeSession()` (`<session-list>`). */
+  sessions: 'sessions',
+  /** `updateUser()` (`<set-user-properties-action>`). */
+  updateUser: 'update-user',
+  /** `requestPasswordReset()`, `requestVerificationEmail()` (the mail actions). */
+  mail: 'mail',
+  /** `revalidate` on an interval and `idle-timeout` sign-out. */
+  watch: 'watch',
+} as const;
+export type Feature = (typeof Feature)[keyof typeof Feature];
+
+/** What a sign-in call does with the session the server gives. */
+export type SignInReason = 'log-in' | 'sign-up';
+
+/** A stored value and its session, ready for use. */
+export type Usable = [raw: string | null, session: StoredSession | null];
+
+/** What `<user-session>` sets on its controller, read afresh each time a flow starts. */
+export interface SessionSettings {
+  backend: AuthBackend;
+  storage: import('../storage/key-store.js').StorageMode;
+  storageKey: string;
+  /** Limit in ms for each backend request. */
+  timeout: number;
+  /** Sends the browser to another page (redirect sign-in, end-session). Default: `location.assign`. */
+  navigate?: (url: string) => void;
+  /** The host's other settings, by attribute name (`revalidate`, `idle-timeout`…): a feature reads its own. */
+  option?(name: string): string | null;
+}
+
+/**
+ * What the core offers a feature: its settings, the shared stored session and the flows every
+ * feature builds on. A feature calls these; it never reaches into the core's fields.
+ */
+export interface SessionCore {
+  readonly host: ReactiveControllerHost;
+  readonly settings: SessionSettings;
+  /** The signed-in user, or `null`. */
+  readonly user: PublicUser | null;
+  /** The stored session of the connected host (`null` while disconnected). */
+  readonly shared: SharedSession | null;
+  /** Runs `flow` on the shared session; a disconnected host joins one for the flow alone. */
+  withShared<T>(flow: (shared: SharedSession) => Promise<T>): Promise<T>;
+  /** One backend request within the timeout, counted in `pending`; `onLate` gets an answer given up on. */
+  call<T>(task: (signal: AbortSignal) => Promise<T>, cancel?: AbortSignal, onLate?: (value: T) => void): Promise<T>;
+  decode(raw: string | null): StoredSession | null;
+  encode(backend: AuthBackend, session: StoredSession): string;
+  /**
+   * Stores the session a sign-in gives (every sign-in method comes through here): an active
+   * session is signed out first (unless `signOutFirst` is false); a newer sign-in or sign-out
+   * aborts this one; a session the server opens for a sign-in given up on is revoked.
+   */
+  signIn(reason: SignInReason, start: (signal: AbortSignal) => Promise<StoredSession>, signOutFirst?: boolean): Promise<PublicUser>;
+  /** Aborts the sign-in under way (a newer one starts). Returns the signal of the new one. */
+  beginSignIn(): AbortController;
+  endSignIn(call: AbortController): void;
+  logOut(options?: { scope?: unknown; endSession?: unknown } | null, reason?: 'log-out' | 'idle'): Promise<LogOutResult>;
+  refresh(cancel?: AbortSignal): Promise<PublicUser | null>;
+  /** Re-checks with the server, at most once per `gap` ms per key on this page (never rejects). */
+  revalidate(now: number, gap: number): void;
+  /** The stored session, renewed if due; `bad-request` when signed out. */
+  signedIn(shared: SharedSession, cancel?: AbortSignal, signedOut?: string): Promise<StoredSession>;
+  /** A request on the user's session: errors redacted of the token; a refused session ends as `session-lost`. */
+  onSession<T>(shared: SharedSession, session: StoredSession, task: (signal: AbortSignal) => Promise<T>, cancel?: AbortSignal): Promise<T>;
+  /** Sends queued revocations through this (it drops one that would end the session signed in since). */
+  outboxRevoker(shared: SharedSession): Revoke;
+  /** Tells the host of a change it did not cause by storage: `failure`, `sessions-change`. */
+  report(change: import('./controller.js').SessionChange): void;
+}
+
+/** What `connected` is told: the value stored when the host connected, and whether an earlier feature is signing in. */
+export interface ConnectContext {
+  raw: string | null;
+  signingIn: Promise<unknown> | null;
+}
+
+/**
+ * A feature attached to one `<user-session>`'s core. Every hook is optional; the core calls
+ * them at these moments only.
+ */
+export interface SessionFeature {
+  /**
+   * The connect task (after the connecting task, with the settings then): `ready` waits for the
+   * promise returned. Set `context.signingIn` when the task signs in (later features skip theirs).
+   */
+  connected?(shared: SharedSession, context: ConnectContext): Promise<unknown> | null;
+  /**
+   * Before a log-out removes `session` (the request to the server has left): work that needs the
+   * session starts now. Returns what to run once the server's answer is in (`pending`: the
+   * revocation waits in the outbox); its error, if any, is the log-out's.
+   */
+  loggingOut?(
+    session: StoredSession,
+    scope: LogOutScope,
+    options: { endSession: boolean },
+  ): ((pending: boolean) => Promise<AuthError | null>) | null;
+  /** A log-out removed `session` from this browser. */
+  loggedOut?(shared: SharedSession, session: StoredSession): void;
+  /** The stored session made ready for use: renewed first when due (`null`: nothing to renew). */
+  usable?(shared: SharedSession, raw: string | null, cancel?: AbortSignal): Usable | Promise<Usable> | null;
+  /** The signed-in state changed (`fresh`: a sign-in on this page). */
+  changed?(fresh: boolean): void;
+}
+
+/** Makes a feature for one core; `core.host` may take it as a `ReactiveController`. */
+export type FeatureFactory = (core: SessionCore) => SessionFeature;
+
+const factories = new Map<Feature, FeatureFactory>();
+const loaded = new Set<() => void>();
+
+/** Makes a feature available to every `<user-session>` (what `src/define/<feature>.ts` does). */
+export function registerFeature(name: Feature, factory: FeatureFactory): void {
+  if (factories.has(name)) return; // a second copy of the module: the first one stays
+  factories.set(name, factory);
+  for (const listener of [...loaded]) listener();
+}
+
+/** The registered features, in registration order. */
+export function registeredFeatures(): ReadonlyMap<Feature, FeatureFactory> {
+  return factories;
+}
+
+/** Calls `listener` after each registration; returns the function that stops it. */
+export function onFeatureRegistered(listener: () => void): () => void {
+  loaded.add(listener);
+  return () => loaded.delete(listener);
+}

@@ -1,0 +1,32 @@
+import { AuthError } from '../errors.js';
+import { Feature, registeredFeatures } from './feature.js';
+
+/**
+ * A feature the page did not import loads itself on first use: one request for its module
+ * (bundlers and rollup emit each as a chunk of its own), which registers it. A page that
+ * imports `user-session-elements/features/<name>.js` up front never waits for it.
+ */
+const loaders: Record<Feature, () => Promise<unknown>> = {
+  [Feature.signIn]: () => import('../define/features/sign-in.js'),
+  [Feature.redirectSignIn]: () => import('../define/features/redirect-sign-in.js'),
+  [Feature.serverSession]: () => import('../define/features/server-session.js'),
+  [Feature.sessions]: () => import('../define/features/sessions.js'),
+  [Feature.updateUser]: () => import('../define/features/update-user.js'),
+  [Feature.mail]: () => import('../define/features/mail.js'),
+  [Feature.watch]: () => import('../define/features/watch.js'),
+};
+
+/** Loads `name` unless registered; rejects with `misconfigured` naming the import when it cannot. */
+export async function loadFeature(name: Feature): Promise<void> {
+  if (registeredFeatures().has(name)) return;
+  try {
+    await loaders[name]();
+  } catch (cause) {
+    throw new AuthError(
+      'misconfigured',
+      `Could not load the "${name}" feature: import 'user-session-elements/features/${name}.js' on this page.`,
+      { cause },
+    );
+  }
+  if (!registeredFeatures().has(name)) throw new AuthError('misconfigured', `The "${name}" feature did not register.`);
+}
