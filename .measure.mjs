@@ -2,7 +2,7 @@ import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
 const entries = process.argv.slice(2);
 const contents = entries.map((e) => `export * from ${JSON.stringify(process.cwd() + '/' + e)};`).join('\n');
-const r = await build({ stdin: { contents, resolveDir: process.cwd(), loader: 'js' }, bundle: true, format: 'esm', minify: true, write: false, metafile: true, target: 'es2022', tsconfig: 'tsconfig.json' });
+const r = await build({ stdin: { contents, resolveDir: process.cwd(), loader: 'js' }, bundle: true, format: 'esm', minify: true, write: false, metafile: true, target: 'es2022', tsconfig: 'tsconfig.json', ignoreAnnotations: true, plugins: [{ name: 'lazy', setup(b) { b.onResolve({ filter: /.*/ }, (a) => (a.kind === 'dynamic-import' ? { path: a.path, external: true } : undefined)); } }] });
 const text = r.outputFiles[0].text;
 console.log('total min', text.length, 'gzip', gzipSync(text, { level: 9 }).length);
 const out = Object.values(r.metafile.outputs)[0];

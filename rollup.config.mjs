@@ -28,7 +28,15 @@ const entries = {
   'define/memory-backend': 'src/define/memory-backend.ts',
   'define/oidc-backend': 'src/define/oidc-backend.ts',
   'define/better-auth-backend': 'src/define/better-auth-backend.ts',
+  'define/parse-backend': 'src/define/parse-backend.ts',
   'index-oidc': 'src/index-oidc.ts',
+  // Features (SPEC §10): `user-session-elements/features/<name>.js`; also loaded on first use.
+  ...Object.fromEntries(
+    ['sign-in', 'redirect-sign-in', 'server-session', 'sessions', 'update-user', 'mail', 'watch'].map((name) => [
+      `define/features/${name}`,
+      `src/define/features/${name}.ts`,
+    ]),
+  ),
 };
 
 export default [
@@ -40,7 +48,7 @@ export default [
   },
   {
     input: 'src/index.ts',
-    output: { file: 'dist/user-session-elements.min.js', format: 'esm', sourcemap: true },
+    output: { file: 'dist/user-session-elements.min.js', format: 'esm', sourcemap: true, inlineDynamicImports: true },
     plugins: [
       resolve({ exportConditions: ['production'] }),
       typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationDir: undefined, outDir: 'dist' }),
@@ -49,7 +57,7 @@ export default [
   },
   {
     input: 'src/index-oidc.ts',
-    output: { file: 'dist/user-session-elements-oidc.min.js', format: 'esm', sourcemap: true },
+    output: { file: 'dist/user-session-elements-oidc.min.js', format: 'esm', sourcemap: true, inlineDynamicImports: true },
     plugins: [
       resolve({ exportConditions: ['production'] }),
       typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationDir: undefined, outDir: 'dist' }),

@@ -3,6 +3,7 @@
 // to define tags yourself, or `user-session-elements/define/<tag>.js` to define one tag: a page
 // that way loads only the Parse backend.
 // First: a `<user-session backend="memory">` already in the page is upgraded by the define below.
+import './define/parse-backend.js';
 import './define/memory-backend.js';
 import './define/better-auth-backend.js';
 import './define/user-session.js';

@@ -1,5 +1,7 @@
 import { BetterAuthBackend } from '../backends/better-auth.js';
 import { registerBackend } from '../backends/resolve.js';
+import { UserSessionElement } from '../elements/user-session.js';
+import { defineElement } from './define-element.js';
 import './features/server-session.js';
 
 // `backend="better-auth"`: a BetterAuthBackend at the element's `server-url` (Better Auth's
@@ -8,3 +10,7 @@ import './features/server-session.js';
 registerBackend('better-auth', ({ serverURL }) => new BetterAuthBackend({ serverURL: serverURL ?? '' }));
 
 export { BetterAuthBackend, type BetterAuthBackendOptions } from '../backends/better-auth.js';
+
+// Defines `<user-session>` too (unless already defined), without the Parse backend that
+// `define/user-session.js` brings: a page of this backend alone downloads no Parse code.
+defineElement('user-session', UserSessionElement);

@@ -1,5 +1,7 @@
 import { OidcBackend } from '../backends/oidc.js';
 import { registerBackend } from '../backends/resolve.js';
+import { UserSessionElement } from '../elements/user-session.js';
+import { defineElement } from './define-element.js';
 import './features/redirect-sign-in.js';
 
 // `backend="oidc"`: an OidcBackend from the element's `issuer`, `client-id`, `redirect-uri`,
@@ -18,3 +20,7 @@ registerBackend(
 );
 
 export { OidcBackend, type OidcBackendOptions } from '../backends/oidc.js';
+
+// Defines `<user-session>` too (unless already defined), without the Parse backend that
+// `define/user-session.js` brings: a page of this backend alone downloads no Parse code.
+defineElement('user-session', UserSessionElement);

@@ -389,7 +389,9 @@ export class UserSessionElement extends ReactiveElement {
       timeout: this.timeout,
       // The settings of features (`watch`: `revalidate`, `idle-timeout`, `idle-warning`), by attribute name.
       option: (name) => {
-        const value = element[(featureOptions as Record<string, (typeof featureOptions)[keyof typeof featureOptions]>)[name]] as unknown;
+        const value = element[
+          (featureOptions as Record<string, (typeof featureOptions)[keyof typeof featureOptions]>)[name]
+        ] as unknown;
         return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
       },
     };

@@ -18,12 +18,15 @@ export function mail(core: SessionCore): Mail {
    */
   const send = async (capability: MailCapability, email: unknown): Promise<void> => {
     const address = typeof email === 'string' ? email.trim() : '';
-    if (!/^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+$/.test(address)) throw new AuthError('bad-request', 'Enter an email address.');
+    if (!/^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+$/.test(address))
+      throw new AuthError('bad-request', 'Enter an email address.');
     const { backend } = core.settings;
     if (!hasCapability(backend, capability)) throw missingCapability(capability);
-    await core.call((signal) => backend[methodOf[capability]]!(address, { signal })).catch((caught: unknown) => {
-      throw toAuthError(caught);
-    });
+    await core
+      .call((signal) => backend[methodOf[capability]]!(address, { signal }))
+      .catch((caught: unknown) => {
+        throw toAuthError(caught);
+      });
   };
   return {
     requestPasswordReset: (email) => send(Capability.passwordReset, email),

@@ -121,20 +121,24 @@ export function redirectSignIn(core: SessionCore): RedirectSignIn {
       const returned = answer;
       // The session held so far is replaced only by a sign-in that worked: a forged answer in a
       // link signs nobody out.
-      return (context.signingIn = core.signIn('log-in', (signal) => returned.finish({ signal }), false).then(
-        () => {},
-        (caught: unknown) => core.report({ type: 'failure', error: toAuthError(caught) }),
-      ));
+      return (context.signingIn = core
+        .signIn('log-in', (signal) => returned.finish({ signal }), false)
+        .then(
+          () => {},
+          (caught: unknown) => core.report({ type: 'failure', error: toAuthError(caught) }),
+        ));
     },
 
     /** `endSession`: the provider's end-session URL, asked for now (it needs the session, about to be removed). */
     loggingOut(session, scope, { endSession }) {
       const { backend } = core.settings;
       if (!endSession || !hasCapability(backend, Capability.endSession) || scope === 'local' || scope === 'others') return null;
-      const ending = core.call((signal) => backend.endSessionUrl!(session, { signal })).then(
-        (url) => [url, null] as const,
-        (caught: unknown) => [null, toAuthError(caught, session.token)] as const,
-      );
+      const ending = core
+        .call((signal) => backend.endSessionUrl!(session, { signal }))
+        .then(
+          (url) => [url, null] as const,
+          (caught: unknown) => [null, toAuthError(caught, session.token)] as const,
+        );
       return async (pending) => {
         const [url, error] = await ending;
         // After the caller has the result (and an action has fired `success`): a task later.

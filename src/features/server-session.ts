@@ -13,7 +13,8 @@ export function serverSessionTakeUp(core: SessionCore): SessionFeature {
   return {
     connected(shared, { raw, signingIn }) {
       const { backend } = core.settings;
-      if (raw !== null || signingIn || !hasCapability(backend, Capability.serverSession) || !shared.claimServerSession()) return null;
+      if (raw !== null || signingIn || !hasCapability(backend, Capability.serverSession) || !shared.claimServerSession())
+        return null;
       let done = () => {};
       shared.takingUp = new Promise<void>((resolve) => (done = resolve));
       // A sign-in and log-out meanwhile leave nothing stored too: the answer, asked before them, is stale.
@@ -27,7 +28,8 @@ export function serverSessionTakeUp(core: SessionCore): SessionFeature {
             return;
           }
           // Signed out of here: by its marker, or by a revocation still queued (the marker may be gone).
-          if (!session || shared.writes !== writes || shared.signedOutOf(session.token) || shared.outbox.ends(session.token)) return;
+          if (!session || shared.writes !== writes || shared.signedOutOf(session.token) || shared.outbox.ends(session.token))
+            return;
           const fresh = core.encode(backend, session);
           if (shared.replace(null, fresh, 'restored')) shared.trust(fresh);
         } finally {

@@ -17,7 +17,10 @@ export function passwordSignIn(core: SessionCore): PasswordSignIn {
     async logIn(username, password) {
       const { backend } = core.settings;
       if (hasCapability(backend, Capability.redirectLogIn) && !hasCapability(backend, Capability.passwordLogIn))
-        throw new AuthError('misconfigured', 'This backend signs in at the provider: leave out the username and password (no form fields).');
+        throw new AuthError(
+          'misconfigured',
+          'This backend signs in at the provider: leave out the username and password (no form fields).',
+        );
       requireCredentials(username, password);
       if (!hasCapability(backend, Capability.passwordLogIn)) throw missingCapability(Capability.passwordLogIn);
       return core.signIn('log-in', (signal) => backend.logIn!(username, password!, { signal }));
@@ -33,5 +36,6 @@ export function passwordSignIn(core: SessionCore): PasswordSignIn {
 }
 
 function requireCredentials(username: unknown, password: unknown): asserts username is string {
-  if (!nonEmptyString(username) || !nonEmptyString(password)) throw new AuthError('bad-request', 'Enter a username and a password.');
+  if (!nonEmptyString(username) || !nonEmptyString(password))
+    throw new AuthError('bad-request', 'Enter a username and a password.');
 }

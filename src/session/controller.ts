@@ -140,7 +140,10 @@ export class SessionController implements ReactiveController {
     globalThis.addEventListener?.('online', this.#onOnline);
     globalThis.document?.addEventListener('visibilitychange', this.#onVisible);
     this.#attached();
-    this.#stopListening.push(onBackendRegistered(this.#onBackendRegistered), onFeatureRegistered(() => this.#attached()));
+    this.#stopListening.push(
+      onBackendRegistered(this.#onBackendRegistered),
+      onFeatureRegistered(() => this.#attached()),
+    );
     // The server is asked after this task, with the settings as they are then: a framework may
     // set them right after it inserts the host (Angular binds `[backend]` after the connect).
     const connection = ++this.#connection;
@@ -196,7 +199,8 @@ export class SessionController implements ReactiveController {
       this.#onStoredChange(shared.raw, 'restored');
     }
     // A setting of a feature not imported (`idle-timeout`…) loads it.
-    for (const name of this.#missingFeatures()) void loadFeature(name).catch((error: AuthError) => this.#onChange({ type: 'failure', error }));
+    for (const name of this.#missingFeatures())
+      void loadFeature(name).catch((error: AuthError) => this.#onChange({ type: 'failure', error }));
   }
 
   /**
@@ -212,7 +216,8 @@ export class SessionController implements ReactiveController {
 
   /** Signs in (feature `sign-in`); with a redirect backend and no credentials, at the provider (feature `redirect-sign-in`). */
   logIn(username?: string, password?: string): Promise<PublicUser> {
-    const redirect = hasCapability(this.#settings().backend, Capability.redirectLogIn) && !nonEmptyString(username) && !nonEmptyString(password);
+    const redirect =
+      hasCapability(this.#settings().backend, Capability.redirectLogIn) && !nonEmptyString(username) && !nonEmptyString(password);
     if (redirect) return this.use(Feature.redirectSignIn, (f: RedirectSignIn) => f.logIn());
     return this.use(Feature.signIn, (f: PasswordSignIn) => f.logIn(username, password));
   }

@@ -70,7 +70,11 @@ export interface SessionCore {
    * session is signed out first (unless `signOutFirst` is false); a newer sign-in or sign-out
    * aborts this one; a session the server opens for a sign-in given up on is revoked.
    */
-  signIn(reason: SignInReason, start: (signal: AbortSignal) => Promise<StoredSession>, signOutFirst?: boolean): Promise<PublicUser>;
+  signIn(
+    reason: SignInReason,
+    start: (signal: AbortSignal) => Promise<StoredSession>,
+    signOutFirst?: boolean,
+  ): Promise<PublicUser>;
   /** Aborts the sign-in under way (a newer one starts). Returns the signal of the new one. */
   beginSignIn(): AbortController;
   endSignIn(call: AbortController): void;
@@ -81,7 +85,12 @@ export interface SessionCore {
   /** The stored session, renewed if due; `bad-request` when signed out. */
   signedIn(shared: SharedSession, cancel?: AbortSignal, signedOut?: string): Promise<StoredSession>;
   /** A request on the user's session: errors redacted of the token; a refused session ends as `session-lost`. */
-  onSession<T>(shared: SharedSession, session: StoredSession, task: (signal: AbortSignal) => Promise<T>, cancel?: AbortSignal): Promise<T>;
+  onSession<T>(
+    shared: SharedSession,
+    session: StoredSession,
+    task: (signal: AbortSignal) => Promise<T>,
+    cancel?: AbortSignal,
+  ): Promise<T>;
   /** Sends queued revocations through this (it drops one that would end the session signed in since). */
   outboxRevoker(shared: SharedSession): Revoke;
   /** Tells the host of a change it did not cause by storage: `failure`, `sessions-change`. */

@@ -1,9 +1,18 @@
-// What a page downloads, per entry point: a page that uses only Parse (the define modules of
-// <user-session> and <log-out-action>) gets no MemoryBackend; the package entry does.
-// Bundled from src/ with esbuild, as a page's bundler would, so no build step is needed.
+// What a page downloads, per entry point (SPEC §10): the define module of each tag and backend
+// brings the core and the features it needs, nothing else; a feature a page did not import is
+// a chunk of its own, loaded on first use. Bundled from src/ with esbuild, as a page's bundler
+// would, so no build step is needed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { build } from 'esbuild';
+
+/** Dynamic imports stay out of the page's bundle: they are the chunks loaded on first use. */
+const lazyChunksApart = {
+  name: 'lazy-chunks-apart',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined));
+  },
+};
 
 /** The source files that end up in a bundle of `entries` (with bytes in the output). */
 async function bundledFiles(entries) {
@@ -15,6 +24,7 @@ async function bundledFiles(entries) {
     metafile: true,
     ignoreAnnotations: true,
     external: ['@lit/*'],
+    plugins: [lazyChunksApart],
     logLevel: 'silent',
   });
   const [output] = Object.values(result.metafile.outputs);
@@ -23,37 +33,106 @@ async function bundledFiles(entries) {
     .map(([file]) => file);
 }
 
-test('a Parse page (define/user-session + define/log-out-action) does not download MemoryBackend', async () => {
-  const files = await bundledFiles(['src/define/user-session.ts', 'src/define/log-out-action.ts']);
+const features = ['sign-in', 'redirect-sign-in', 'server-session', 'sessions', 'update-user', 'mail', 'watch'];
+const featureFiles = (files) => files.filter((file) => file.startsWith('src/features/'));
+const parsePair = ['src/define/user-session.ts', 'src/define/log-out-action.ts'];
+
+test('a Parse page (define/user-session + define/log-out-action) is the core and Parse: no feature, no other backend', async () => {
+  const files = await bundledFiles(parsePair);
   assert.ok(files.includes('src/backends/parse.ts'), `ParseBackend is in: ${files.join(', ')}`);
-  assert.ok(!files.includes('src/backends/memory.ts'), 'MemoryBackend must not be in the Parse pair');
-  assert.ok(
-    !files.includes('src/elements/set-user-properties-action.ts'),
-    '<set-user-properties-action> must not be in the Parse pair',
-  );
-  assert.ok(!files.includes('src/elements/session-list.ts'), '<session-list> must not be in the Parse pair');
+  assert.ok(files.includes('src/session/controller.ts'));
+  assert.deepEqual(featureFiles(files), [], 'no feature in the Parse pair (watch, sessions, sign-in, OIDC…)');
+  for (const other of ['memory', 'oidc', 'better-auth'])
+    assert.ok(!files.includes(`src/backends/${other}.ts`), `${other} must not be in`);
+  assert.ok(!files.some((file) => file.includes('oauth4webapi')), 'no oauth4webapi');
+  for (const tag of ['set-user-properties-action', 'session-list', 'log-in-action', 'sign-up-action'])
+    assert.ok(!files.includes(`src/elements/${tag}.ts`), `<${tag}> must not be in the Parse pair`);
 });
 
-test('user-session-elements/define/session-list.js brings <session-list> alone (no other action, no MemoryBackend)', async () => {
-  const files = await bundledFiles(['src/define/session-list.ts']);
-  assert.ok(files.includes('src/elements/session-list.ts'));
-  assert.ok(!files.includes('src/backends/memory.ts'));
-  assert.ok(!files.includes('src/elements/log-out-action.ts'));
+test('a sign-in page adds the sign-in feature only', async () => {
+  const files = await bundledFiles([...parsePair, 'src/define/log-in-action.ts', 'src/define/sign-up-action.ts']);
+  assert.deepEqual(featureFiles(files), ['src/features/sign-in.ts']);
 });
 
-test('the package entry does include MemoryBackend (backend="memory" works with it)', async () => {
-  const files = await bundledFiles(['src/index.ts']);
-  assert.ok(files.includes('src/elements/session-list.ts'), '<session-list> is in the one-file bundle entry');
-  assert.ok(files.includes('src/backends/memory.ts'));
-  assert.ok(files.includes('src/define/memory-backend.ts'));
+test('an OpenID Connect page (oidc.js + define/log-out-action) has no Parse code, and redirect sign-in only', async () => {
+  const files = await bundledFiles(['src/define/oidc-backend.ts', 'src/define/log-out-action.ts']);
+  assert.ok(files.includes('src/backends/oidc.ts'));
+  assert.ok(files.includes('src/elements/user-session.ts'), 'oidc.js defines <user-session> itself');
+  assert.ok(!files.includes('src/backends/parse.ts'), 'no ParseBackend on an OIDC page');
+  assert.deepEqual(featureFiles(files), ['src/features/redirect-sign-in.ts']);
 });
 
-test('a Parse page and the package entry do not download the OIDC backend or oauth4webapi', async () => {
-  for (const entries of [['src/define/user-session.ts', 'src/define/log-out-action.ts'], ['src/index.ts']]) {
-    const files = await bundledFiles(entries);
-    const oidc = files.filter((file) => file.includes('oidc') || file.includes('oauth4webapi'));
-    assert.deepEqual(oidc, [], `${entries.join(' + ')} bundles ${oidc.join(', ')}`);
+test('a Better Auth page (better-auth.js + define/log-out-action) has no Parse code, and cookie take-up only', async () => {
+  const files = await bundledFiles(['src/define/better-auth-backend.ts', 'src/define/log-out-action.ts']);
+  assert.ok(files.includes('src/backends/better-auth.ts'));
+  assert.ok(!files.includes('src/backends/parse.ts'), 'no ParseBackend on a Better Auth page');
+  assert.deepEqual(featureFiles(files), ['src/features/server-session.ts']);
+});
+
+test('each tag brings the feature it needs, and only that one', async () => {
+  const needs = {
+    'log-in-action': ['sign-in'],
+    'sign-up-action': ['sign-in'],
+    'session-list': ['sessions'],
+    'set-user-properties-action': ['update-user', 'user-fields'],
+    'request-password-reset-action': ['mail'],
+    'request-verification-email-action': ['mail'],
+    'log-out-action': [],
+  };
+  for (const [tag, wanted] of Object.entries(needs)) {
+    const files = await bundledFiles([`src/define/${tag}.ts`]);
+    assert.deepEqual(featureFiles(files).sort(), wanted.map((name) => `src/features/${name}.ts`).sort(), tag);
+    assert.ok(!files.includes('src/backends/parse.ts') || tag === 'user-session', `${tag} brings no backend`);
   }
+});
+
+test('each feature module brings its own code and no other feature, no backend, no element', async () => {
+  for (const name of features) {
+    const files = await bundledFiles([`src/define/features/${name}.ts`]);
+    const own = featureFiles(files).filter((file) => file !== 'src/features/user-fields.ts');
+    assert.deepEqual(own, [`src/features/${name}.ts`], name);
+    assert.ok(
+      !files.some(
+        (file) => file.startsWith('src/backends/') && !file.endsWith('backend.ts') && !file.endsWith('session-codec.ts'),
+      ),
+      `${name}: ${files.join(', ')}`,
+    );
+    assert.ok(!files.some((file) => file.startsWith('src/elements/')), `${name} brings no element`);
+  }
+});
+
+test('a feature a page did not import is a chunk of its own, loaded on first use', async () => {
+  const result = await build({
+    entryPoints: parsePair,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    write: false,
+    outdir: 'out',
+    metafile: true,
+    ignoreAnnotations: true,
+    external: ['@lit/*'],
+    logLevel: 'silent',
+  });
+  const chunksWith = (source) =>
+    Object.values(result.metafile.outputs).filter(
+      (output) => output.inputs[source]?.bytesInOutput > 0 && !parsePair.includes(output.entryPoint),
+    );
+  for (const name of features)
+    assert.equal(chunksWith(`src/features/${name}.ts`).length, 1, `src/features/${name}.ts is one lazy chunk`);
+});
+
+test('the package entry has every feature and the Parse, Memory and Better Auth backends, not OIDC', async () => {
+  const files = await bundledFiles(['src/index.ts']);
+  assert.deepEqual(
+    featureFiles(files)
+      .filter((f) => !f.endsWith('user-fields.ts'))
+      .sort(),
+    features.map((n) => `src/features/${n}.ts`).sort(),
+  );
+  for (const backend of ['parse', 'memory', 'better-auth']) assert.ok(files.includes(`src/backends/${backend}.ts`), backend);
+  const oidc = files.filter((file) => file.includes('oidc') || file.includes('oauth4webapi'));
+  assert.deepEqual(oidc, []);
 });
 
 test('user-session-elements/oidc.js brings the OIDC backend with oauth4webapi', async () => {
@@ -62,5 +141,13 @@ test('user-session-elements/oidc.js brings the OIDC backend with oauth4webapi', 
   assert.ok(
     files.some((file) => file.includes('node_modules/oauth4webapi/')),
     files.join(', '),
+  );
+});
+
+test('the resolver imports no backend', async () => {
+  const files = await bundledFiles(['src/backends/resolve.ts']);
+  assert.deepEqual(
+    files.filter((file) => /src\/backends\/(parse|oidc|better-auth|memory)\.ts$/.test(file)),
+    [],
   );
 });
