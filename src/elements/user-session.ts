@@ -1,11 +1,16 @@
 import { ReactiveElement } from '@lit/reactive-element';
 import type { AuthBackend, LogOutScope, PublicUser, SessionInfo } from '../backends/backend.js';
+import type { Mail } from '../features/mail.js';
+import type { RedirectSignIn } from '../features/redirect-sign-in.js';
+import type { SessionManagement } from '../features/sessions.js';
 import { BackendResolver } from '../backends/resolve.js';
 import type { UserSessionEventMap } from '../events.js';
 import { upgradeProperty } from '../internal/upgrade-property.js';
 import { SessionController, type SessionChange, type SessionSettings } from '../session/controller.js';
 import type { LogOutResult } from '../session/log-out-result.js';
 import { toStorageMode } from '../storage/key-store.js';
+import { Feature, type SessionFeature } from '../session/feature.js';
+import { HeldEvents } from './held-events.js';
 import { sessionBrand } from './session-brand.js';
 
 const defaultTimeout = 10_000;
@@ -111,8 +116,8 @@ export class UserSessionElement extends ReactiveElement {
   #internals: ElementInternals | null = null;
   /** The settings the controller reads, made once per change of a property or attribute. */
   #settings: SessionSettings | null = null;
-  /** Events of the connecting task, held until it ends (`null`: none held, dispatch at once). */
-  #held: Event[] | null = null;
+  /** Events of the connecting task, held until it ends. */
+  readonly #held = new HeldEvents(this);
   readonly #controller = new SessionController(
     this,
     () => (this.#settings ??= this.#makeSettings()),
@@ -214,10 +219,7 @@ export class UserSessionElement extends ReactiveElement {
     // What connecting finds (`logged-in` "restored"…) shows in the attribute at once, before first
     // paint, and is announced after this task: frameworks attach listeners while they insert the
     // element (React's commit, Angular's creation pass) and count a component as mounted after.
-    if (!this.#held) {
-      this.#held = [];
-      setTimeout(() => this.#release());
-    }
+    this.#held.holdForThisTask();
     super.connectedCallback();
   }
 
@@ -235,14 +237,12 @@ export class UserSessionElement extends ReactiveElement {
    * `log-in`), or `failure`.
    */
   logIn(username?: string, password?: string): Promise<PublicUser> {
-    this.#release();
-    return this.#controller.logIn(username, password);
+    return this.#release().logIn(username, password);
   }
 
   /** Creates an account and signs in. `extra` fields (email…) go to the new user. Rejects like `logIn`, and with `username-taken` when the name exists. */
   signUp(username: string, password: string, extra: Record<string, unknown> = {}): Promise<PublicUser> {
-    this.#release();
-    return this.#controller.signUp(username, password, extra);
+    return this.#release().signUp(username, password, extra);
   }
 
   /**
@@ -252,7 +252,7 @@ export class UserSessionElement extends ReactiveElement {
    * the backend cannot, like `backend="memory"`; `network`…). No session needed, none changes.
    */
   requestPasswordReset(email: string): Promise<void> {
-    return this.#controller.requestPasswordReset(email);
+    return this.#use(Feature.mail, (f: Mail) => f.requestPasswordReset(email));
   }
 
   /**
@@ -260,7 +260,7 @@ export class UserSessionElement extends ReactiveElement {
    * /verificationEmailRequest`). Resolves and rejects like `requestPasswordReset`.
    */
   requestVerificationEmail(email: string): Promise<void> {
-    return this.#controller.requestVerificationEmail(email);
+    return this.#use(Feature.mail, (f: Mail) => f.requestVerificationEmail(email));
   }
 
   /**
@@ -273,8 +273,7 @@ export class UserSessionElement extends ReactiveElement {
    * the provider's `end_session_endpoint` to end its own session too (a task after the result).
    */
   logOut(options: { scope?: LogOutScope; endSession?: boolean } = {}): Promise<LogOutResult> {
-    this.#release();
-    return this.#controller.logOut(options);
+    return this.#release().logOut(options);
   }
 
   /**
@@ -283,8 +282,7 @@ export class UserSessionElement extends ReactiveElement {
    * `session-lost`). Rejects with an `AuthError` when the server cannot tell (offline keeps the user signed in).
    */
   refresh(): Promise<PublicUser | null> {
-    this.#release();
-    return this.#controller.refresh();
+    return this.#release().refresh();
   }
 
   /**
@@ -297,8 +295,7 @@ export class UserSessionElement extends ReactiveElement {
    * capability `update-user` (OpenID Connect) fails with `misconfigured`.
    */
   updateUser(fields: Record<string, unknown>): Promise<PublicUser> {
-    this.#release();
-    return this.#controller.updateUser(fields);
+    return this.#release().updateUser(fields);
   }
 
   /**
@@ -310,8 +307,7 @@ export class UserSessionElement extends ReactiveElement {
    * (which signs out with reason `session-lost`), `network`… `signal` cancels it (code `aborted`).
    */
   listSessions(options: { signal?: AbortSignal } = {}): Promise<readonly SessionInfo[]> {
-    this.#release();
-    return this.#controller.listSessions(options?.signal);
+    return this.#use(Feature.sessions, (f: SessionManagement) => f.listSessions(options?.signal));
   }
 
   /**
@@ -323,8 +319,7 @@ export class UserSessionElement extends ReactiveElement {
    * (signed out with reason `session-lost`), `network`…
    */
   revokeSession(id: string, options: { signal?: AbortSignal } = {}): Promise<void> {
-    this.#release();
-    return this.#controller.revokeSession(id, options?.signal);
+    return this.#use(Feature.sessions, (f: SessionManagement) => f.revokeSession(id, options?.signal));
   }
 
   /**
@@ -333,8 +328,9 @@ export class UserSessionElement extends ReactiveElement {
    * it in a variable for the request only: the kit never puts it in attributes, events or logs.
    */
   accessToken(): Promise<string | null> {
-    this.#release();
-    return this.#controller.accessToken();
+    // A backend without access tokens (Parse) needs no feature to say `null`.
+    if (typeof this.backend.accessToken !== 'function') return (this.#release(), Promise.resolve(null));
+    return this.#use(Feature.redirectSignIn, (f: RedirectSignIn) => f.accessToken());
   }
 
   /** Reflects a change of the signed-in state, then fires its event (after the held ones). */
@@ -343,20 +339,18 @@ export class UserSessionElement extends ReactiveElement {
     // News about the list of sessions changes nothing here.
     if (type !== 'sessions-change') this.#reflect();
     // `failure` does not bubble, as the actions' own `failure`: a listener on an ancestor hears neither.
-    const event = new CustomEvent(type, { detail, bubbles: type !== 'failure', composed: false });
-    if (this.#held) this.#held.push(event);
-    else this.dispatchEvent(event);
+    this.#held.dispatch(new CustomEvent(type, { detail, bubbles: type !== 'failure', composed: false }));
   }
 
-  /**
-   * Dispatches the held events, in order; events that happen meanwhile queue behind them. Also
-   * called by every method: a page that acts has its listeners, and gets each event in order.
-   */
-  #release(): void {
-    const held = this.#held;
-    if (!held) return;
-    for (let event = held.shift(); event; event = held.shift()) this.dispatchEvent(event);
-    if (this.#held === held) this.#held = null;
+  /** Every method releases the held events first: a page that acts has its listeners, and gets each event in order. */
+  #release(): SessionController {
+    this.#held.release();
+    return this.#controller;
+  }
+
+  /** Runs a method of a feature (loaded first if the page did not import it). */
+  #use<F extends SessionFeature, T>(name: Feature, run: (feature: F) => Promise<T>): Promise<T> {
+    return this.#release().use(name, run);
   }
 
   /** Puts the `authenticated` attribute and custom state back to the truth. */

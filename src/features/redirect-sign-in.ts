@@ -3,6 +3,7 @@ import { asStoredSession } from '../backends/session-codec.js';
 import { AuthError, toAuthError } from '../errors.js';
 import type { SessionCore, SessionFeature, Usable } from '../session/feature.js';
 import type { SharedSession } from '../session/shared-session.js';
+import { signInWith } from './sign-in-flow.js';
 
 /** Sign-in at a provider and back (OpenID Connect): capabilities `redirect-log-in`, `refresh`, `end-session`. */
 export interface RedirectSignIn extends SessionFeature {
@@ -121,12 +122,10 @@ export function redirectSignIn(core: SessionCore): RedirectSignIn {
       const returned = answer;
       // The session held so far is replaced only by a sign-in that worked: a forged answer in a
       // link signs nobody out.
-      return (context.signingIn = core
-        .signIn('log-in', (signal) => returned.finish({ signal }), false)
-        .then(
-          () => {},
-          (caught: unknown) => core.report({ type: 'failure', error: toAuthError(caught) }),
-        ));
+      return (context.signingIn = signInWith(core, 'log-in', (signal) => returned.finish({ signal }), false).then(
+        () => {},
+        (caught: unknown) => core.report({ type: 'failure', error: toAuthError(caught) }),
+      ));
     },
 
     /** `endSession`: the provider's end-session URL, asked for now (it needs the session, about to be removed). */

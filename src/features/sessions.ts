@@ -3,6 +3,7 @@ import { bySessionOrder } from '../backends/session-codec.js';
 import { AuthError } from '../errors.js';
 import { isRecord, nonEmptyString } from '../internal/guards.js';
 import type { SessionCore, SessionFeature } from '../session/feature.js';
+import { onSession, signedIn } from './on-session.js';
 
 /** The signed-in user's sessions on every device (capabilities `list-sessions`, `revoke-session`). */
 export interface SessionManagement extends SessionFeature {
@@ -30,8 +31,8 @@ export function sessionManagement(core: SessionCore): SessionManagement {
       core.withShared(async (shared) => {
         const { backend } = core.settings;
         if (!hasCapability(backend, Capability.listSessions)) throw missingCapability(Capability.listSessions);
-        const session = await core.signedIn(shared, cancel);
-        const list = await core.onSession(shared, session, (signal) => backend.listSessions!(session, { signal }), cancel);
+        const session = await signedIn(core, shared, cancel);
+        const list = await onSession(core, shared, session, (signal) => backend.listSessions!(session, { signal }), cancel);
         const sessions = toSessionInfos(list, session.token);
         const own = sessions.find((s) => s.current);
         if (own) ownSessionId = [session.token, own.id];
@@ -42,7 +43,7 @@ export function sessionManagement(core: SessionCore): SessionManagement {
         if (!nonEmptyString(id) || !id.trim()) throw new AuthError('bad-request', 'Name the session to end (its id).');
         const { backend } = core.settings;
         if (!hasCapability(backend, Capability.revokeSession)) throw missingCapability(Capability.revokeSession);
-        const session = await core.signedIn(shared, cancel);
+        const session = await signedIn(core, shared, cancel);
         // Which one is this browser's? Known from the last list of this session, else listed now.
         let own = ownSessionId?.[0] === session.token ? ownSessionId[1] : null;
         if (own === null && hasCapability(backend, Capability.listSessions)) {
@@ -53,7 +54,7 @@ export function sessionManagement(core: SessionCore): SessionManagement {
           if (!result.ok) throw result.error;
           return;
         }
-        await core.onSession(shared, session, (signal) => backend.revokeSession!(session, id, { signal }), cancel);
+        await onSession(core, shared, session, (signal) => backend.revokeSession!(session, id, { signal }), cancel);
         shared.announceSessionsChanged();
       }),
   };

@@ -2,6 +2,7 @@ import { Capability, hasCapability, missingCapability, type PublicUser } from '.
 import { AuthError } from '../errors.js';
 import { isRecord, nonEmptyString } from '../internal/guards.js';
 import type { SessionCore, SessionFeature } from '../session/feature.js';
+import { signInWith } from './sign-in-flow.js';
 
 /** Password sign-in and sign-up (capabilities `password-log-in`, `sign-up`). */
 export interface PasswordSignIn extends SessionFeature {
@@ -23,14 +24,14 @@ export function passwordSignIn(core: SessionCore): PasswordSignIn {
         );
       requireCredentials(username, password);
       if (!hasCapability(backend, Capability.passwordLogIn)) throw missingCapability(Capability.passwordLogIn);
-      return core.signIn('log-in', (signal) => backend.logIn!(username, password!, { signal }));
+      return signInWith(core, 'log-in', (signal) => backend.logIn!(username, password!, { signal }));
     },
     async signUp(username, password, extra = {}) {
       const fields = isRecord(extra) ? extra : {};
       requireCredentials(username, password);
       const { backend } = core.settings;
       if (!hasCapability(backend, Capability.signUp)) throw missingCapability(Capability.signUp);
-      return core.signIn('sign-up', (signal) => backend.signUp!(username, password, fields, { signal }));
+      return signInWith(core, 'sign-up', (signal) => backend.signUp!(username, password, fields, { signal }));
     },
   };
 }

@@ -3,6 +3,7 @@ import { toPublicUser } from '../backends/session-codec.js';
 import { AuthError } from '../errors.js';
 import { isRecord } from '../internal/guards.js';
 import type { SessionCore, SessionFeature } from '../session/feature.js';
+import { onSession, signedIn } from './on-session.js';
 import { checkUserFields } from './user-fields.js';
 
 /** Changing the signed-in user's own fields (capability `update-user`). */
@@ -23,8 +24,8 @@ export function userUpdates(core: SessionCore): UserUpdates {
         const { backend } = core.settings;
         if (!hasCapability(backend, Capability.updateUser)) throw missingCapability(Capability.updateUser);
         const changes = checkUserFields(fields);
-        const session = await core.signedIn(shared, undefined, 'Not signed in: nobody to update.');
-        let user = await core.onSession(shared, session, (signal) => backend.updateUser!(session, changes, { signal }));
+        const session = await signedIn(core, shared, undefined, 'Not signed in: nobody to update.');
+        let user = await onSession(core, shared, session, (signal) => backend.updateUser!(session, changes, { signal }));
         if (!isRecord(user)) throw new AuthError('server', 'No user in the answer.');
         user = toPublicUser(user, session.user.id);
         // Still that session (its fields may have been re-read meanwhile): the answer is the newest word.

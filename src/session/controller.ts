@@ -9,7 +9,6 @@ import {
   type LogOutScope,
   type PublicUser,
   type RevokeScope,
-  type SessionInfo,
   type StoredSession,
 } from '../backends/backend.js';
 import { onBackendRegistered } from '../backends/registrations.js';
@@ -26,7 +25,6 @@ import {
   type SessionCore,
   type SessionFeature,
   type SessionSettings,
-  type SignInReason,
   type Usable,
 } from './feature.js';
 import { loadFeature } from './load-feature.js';
@@ -36,8 +34,6 @@ import { asLoggedInReason, asLoggedOutReason, type ChangeReason, type LoggedInRe
 import { SharedSession, type ChangeListener } from './shared-session.js';
 import type { PasswordSignIn } from '../features/sign-in.js';
 import type { RedirectSignIn } from '../features/redirect-sign-in.js';
-import type { Mail } from '../features/mail.js';
-import type { SessionManagement } from '../features/sessions.js';
 import type { UserUpdates } from '../features/update-user.js';
 
 export type { SessionSettings } from './feature.js';
@@ -227,35 +223,9 @@ export class SessionController implements ReactiveController {
     return this.use(Feature.signIn, (f: PasswordSignIn) => f.signUp(username, password, extra));
   }
 
-  /** Mails a password-reset link to `email` (feature `mail`). */
-  requestPasswordReset(email: unknown): Promise<void> {
-    return this.use(Feature.mail, (f: Mail) => f.requestPasswordReset(email));
-  }
-
-  /** Mails (again) the link that verifies `email` (feature `mail`). */
-  requestVerificationEmail(email: unknown): Promise<void> {
-    return this.use(Feature.mail, (f: Mail) => f.requestVerificationEmail(email));
-  }
-
   /** Sets fields of the signed-in user (feature `update-user`). */
   updateUser(fields: unknown): Promise<PublicUser> {
     return this.use(Feature.updateUser, (f: UserUpdates) => f.updateUser(fields));
-  }
-
-  /** The user's sessions on every device (feature `sessions`). */
-  listSessions(cancel?: AbortSignal): Promise<readonly SessionInfo[]> {
-    return this.use(Feature.sessions, (f: SessionManagement) => f.listSessions(cancel));
-  }
-
-  /** Ends one session of the user by its id (feature `sessions`). */
-  revokeSession(id: unknown, cancel?: AbortSignal): Promise<void> {
-    return this.use(Feature.sessions, (f: SessionManagement) => f.revokeSession(id, cancel));
-  }
-
-  /** The access token for the page's own API calls (feature `redirect-sign-in`); `null` when the backend has none. */
-  accessToken(): Promise<string | null> {
-    if (typeof this.#settings().backend.accessToken !== 'function') return this.#withShared(async () => null);
-    return this.use(Feature.redirectSignIn, (f: RedirectSignIn) => f.accessToken());
   }
 
   /**
@@ -385,7 +355,6 @@ export class SessionController implements ReactiveController {
       call: (task, cancel, onLate) => this.#call(task, cancel, onLate),
       decode: (raw) => this.#decode(raw),
       encode: (backend, session) => this.#encode(backend, session),
-      signIn: (reason, start, signOutFirst) => this.#signInWith(reason, start, signOutFirst),
       beginSignIn: () => {
         this.#signIn?.abort(superseded());
         return (this.#signIn = new AbortController());
@@ -394,10 +363,9 @@ export class SessionController implements ReactiveController {
         if (this.#signIn === call) this.#signIn = null;
       },
       logOut: (options, reason) => this.logOut(options, reason),
-      refresh: (cancel) => this.refresh(cancel),
       revalidate: (now, gap) => this.revalidate(now, gap),
-      signedIn: (shared, cancel, signedOut) => this.#signedIn(shared, cancel, signedOut),
-      onSession: (shared, session, task, cancel) => this.#onSession(shared, session, task, cancel),
+      usable: (shared, raw, cancel) => this.#usable(shared, raw, cancel),
+      revokeOrQueue: (shared, backend, session) => this.#revokeOrQueue(shared, backend, session),
       outboxRevoker: (shared) => this.#outboxRevoker(shared),
       report: (change) => this.#onChange(change),
     };
@@ -428,86 +396,6 @@ export class SessionController implements ReactiveController {
       if (hasCapability(backend, capability)) needed.add(feature);
     if (settings.option?.('revalidate') || settings.option?.('idle-timeout')) needed.add(Feature.watch);
     return [...needed].filter((name) => !registeredFeatures().has(name));
-  }
-
-  async #signInWith(
-    reason: SignInReason,
-    start: (signal: AbortSignal) => Promise<StoredSession>,
-    signOutFirst = true,
-  ): Promise<PublicUser> {
-    const shared = this.#shared;
-    if (!shared) throw notConnected();
-    const backend = this.#settings().backend;
-    // Signing in over an active session signs that one out first (revoked, or queued).
-    if (signOutFirst && this.#decode(shared.read())) void this.logOut({ scope: 'current' });
-    this.#signIn?.abort(superseded());
-    const call = (this.#signIn = new AbortController());
-    // A session the server opens for a sign-in this page gave up on (a newer call, the
-    // timeout, a disconnect) is ended, never left alive.
-    const abandon = (answer: StoredSession) => {
-      const orphan = asStoredSession(answer);
-      if (orphan) void this.#revokeOrQueue(shared, backend, orphan);
-    };
-    let answer: StoredSession;
-    try {
-      answer = await this.#call(start, call.signal, abandon);
-    } finally {
-      if (this.#signIn === call) this.#signIn = null;
-    }
-    const fresh = asStoredSession(answer);
-    if (!fresh) throw new AuthError('server', 'No session in the answer.');
-    // Still connected to that key (possibly after a move in the document: another object, same key)?
-    const now = this.#shared;
-    if (now?.id !== shared.id) {
-      abandon(fresh);
-      throw notConnected();
-    }
-    // A session stored meanwhile by other code (the Parse SDK…) is replaced: signed out first.
-    const other = this.#decode(now.read());
-    if (other && other.token !== fresh.token) void this.#revokeOrQueue(now, backend, other);
-    let raw: string;
-    try {
-      raw = this.#encode(backend, fresh);
-    } catch (cause) {
-      abandon(fresh);
-      throw new AuthError('server', 'The backend cannot store its session.', { cause });
-    }
-    now.write(raw, reason);
-    now.trust(raw);
-    if (this.#session?.token !== fresh.token || !this.#user) {
-      // Unreadable with this backend: neither kept nor left alive on the server.
-      now.replace(raw, null, 'log-out');
-      abandon(fresh);
-      throw new AuthError('server', 'The new session cannot be read back.');
-    }
-    return this.#user;
-  }
-
-  /** The stored session, renewed if due; `bad-request` when signed out. */
-  async #signedIn(shared: SharedSession, cancel?: AbortSignal, signedOut = 'Not signed in.'): Promise<StoredSession> {
-    const usable = this.#usable(shared, shared.read(), cancel);
-    const [, session] = Array.isArray(usable) ? usable : await usable;
-    if (!session) throw new AuthError('bad-request', signedOut);
-    return session;
-  }
-
-  /** A request on the user's session: errors redacted of the token; a refused session ends as `session-lost`. */
-  async #onSession<T>(
-    shared: SharedSession,
-    session: StoredSession,
-    task: (signal: AbortSignal) => Promise<T>,
-    cancel?: AbortSignal,
-  ): Promise<T> {
-    const raw = shared.read();
-    try {
-      return await this.#call(task, cancel);
-    } catch (caught) {
-      const error = toAuthError(caught, session.token);
-      // Only over that session: one signed in meanwhile is not ended by the old one's refusal.
-      if (error.code === 'invalid-session' && this.#decode(raw)?.token === session.token)
-        shared.replace(raw, null, 'session-lost');
-      throw error;
-    }
   }
 
   /** The stored session ready for use: a feature renews credentials that are due (`redirect-sign-in`). */
@@ -691,10 +579,6 @@ function sameFields(a: PublicUser, b: PublicUser): boolean {
 
 function superseded(): AuthError {
   return new AuthError('aborted', 'Replaced by a newer sign-in or sign-out.');
-}
-
-function notConnected(): AuthError {
-  return new AuthError('misconfigured', 'The <user-session> is not in the document.');
 }
 
 function unknownScope(scope: unknown): AuthError {

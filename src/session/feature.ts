@@ -65,32 +65,17 @@ export interface SessionCore {
   call<T>(task: (signal: AbortSignal) => Promise<T>, cancel?: AbortSignal, onLate?: (value: T) => void): Promise<T>;
   decode(raw: string | null): StoredSession | null;
   encode(backend: AuthBackend, session: StoredSession): string;
-  /**
-   * Stores the session a sign-in gives (every sign-in method comes through here): an active
-   * session is signed out first (unless `signOutFirst` is false); a newer sign-in or sign-out
-   * aborts this one; a session the server opens for a sign-in given up on is revoked.
-   */
-  signIn(
-    reason: SignInReason,
-    start: (signal: AbortSignal) => Promise<StoredSession>,
-    signOutFirst?: boolean,
-  ): Promise<PublicUser>;
-  /** Aborts the sign-in under way (a newer one starts). Returns the signal of the new one. */
+  /** A sign-in starts: the one under way is aborted (a newer sign-in or a sign-out aborts this one too). */
   beginSignIn(): AbortController;
+  /** The sign-in `call` has its answer. */
   endSignIn(call: AbortController): void;
   logOut(options?: { scope?: unknown; endSession?: unknown } | null, reason?: 'log-out' | 'idle'): Promise<LogOutResult>;
-  refresh(cancel?: AbortSignal): Promise<PublicUser | null>;
   /** Re-checks with the server, at most once per `gap` ms per key on this page (never rejects). */
   revalidate(now: number, gap: number): void;
-  /** The stored session, renewed if due; `bad-request` when signed out. */
-  signedIn(shared: SharedSession, cancel?: AbortSignal, signedOut?: string): Promise<StoredSession>;
-  /** A request on the user's session: errors redacted of the token; a refused session ends as `session-lost`. */
-  onSession<T>(
-    shared: SharedSession,
-    session: StoredSession,
-    task: (signal: AbortSignal) => Promise<T>,
-    cancel?: AbortSignal,
-  ): Promise<T>;
+  /** The stored value and its session, ready for use (a feature renews it first when due); at once when nothing is due. */
+  usable(shared: SharedSession, raw: string | null, cancel?: AbortSignal): Usable | Promise<Usable>;
+  /** Revokes a session this page no longer holds; one the server could not be told of waits in the outbox. */
+  revokeOrQueue(shared: SharedSession, backend: AuthBackend, session: StoredSession): Promise<void>;
   /** Sends queued revocations through this (it drops one that would end the session signed in since). */
   outboxRevoker(shared: SharedSession): Revoke;
   /** Tells the host of a change it did not cause by storage: `failure`, `sessions-change`. */

@@ -1,0 +1,66 @@
+// Size budgets (SPEC §10.5): the targets, not today's sizes plus a margin. `npm run size` after
+// `npm run build`; CI runs it. Minified with esbuild, gzip, `@lit/reactive-element` included.
+// A feature a page did not import is not in its bundle: it is a chunk of its own, loaded on
+// first use (`import()`), so dynamic imports stay out of what is measured here (each feature's
+// own cost is in the README table, `node scripts/size-table.mjs`).
+
+/** Dynamic imports are the chunks loaded on first use: measured apart, not in the page's bundle. */
+const lazyChunksApart = {
+  name: 'lazy-chunks-apart',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined));
+  },
+};
+const modifyEsbuildConfig = (config) => ({ ...config, plugins: [...(config.plugins ?? []), lazyChunksApart] });
+
+/** What each define module exports (importing it defines its tag or registers its backend). */
+const exported = {
+  'define/user-session': 'UserSessionElement',
+  'define/log-out-action': 'LogOutActionElement',
+  'define/log-in-action': 'LogInActionElement',
+  'define/sign-up-action': 'SignUpActionElement',
+  'define/oidc-backend': 'OidcBackend',
+  'define/better-auth-backend': 'BetterAuthBackend',
+};
+
+/** A page that imports these define modules. */
+const page = (name, limit, modules) => ({
+  name,
+  limit,
+  gzip: true,
+  path: modules.map((module) => `dist/${module}.js`),
+  import: Object.fromEntries(modules.map((module) => [`dist/${module}.js`, `{ ${exported[module]} }`])),
+  modifyEsbuildConfig,
+});
+
+export default [
+  page('Parse pair: <user-session> + <log-out-action> + ParseBackend', '10 kB', ['define/user-session', 'define/log-out-action']),
+  page('Parse sign-in page: the pair + <log-in-action> + <sign-up-action>', '11.5 kB', [
+    'define/user-session',
+    'define/log-out-action',
+    'define/log-in-action',
+    'define/sign-up-action',
+  ]),
+  page('OpenID Connect pair: oidc.js (<user-session> + OidcBackend + oauth4webapi) + <log-out-action>', '17.5 kB', [
+    'define/oidc-backend',
+    'define/log-out-action',
+  ]),
+  page('Better Auth pair: better-auth.js (<user-session> + BetterAuthBackend) + <log-out-action>', '12 kB', [
+    'define/better-auth-backend',
+    'define/log-out-action',
+  ]),
+  {
+    name: 'Everything but OpenID Connect, one self-contained file (dist/user-session-elements.min.js)',
+    path: 'dist/user-session-elements.min.js',
+    disablePlugins: ['@size-limit/esbuild'],
+    gzip: true,
+    limit: '22.5 kB',
+  },
+  {
+    name: 'Everything with OpenID Connect, one self-contained file (dist/user-session-elements-oidc.min.js)',
+    path: 'dist/user-session-elements-oidc.min.js',
+    disablePlugins: ['@size-limit/esbuild'],
+    gzip: true,
+    limit: '32.6 kB',
+  },
+];
