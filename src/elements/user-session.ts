@@ -1,22 +1,14 @@
-import { ReactiveElement } from '@lit/reactive-element';
-import type { AuthBackend, LogOutScope, PublicUser, SessionInfo } from '../backends/backend.js';
+import type { LogOutScope, PublicUser, SessionInfo } from '../backends/backend.js';
 import type { Mail } from '../features/mail.js';
 import type { RedirectSignIn } from '../features/redirect-sign-in.js';
 import type { SessionManagement } from '../features/sessions.js';
-import { BackendResolver } from '../backends/resolve.js';
 import type { UserSessionEventMap } from '../events.js';
-import { upgradeProperty } from '../internal/upgrade-property.js';
-import { SessionController, type SessionChange, type SessionSettings } from '../session/controller.js';
+import { SessionController, type SessionChange } from '../session/controller.js';
 import type { LogOutResult } from '../session/log-out-result.js';
-import { toStorageMode } from '../storage/key-store.js';
 import { Feature, type SessionFeature } from '../session/feature.js';
 import { HeldEvents } from './held-events.js';
 import { sessionBrand } from './session-brand.js';
-
-const defaultTimeout = 10_000;
-
-/** The attributes features read through `SessionSettings.option`, and their properties. */
-const featureOptions = { revalidate: 'revalidate', 'idle-timeout': 'idleTimeout', 'idle-warning': 'idleWarning' } as const;
+import { SessionSettingsElement } from './session-settings.js';
 
 /**
  * Owns the signed-in state of a page: reads the stored session when connected, so the
@@ -60,67 +52,17 @@ const featureOptions = { revalidate: 'revalidate', 'idle-timeout': 'idleTimeout'
  *
  * @cssstate authenticated - Matches `:state(authenticated)` while signed in, where the browser supports custom states.
  */
-export class UserSessionElement extends ReactiveElement {
-  static override properties = {
-    serverUrl: { attribute: 'server-url' },
-    appId: { attribute: 'app-id' },
-    clientKey: { attribute: 'client-key' },
-    storage: {},
-    storageKey: { attribute: 'storage-key' },
-    timeout: { type: Number },
-    issuer: {},
-    clientId: { attribute: 'client-id' },
-    redirectUri: { attribute: 'redirect-uri' },
-    postLogoutRedirectUri: { attribute: 'post-logout-redirect-uri' },
-    scopes: {},
-    revalidate: {},
-    idleTimeout: { attribute: 'idle-timeout' },
-    idleWarning: { attribute: 'idle-warning' },
-  };
-
+export class UserSessionElement extends SessionSettingsElement {
   static override get observedAttributes(): string[] {
     return [...super.observedAttributes, 'authenticated', 'backend'];
   }
 
-  /** Where Parse Server is mounted: an http(s) URL such as `http://localhost:1337/parse`, or a path on this origin such as `/parse`. */
-  serverUrl: string | null = null;
-  /** Parse application id (`app-id`). */
-  appId: string | null = null;
-  /** Optional Parse JavaScript key, sent with every request (`X-Parse-JavaScript-Key`, or `_JavaScriptKey` to another origin). */
-  clientKey: string | null = null;
-  /** `local` (default), `session` or `memory`; trimmed, case-insensitive. A value Web Storage refuses (full, blocked) waits in page memory. */
-  storage: string | null = null;
-  /** Defaults to `Parse/<app-id>/currentUser`: the Parse JS SDK's key and JSON shape, so both see the same user. */
-  storageKey: string | null = null;
-  /** Limit in ms for each server request (default 10000); a slower request fails with `AuthError` code `timeout`. */
-  timeout: number = defaultTimeout;
-  /** OpenID Connect: the provider's issuer URL (`issuer`). */
-  issuer: string | null = null;
-  /** OpenID Connect: this page's client id at the provider (`client-id`). */
-  clientId: string | null = null;
-  /** OpenID Connect: where the provider sends the browser back (`redirect-uri`; default: this page without query and hash). */
-  redirectUri: string | null = null;
-  /** OpenID Connect: where the provider sends the browser after ending its session (`post-logout-redirect-uri`). */
-  postLogoutRedirectUri: string | null = null;
-  /** OpenID Connect: the scopes asked for (`scopes`; default `openid profile email offline_access`). */
-  scopes: string | null = null;
-  /** Re-check the session with the server on this interval while signed in (`revalidate`: `5m`, `90s`, `1h` or ms; at least 30 s). */
-  revalidate: string | null = null;
-  /** Sign out with reason `idle` after this long without activity in any tab of the session (`idle-timeout`: `15m`…). */
-  idleTimeout: string | null = null;
-  /** Fire the cancelable `idle-warning` this long before the idle sign-out (`idle-warning`: `60s`…). */
-  idleWarning: string | null = null;
-
-  readonly #resolver = new BackendResolver();
-  #backendObject: AuthBackend | null = null;
   #internals: ElementInternals | null = null;
-  /** The settings the controller reads, made once per change of a property or attribute. */
-  #settings: SessionSettings | null = null;
   /** Events of the connecting task, held until it ends. */
   readonly #held = new HeldEvents(this);
   readonly #controller = new SessionController(
     this,
-    () => (this.#settings ??= this.#makeSettings()),
+    () => this.sessionSettings,
     (change) => this.#announce(change),
   );
 
@@ -130,39 +72,6 @@ export class UserSessionElement extends ReactiveElement {
       this.#internals = this.attachInternals();
     } catch {
       // No ElementInternals: the attribute alone tells the state.
-    }
-    upgradeProperty(this, 'backend');
-  }
-
-  /**
-   * The backend in use, the same object until a setting attribute changes. Set a string
-   * (`"parse"`, `"memory"`) to change the `backend` attribute, or any `AuthBackend` object.
-   */
-  get backend(): AuthBackend {
-    return (
-      this.#backendObject ??
-      this.#resolver.resolve({
-        name: this.getAttribute('backend'),
-        serverURL: this.serverUrl,
-        appId: this.appId,
-        clientKey: this.clientKey,
-        storage: toStorageMode(this.storage),
-        issuer: this.issuer,
-        clientId: this.clientId,
-        redirectUri: this.redirectUri,
-        postLogoutRedirectUri: this.postLogoutRedirectUri,
-        scopes: this.scopes,
-      })
-    );
-  }
-  set backend(value: AuthBackend | string | null) {
-    if (typeof value === 'string' || value === null) {
-      this.#backendObject = null;
-      if (value === null) this.removeAttribute('backend');
-      else this.setAttribute('backend', value);
-    } else {
-      this.#backendObject = value;
-      this.requestUpdate();
     }
   }
 
@@ -200,13 +109,6 @@ export class UserSessionElement extends ReactiveElement {
     return this.#controller.ready;
   }
 
-  /** Every property or attribute change goes through here: the settings are made anew. */
-  override requestUpdate(...args: Parameters<ReactiveElement['requestUpdate']>): void {
-    // Also called by ReactiveElement's constructor, before this class's fields exist.
-    if (#settings in this) this.#settings = null;
-    super.requestUpdate(...args);
-  }
-
   /** No shadow root: the children render as they are, and the element adds no box styles of its own. */
   protected override createRenderRoot(): HTMLElement {
     return this;
@@ -226,7 +128,6 @@ export class UserSessionElement extends ReactiveElement {
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     super.attributeChangedCallback(name, old, value);
     if (name === 'authenticated') this.#reflect();
-    else if (name === 'backend' && old !== value) this.requestUpdate();
   }
 
   /**
@@ -246,19 +147,15 @@ export class UserSessionElement extends ReactiveElement {
   }
 
   /**
-   * Asks the server to mail a password-reset link to `email` (Parse: `POST /requestPasswordReset`).
-   * Resolves the same whether or not an account has that address; rejects with an `AuthError`
-   * (`bad-request` for an empty or malformed address, before any request; `misconfigured` when
-   * the backend cannot, like `backend="memory"`; `network`…). No session needed, none changes.
+   * Mails a password-reset link to `email` (feature `mail`). Resolves the same whether or not an
+   * account has that address; rejects with an `AuthError` (`bad-request` for a malformed address,
+   * before any request; `misconfigured` when the backend cannot, like `memory`; `network`…).
    */
   requestPasswordReset(email: string): Promise<void> {
     return this.#use(Feature.mail, (f: Mail) => f.requestPasswordReset(email));
   }
 
-  /**
-   * Asks the server to mail (again) the link that verifies `email` (Parse: `POST
-   * /verificationEmailRequest`). Resolves and rejects like `requestPasswordReset`.
-   */
+  /** Mails (again) the link that verifies `email` (feature `mail`). Resolves and rejects like `requestPasswordReset`. */
   requestVerificationEmail(email: string): Promise<void> {
     return this.#use(Feature.mail, (f: Mail) => f.requestVerificationEmail(email));
   }
@@ -277,55 +174,44 @@ export class UserSessionElement extends ReactiveElement {
   }
 
   /**
-   * Checks the stored session with the server (Parse: `GET /users/me`) and takes the user's current fields.
-   * Resolves to the user, or `null` when signed out (an invalid session signs out with reason
-   * `session-lost`). Rejects with an `AuthError` when the server cannot tell (offline keeps the user signed in).
+   * Checks the stored session with the server and takes the user's current fields: the user, or
+   * `null` (an invalid session signs out, reason `session-lost`). Rejects when the server cannot tell.
    */
   refresh(): Promise<PublicUser | null> {
     return this.#release().refresh();
   }
 
   /**
-   * Sets fields of the signed-in user (Parse: `PUT /users/<id>` with the session): `email` and
-   * custom fields, as plain JSON values. Reserved and server-private names (`username`,
-   * `password`, `emailVerified`, `objectId`, `ACL`, names starting with `_`…) are refused with
-   * `bad-request` before any request. Resolves to the user as the server now has it (a changed
-   * email shows `emailVerified: false`); `user-change` fires here and in every tab. Rejects with
-   * an `AuthError`; `invalid-session` signs out with reason `session-lost`; a backend without
-   * capability `update-user` (OpenID Connect) fails with `misconfigured`.
+   * Sets fields of the signed-in user (feature `update-user`): `email` and custom fields, plain
+   * JSON. Reserved names (`username`, `password`, `emailVerified`, `ACL`, `_…`) fail with
+   * `bad-request` before any request. Resolves to the user as the server has it; `user-change`
+   * fires in every tab. `invalid-session` signs out (`session-lost`); OIDC: `misconfigured`.
    */
   updateUser(fields: Record<string, unknown>): Promise<PublicUser> {
     return this.#release().updateUser(fields);
   }
 
   /**
-   * The signed-in user's sessions on every device (capability `list-sessions`; Parse: `GET
-   * /sessions`): frozen `SessionInfo`s `{ id, current, createdAt?, lastActiveAt?, expiresAt?,
-   * userAgent? }`, this browser's first (`current: true`), then newest first. Never a token.
-   * Rejects with an `AuthError`: `bad-request` when signed out, `misconfigured` when the backend
-   * cannot list sessions (OpenID Connect), `invalid-session` when the server refuses the session
-   * (which signs out with reason `session-lost`), `network`… `signal` cancels it (code `aborted`).
+   * The user's sessions on every device (feature `sessions`): frozen `SessionInfo`s, this
+   * browser's first, then newest first; never a token. Rejects: `bad-request` signed out,
+   * `misconfigured` (OIDC), `invalid-session` (signs out), `network`…; `signal` aborts it.
    */
   listSessions(options: { signal?: AbortSignal } = {}): Promise<readonly SessionInfo[]> {
     return this.#use(Feature.sessions, (f: SessionManagement) => f.listSessions(options?.signal));
   }
 
   /**
-   * Ends one session of the signed-in user, by its `SessionInfo.id` (capability `revoke-session`;
-   * Parse: `DELETE /sessions/<id>`). This browser's own id logs out here, as `logOut()` does. An
-   * id that is not one of the user's sessions (or has ended already) resolves with nothing done.
-   * Then `sessions-change` fires here and in every tab. Rejects with an `AuthError`: `bad-request`
-   * for an empty id or when signed out, `misconfigured` when the backend cannot, `invalid-session`
-   * (signed out with reason `session-lost`), `network`…
+   * Ends one session of the user by its `SessionInfo.id` (feature `sessions`); this browser's own
+   * id logs out here. An unknown id resolves, nothing done. Then `sessions-change` fires in every
+   * tab. Rejects like `listSessions`, and `bad-request` for an empty id.
    */
   revokeSession(id: string, options: { signal?: AbortSignal } = {}): Promise<void> {
     return this.#use(Feature.sessions, (f: SessionManagement) => f.revokeSession(id, options?.signal));
   }
 
   /**
-   * The access token to call your own API with (`Authorization: Bearer …`), renewed first when
-   * it is about to expire; `null` when signed out or with a backend that has none (Parse). Keep
-   * it in a variable for the request only: the kit never puts it in attributes, events or logs.
+   * The access token for your own API (`Authorization: Bearer …`), renewed first when due; `null`
+   * when signed out or the backend has none (Parse). The kit never shows it anywhere.
    */
   accessToken(): Promise<string | null> {
     // A backend without access tokens (Parse) needs no feature to say `null`.
@@ -364,38 +250,6 @@ export class UserSessionElement extends ReactiveElement {
     } catch {
       // Older engines only accept `--authenticated`; the attribute still tells.
     }
-  }
-
-  #makeSettings(): SessionSettings {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getter below reads the element
-    const element = this;
-    return {
-      // Read each time (the resolver keeps it the same object until a setting changes), so a
-      // backend registered after this element connected is picked up.
-      get backend() {
-        return element.backend;
-      },
-      storage: toStorageMode(this.storage),
-      // Read each time too: it may come from a backend registered after the connect.
-      get storageKey() {
-        return element.#storageKey();
-      },
-      timeout: this.timeout,
-      // The settings of features (`watch`: `revalidate`, `idle-timeout`, `idle-warning`), by attribute name.
-      option: (name) => {
-        const value = element[
-          (featureOptions as Record<string, (typeof featureOptions)[keyof typeof featureOptions]>)[name]
-        ] as unknown;
-        return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
-      },
-    };
-  }
-
-  #storageKey(): string {
-    if (this.storageKey) return this.storageKey;
-    const own = this.backend.defaultStorageKey;
-    if (typeof own === 'string' && own) return own;
-    return this.appId ? `Parse/${this.appId}/currentUser` : 'user-session/currentUser';
   }
 }
 Object.defineProperty(UserSessionElement.prototype, sessionBrand, { value: true });
