@@ -8,7 +8,9 @@
 const lazyChunksApart = {
   name: 'lazy-chunks-apart',
   setup(build) {
-    build.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined));
+    build.onResolve({ filter: /.*/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined,
+    );
   },
 };
 const modifyEsbuildConfig = (config) => ({ ...config, plugins: [...(config.plugins ?? []), lazyChunksApart] });
