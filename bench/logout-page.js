@@ -157,6 +157,9 @@ async function connectSignedIn({ token, user }, label) {
   localStorage.setItem(storageKey, JSON.stringify({ ...user, sessionToken: token, className: '_User' }));
   session.remove();
   home.append(session);
+  // The server is asked a task after connecting (the controller waits for settings a framework
+  // may set right after inserting the element): let that task run first.
+  await sleep(0);
   if (!session.pending) throw new Error(`${label} expected the background GET /users/me to be under way`);
   while (session.pending) await sleep(1);
   if (!session.authenticated || session.userId !== user.objectId) throw new Error(`${label} not signed in before the log-out`);
