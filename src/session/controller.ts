@@ -89,6 +89,8 @@ export class SessionController implements ReactiveController {
   #resolveReady: ((user: PublicUser | null) => void) | null = null;
   /** The features attached to this core, by name, in registration order. */
   readonly #features = new Map<Feature, SessionFeature>();
+  /** Counts log-outs, disconnects and changes of the stored session: what a call waiting for its feature checks. */
+  #changes = 0;
   /** What features see of this core (`SessionCore`): its flows, never its fields. */
   readonly #core: SessionCore;
 
@@ -170,6 +172,7 @@ export class SessionController implements ReactiveController {
 
   hostDisconnected(): void {
     this.#connection++;
+    this.#changes++;
     for (const stop of this.#stopListening.splice(0)) stop();
     globalThis.removeEventListener?.('online', this.#onOnline);
     globalThis.document?.removeEventListener('visibilitychange', this.#onVisible);
@@ -202,12 +205,20 @@ export class SessionController implements ReactiveController {
   /**
    * Runs `run` with the feature `name` attached to this core, loading its module first when
    * the page did not import it (SPEC §10: never a silent no-op). At once when it is attached,
-   * so the request starts in this task.
+   * so the request starts in this task. A call that waited for the module is moot (`aborted`)
+   * when, meanwhile, the session it was made on changed: a log-out, another user, a disconnect.
    */
   use<F extends SessionFeature, T>(name: Feature, run: (feature: F) => Promise<T>): Promise<T> {
     const attached = this.#features.get(name);
     if (attached) return run(attached as F);
-    return loadFeature(name).then(() => run(this.#attached().get(name) as F));
+    const changes = this.#changes;
+    this.#inFlight++; // loading the feature is part of the call: `pending` says so
+    return loadFeature(name)
+      .finally(() => this.#inFlight--)
+      .then(() => {
+        if (changes !== this.#changes) throw superseded();
+        return run(this.#attached().get(name) as F);
+      });
   }
 
   /** Signs in (feature `sign-in`); with a redirect backend and no credentials, at the provider (feature `redirect-sign-in`). */
@@ -242,6 +253,7 @@ export class SessionController implements ReactiveController {
   ): Promise<LogOutResult> {
     const scope = isRecord(options) ? options.scope : undefined;
     const endSession = isRecord(options) && options.endSession === true;
+    this.#changes++;
     return this.#withShared(async (shared) => {
       const asked = scope == null ? 'current' : toLogOutScope(scope);
       const effective: LogOutScope = asked ?? 'local';
@@ -530,6 +542,7 @@ export class SessionController implements ReactiveController {
     const before = this.#session;
     const after = this.#decode(raw);
     this.#session = after;
+    if (before?.token !== after?.token) this.#changes++;
     if (!before && !after) return;
     this.#user = after ? Object.freeze({ ...after.user }) : null;
     let change: SessionChange | null = null;
