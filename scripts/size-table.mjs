@@ -45,7 +45,11 @@ const betterAuth = ['define/better-auth-backend', 'define/log-out-action'];
 
 const pages = [
   ['Parse: `define/user-session.js` + `define/log-out-action.js`', parse, '10.0 kB'],
-  ['Parse sign-in page: the same + `log-in-action` + `sign-up-action`', [...parse, 'define/log-in-action', 'define/sign-up-action'], '11.5 kB'],
+  [
+    'Parse sign-in page: the same + `log-in-action` + `sign-up-action`',
+    [...parse, 'define/log-in-action', 'define/sign-up-action'],
+    '11.5 kB',
+  ],
   ['OpenID Connect: `oidc.js` + `define/log-out-action.js`', oidc, '17.5 kB'],
   ['Better Auth: `better-auth.js` + `define/log-out-action.js`', betterAuth, '12.0 kB'],
   ['Better Auth + `session-list`', [...betterAuth, 'define/session-list'], ''],
@@ -55,15 +59,21 @@ const features = ['sign-in', 'sessions', 'update-user', 'mail', 'watch', 'server
 
 const core = await size(parse);
 const rows = [];
-for (const [name, modules, target] of pages) rows.push(`| ${name} | ${kB(await size(modules))} | ${target ? `≤ ${target}` : ''} |`);
+for (const [name, modules, target] of pages)
+  rows.push(`| ${name} | ${kB(await size(modules))} | ${target ? `≤ ${target}` : ''} |`);
 rows.push(
   `| everything but OIDC, one file: \`dist/user-session-elements.min.js\` | ${kB(file('dist/user-session-elements.min.js'))} | ≤ 22.5 kB |`,
   `| everything with OIDC, one file: \`dist/user-session-elements-oidc.min.js\` | ${kB(file('dist/user-session-elements-oidc.min.js'))} | |`,
 );
 const added = [];
-for (const tag of tags) added.push(`| \`define/${tag}.js\` (with the features it imports) | ${plus((await size([...parse, `define/${tag}`])) - core)} |`);
+for (const tag of tags)
+  added.push(
+    `| \`define/${tag}.js\` (with the features it imports) | ${plus((await size([...parse, `define/${tag}`])) - core)} |`,
+  );
 for (const feature of features)
-  added.push(`| feature \`${feature}\` (\`features/${feature}.js\`, or loaded on first use) | ${plus((await size([...parse, `define/features/${feature}`])) - core)} |`);
+  added.push(
+    `| feature \`${feature}\` (\`features/${feature}.js\`, or loaded on first use) | ${plus((await size([...parse, `define/features/${feature}`])) - core)} |`,
+  );
 
 const table = [
   start,
@@ -87,7 +97,9 @@ if (from < 0 || to < 0) {
 const next = readme.slice(0, from) + table + readme.slice(to + end.length);
 if (process.argv.includes('--check')) {
   if (next !== readme) {
-    console.error('README.md size table is out of step with dist/: run npm run build, then node scripts/size-table.mjs, and commit README.md');
+    console.error(
+      'README.md size table is out of step with dist/: run npm run build, then node scripts/size-table.mjs, and commit README.md',
+    );
     process.exit(1);
   }
   console.log('README.md size table matches dist/.');
