@@ -6,15 +6,8 @@
 // first use (`import()`), so dynamic imports stay out of what is measured here (each feature's
 // own cost is in the README table, `node scripts/size-table.mjs`).
 
-/** Dynamic imports are the chunks loaded on first use: measured apart, not in the page's bundle. */
-const lazyChunksApart = {
-  name: 'lazy-chunks-apart',
-  setup(build) {
-    build.onResolve({ filter: /.*/ }, (args) =>
-      args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined,
-    );
-  },
-};
+import { lazyChunksApart } from './scripts/lazy-chunks-apart.mjs';
+
 const modifyEsbuildConfig = (config) => ({ ...config, plugins: [...(config.plugins ?? []), lazyChunksApart] });
 
 /** What each define module exports (importing it defines its tag or registers its backend). */

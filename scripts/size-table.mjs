@@ -9,16 +9,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { lazyChunksApart } from './lazy-chunks-apart.mjs';
 
 const start = '<!-- sizes:start -->';
 const end = '<!-- sizes:end -->';
-
-const lazyChunksApart = {
-  name: 'lazy-chunks-apart',
-  setup(b) {
-    b.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined));
-  },
-};
 
 /** gzip bytes of a page that imports these dist modules. */
 async function size(modules) {

@@ -1,7 +1,10 @@
 // Helpers shared by the attack regression tests in this folder (test/attack/*.test.ts).
 import type { StoredSession } from '../../src/backends/backend.js';
 import { storageKey } from '../helpers/fixtures.js';
+import { errorText } from '../helpers/error-text.js';
 import { RecordingBackend } from '../helpers/recording-backend.js';
+
+export { errorText };
 
 /** Where `<user-session>` queues revocations the server could not be told of, next to the session key. */
 export function outboxKeyOf(key: string): string {
@@ -62,32 +65,6 @@ export function recordConsole(): string[] {
 /** The ways a token can be quoted in a text: raw, URL-encoded, JSON-escaped, and without its first two characters (`r:`). */
 export function spellings(token: string): string[] {
   return [token, encodeURIComponent(token), JSON.stringify(token).slice(1, -1), token.slice(2)];
-}
-
-/**
- * Everything a page can read from an error (or any thrown value): message, stack, `toString()`,
- * every own string property, its JSON, and the same for the whole `cause` chain.
- */
-export function errorText(error: unknown, depth = 0): string {
-  if (depth > 8 || error === null || error === undefined) return '';
-  if (typeof error !== 'object') return typeof error === 'string' ? error : (JSON.stringify(error) ?? '');
-  const parts: string[] = [];
-  if (error instanceof Error) parts.push(error.toString(), error.stack ?? '');
-  for (const name of Object.getOwnPropertyNames(error)) {
-    if (name === 'cause') continue;
-    try {
-      const value: unknown = (error as Record<string, unknown>)[name];
-      if (typeof value === 'string') parts.push(value);
-    } catch {
-      // a throwing getter hides nothing from the page either
-    }
-  }
-  try {
-    parts.push(JSON.stringify(error) ?? '');
-  } catch {
-    // cyclic: its string fields are already in
-  }
-  return `${parts.join('\n')}\n${errorText((error as { cause?: unknown }).cause, depth + 1)}`;
 }
 
 /** A RecordingBackend that keeps the token of every session it opened through `logIn`, in order. */

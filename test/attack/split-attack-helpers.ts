@@ -6,19 +6,11 @@ import '../../src/define/user-session.js';
 import '../../src/define/log-out-action.js';
 import type { AuthBackend, StoredSession } from '../../src/backends/backend.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
-import { registeredFeatures } from '../../src/session/feature.js';
 import { RecordingBackend } from '../helpers/recording-backend.js';
 
 export const key = 'split-attack/currentUser';
 
-export function recordEvents(target: EventTarget, types: string[]): CustomEvent[] {
-  const seen: CustomEvent[] = [];
-  for (const type of types) target.addEventListener(type, (e) => seen.push(e as CustomEvent));
-  return seen;
-}
-
-/** The features registered on this page, by name. */
-export const features = (): string[] => [...registeredFeatures().keys()];
+export { features, recordEvents } from '../features/split-page.js';
 
 /** Everything that escaped to the page as an uncaught error or unhandled rejection. */
 export const uncaught: unknown[] = [];

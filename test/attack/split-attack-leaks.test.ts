@@ -4,30 +4,9 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import type { StoredSession } from '../../src/backends/backend.js';
 import { AuthError } from '../../src/errors.js';
+import { errorText } from '../helpers/error-text.js';
 import { customBackend } from './split-attack-caps-helpers.js';
 import { consoleLines, key, leaks, recordEvents, rejectionOf, sessionOn, sleep } from './split-attack-helpers.js';
-
-function errorText(error: unknown, depth = 0): string {
-  if (depth > 8 || error === null || error === undefined) return '';
-  if (typeof error !== 'object') return typeof error === 'string' ? error : (JSON.stringify(error) ?? '');
-  const parts: string[] = [];
-  if (error instanceof Error) parts.push(error.toString(), error.stack ?? '');
-  for (const name of Object.getOwnPropertyNames(error)) {
-    if (name === 'cause') continue;
-    try {
-      const v: unknown = (error as Record<string, unknown>)[name];
-      if (typeof v === 'string') parts.push(v);
-    } catch {
-      /* */
-    }
-  }
-  try {
-    parts.push(JSON.stringify(error) ?? '');
-  } catch {
-    /* */
-  }
-  return `${parts.join('\n')}\n${errorText((error as { cause?: unknown }).cause, depth + 1)}`;
-}
 
 const tokenIn = (s: StoredSession) => `token=${s.token}`;
 
