@@ -1,12 +1,8 @@
 import type { ReactiveController, ReactiveControllerHost } from '@lit/reactive-element';
 import {
   Capability,
-  capabilityForScope,
   hasCapability,
-  missingCapability,
-  toLogOutScope,
   type AuthBackend,
-  type LogOutScope,
   type PublicUser,
   type RevokeScope,
   type StoredSession,
@@ -27,8 +23,10 @@ import {
   type SessionSettings,
   type Usable,
 } from './feature.js';
+import { AttachedFeatures } from './attached-features.js';
 import { loadFeature } from './load-feature.js';
-import { logOutFailure, logOutSuccess, type LogOutResult } from './log-out-result.js';
+import { logOutOf } from './log-out.js';
+import type { LogOutResult } from './log-out-result.js';
 import { worthRetrying, type Revoke } from './outbox.js';
 import { asLoggedInReason, asLoggedOutReason, type ChangeReason, type LoggedInReason, type LoggedOutReason } from './reasons.js';
 import { SharedSession, type ChangeListener } from './shared-session.js';
@@ -49,14 +47,6 @@ export type SessionChange =
   | { type: 'failure'; error: AuthError };
 
 const defaultTimeout = 10_000;
-
-/** The features a backend's capabilities need (the core loads a missing one on connect). */
-const featureOf: Partial<Record<Capability, Feature>> = {
-  [Capability.redirectLogIn]: Feature.redirectSignIn,
-  [Capability.refresh]: Feature.redirectSignIn,
-  [Capability.endSession]: Feature.redirectSignIn,
-  [Capability.serverSession]: Feature.serverSession,
-};
 
 /**
  * The core of `<user-session>` (SPEC §3, §7, §10), with no DOM: one page's view of a stored
@@ -87,8 +77,8 @@ export class SessionController implements ReactiveController {
   #ready!: Promise<PublicUser | null>;
   /** Resolves `ready`; `null` once it has (the next connect makes a new promise). */
   #resolveReady: ((user: PublicUser | null) => void) | null = null;
-  /** The features attached to this core, by name, in registration order. */
-  readonly #features = new Map<Feature, SessionFeature>();
+  /** The features attached to this core. */
+  readonly #features: AttachedFeatures;
   /** Counts log-outs, disconnects and changes of the stored session: what a call waiting for its feature checks. */
   #changes = 0;
   /** What features see of this core (`SessionCore`): its flows, never its fields. */
@@ -101,7 +91,8 @@ export class SessionController implements ReactiveController {
     this.#newReady();
     host.addController(this);
     this.#core = this.#makeCore();
-    this.#attached();
+    this.#features = new AttachedFeatures(this.#core);
+    this.#features.attach();
   }
 
   /**
@@ -137,10 +128,10 @@ export class SessionController implements ReactiveController {
     this.#onStoredChange(shared.raw, shared.reason);
     globalThis.addEventListener?.('online', this.#onOnline);
     globalThis.document?.addEventListener('visibilitychange', this.#onVisible);
-    this.#attached();
+    this.#features.attach();
     this.#stopListening.push(
       onBackendRegistered(this.#onBackendRegistered),
-      onFeatureRegistered(() => this.#attached()),
+      onFeatureRegistered(() => this.#features.attach()),
     );
     // The server is asked after this task, with the settings as they are then: a framework may
     // set them right after it inserts the host (Angular binds `[backend]` after the connect).
@@ -148,7 +139,7 @@ export class SessionController implements ReactiveController {
     const raw = shared.raw;
     setTimeout(() => {
       if (connection !== this.#connection) return;
-      const missing = this.#missingFeatures();
+      const missing = this.#features.missing();
       if (missing.length === 0) return this.#connectTask(shared, raw);
       // A feature this backend needs and the page did not import: loaded first (one request).
       void Promise.all(missing.map(loadFeature))
@@ -159,7 +150,7 @@ export class SessionController implements ReactiveController {
 
   #connectTask(shared: SharedSession, raw: string | null): void {
     const context = { raw, signingIn: null as Promise<unknown> | null };
-    const work = this.#hooks((f) => f.connected?.(shared, context));
+    const work = this.#features.each((f) => f.connected?.(shared, context));
     const checking = shared.raw === raw ? this.#validateInBackground(shared) : null;
     void Promise.all([...work, checking]).then(() => {
       this.#resolveReady?.(this.#user);
@@ -198,7 +189,7 @@ export class SessionController implements ReactiveController {
       this.#onStoredChange(shared.raw, 'restored');
     }
     // A setting of a feature not imported (`idle-timeout`…) loads it.
-    for (const name of this.#missingFeatures())
+    for (const name of this.#features.missing())
       void loadFeature(name).catch((error: AuthError) => this.#onChange({ type: 'failure', error }));
   }
 
@@ -209,7 +200,7 @@ export class SessionController implements ReactiveController {
    * when, meanwhile, the session it was made on changed: a log-out, another user, a disconnect.
    */
   use<F extends SessionFeature, T>(name: Feature, run: (feature: F) => Promise<T>): Promise<T> {
-    const attached = this.#features.get(name);
+    const attached = registeredFeatures().has(name) && this.#features.get(name);
     if (attached) return run(attached as F);
     const changes = this.#changes;
     this.#inFlight++; // loading the feature is part of the call: `pending` says so
@@ -217,7 +208,7 @@ export class SessionController implements ReactiveController {
       .finally(() => this.#inFlight--)
       .then(() => {
         if (changes !== this.#changes) throw superseded();
-        return run(this.#attached().get(name) as F);
+        return run(this.#features.get(name) as F);
       });
   }
 
@@ -240,72 +231,29 @@ export class SessionController implements ReactiveController {
   }
 
   /**
-   * Signs out, local first (SPEC §3): the revocation request starts, then in the same task the
-   * stored session is removed and `logged-out` fires; then the answer is awaited. An unknown
-   * scope signs out here (like `local`) and fails with `bad-request`. Works on a disconnected
-   * host too: a log-out an action started is always honoured (SPEC §7.8). Never rejects.
-   * `endSession` (capability `end-session`): once the result is delivered, the browser goes to
-   * the provider to end its own session too, unless the provider could not be reached.
+   * Signs out, local first (SPEC §3; `session/log-out.ts`): the revocation request starts, then
+   * in the same task the stored session is removed and `logged-out` fires. Works on a
+   * disconnected host too (SPEC §7.8). Never rejects.
    */
-  async logOut(
+  logOut(
     options?: { scope?: unknown; endSession?: unknown } | null,
     reason: 'log-out' | 'idle' = 'log-out',
   ): Promise<LogOutResult> {
-    const scope = isRecord(options) ? options.scope : undefined;
-    const endSession = isRecord(options) && options.endSession === true;
     this.#changes++;
-    return this.#withShared(async (shared) => {
-      const asked = scope == null ? 'current' : toLogOutScope(scope);
-      const effective: LogOutScope = asked ?? 'local';
-      // Nothing stored yet, but the server's session is being taken up: that is the one to sign out of.
-      if (shared.takingUp && shared.raw === null) await shared.takingUp;
-      // An idle sign-out that finds the session gone (another tab's idle sign-out got there first) is one too.
-      const raw = shared.read(reason === 'idle' ? reason : undefined);
-      const session = this.#decode(raw);
-      this.#signIn?.abort(superseded());
-      const backend = this.#settings().backend;
-      const needed = effective === 'local' ? null : capabilityForScope(effective);
-      const able = !needed || hasCapability(backend, needed);
-      // `all` on a backend that cannot: this browser's session is still ended on the server.
-      const serverScope: RevokeScope | null =
-        !session || effective === 'local' ? null : able ? effective : effective === 'all' ? 'current' : null;
-      const clickedAt = Date.now();
-      // The request leaves first; the bookkeeping below overlaps the network wait.
-      const revocation = serverScope && this.#settle(this.#revoker(backend)(session!, serverScope));
-      // Features' work that needs the session (the provider's end-session URL) starts before it is removed.
-      const after = session ? this.#hooks((f) => f.loggingOut?.(session, effective, { endSession })) : [];
-      const includesHere = !!session && effective !== 'others';
-      let signedOutLocally = includesHere && shared.write(null, reason);
-      if (signedOutLocally) this.#hooks((f) => f.loggedOut?.(shared, session!));
-
-      let error: AuthError | null = null;
-      let pending = false;
-      const answer = revocation ? await revocation : null;
-      // Already invalid on the server: this browser's session is over, the goal is met…
-      const revoked = !!revocation && (!answer || answer.code === 'invalid-session');
-      if (answer && effective === 'others' && revoked) {
-        // …except for `others`, which could not be listed with it: forget it here too.
-        signedOutLocally = shared.replace(raw, null, 'session-lost');
-        error = answer;
-      } else if (answer && !revoked) {
-        // The server could not be told: the revocation waits in the outbox (never exposed).
-        pending = worthRetrying(answer);
-        if (pending) shared.outbox.add(session!, serverScope!, clickedAt);
-        error = answer;
-      }
-      // Other sessions ended on the server: every tab's lists of sessions are out of date.
-      if (revocation && !answer && (serverScope === 'others' || serverScope === 'all')) shared.announceSessionsChanged();
-      const featureErrors = after.length ? await Promise.all(after.map((finish) => finish(pending))) : [];
-      if (includesHere && !signedOutLocally) error = storageRefused();
-      else if (!asked) error = unknownScope(scope);
-      else if (session && !able) error = missingCapability(needed, 'bad-request');
-      else if (endSession && session && !hasCapability(backend, Capability.endSession))
-        error = missingCapability(Capability.endSession);
-      else error ??= featureErrors.find((e) => e) ?? null;
-      return error
-        ? logOutFailure(effective, error, signedOutLocally, pending, revoked)
-        : logOutSuccess(effective, revoked, signedOutLocally);
-    });
+    return this.#withShared((shared) =>
+      logOutOf(
+        shared,
+        {
+          backend: () => this.#settings().backend,
+          decode: (raw) => this.#decode(raw),
+          abortSignIn: () => this.#signIn?.abort(superseded()),
+          revoke: (backend, session, scope) => this.#settle(this.#revoker(backend)(session, scope)),
+          features: this.#features,
+        },
+        options,
+        reason,
+      ),
+    );
   }
 
   /**
@@ -383,40 +331,9 @@ export class SessionController implements ReactiveController {
     };
   }
 
-  /** Attaches every registered feature not attached yet; returns them all. */
-  #attached(): Map<Feature, SessionFeature> {
-    for (const [name, make] of registeredFeatures()) if (!this.#features.has(name)) this.#features.set(name, make(this.#core));
-    return this.#features;
-  }
-
-  /** Calls `hook` on every attached feature; returns what they gave (nothing for `null`/`undefined`). */
-  #hooks<T>(hook: (feature: SessionFeature) => T | null | undefined): T[] {
-    const results: T[] = [];
-    for (const feature of this.#features.values()) {
-      const result = hook(feature);
-      if (result != null) results.push(result);
-    }
-    return results;
-  }
-
-  /** Features the backend or the host's settings need that no module registered yet. */
-  #missingFeatures(): Feature[] {
-    const settings = this.#settings();
-    const { backend } = settings;
-    const needed = new Set<Feature>();
-    for (const [capability, feature] of Object.entries(featureOf) as [Capability, Feature][])
-      if (hasCapability(backend, capability)) needed.add(feature);
-    if (settings.option?.('revalidate') || settings.option?.('idle-timeout')) needed.add(Feature.watch);
-    return [...needed].filter((name) => !registeredFeatures().has(name));
-  }
-
   /** The stored session ready for use: a feature renews credentials that are due (`redirect-sign-in`). */
   #usable(shared: SharedSession, raw: string | null, cancel?: AbortSignal): Usable | Promise<Usable> {
-    for (const feature of this.#features.values()) {
-      const usable = feature.usable?.(shared, raw, cancel);
-      if (usable) return usable;
-    }
-    return [raw, this.#decode(raw)];
+    return this.#features.first((f) => f.usable?.(shared, raw, cancel)) ?? [raw, this.#decode(raw)];
   }
 
   /**
@@ -485,10 +402,10 @@ export class SessionController implements ReactiveController {
     const run = () => {
       if (this.#shared !== shared) return;
       const context = { raw: shared.raw, signingIn: null };
-      for (const feature of this.#features.values()) void feature.connected?.(shared, context);
+      this.#features.each((f) => void f.connected?.(shared, context));
       void this.#validateInBackground(shared);
     };
-    const missing = this.#missingFeatures();
+    const missing = this.#features.missing();
     if (missing.length === 0) run();
     else void Promise.all(missing.map(loadFeature)).then(run, (error: AuthError) => this.#onChange({ type: 'failure', error }));
   };
@@ -552,7 +469,7 @@ export class SessionController implements ReactiveController {
     else if (!sameFields(before.user, after.user)) change = { type: 'user-change', user: this.#user! };
     // A sign-in on this page counts as activity (`idle-timeout`).
     const fresh = change?.type === 'logged-in' && change.reason !== 'restored' && change.reason !== 'other-tab';
-    this.#hooks((f) => f.changed?.(fresh));
+    this.#features.each((f) => f.changed?.(fresh));
     if (change) this.#onChange(change);
   };
 
@@ -592,12 +509,4 @@ function sameFields(a: PublicUser, b: PublicUser): boolean {
 
 function superseded(): AuthError {
   return new AuthError('aborted', 'Replaced by a newer sign-in or sign-out.');
-}
-
-function unknownScope(scope: unknown): AuthError {
-  return new AuthError('bad-request', `Unknown scope "${String(scope)}" (current, local, others, all): signed out here only.`);
-}
-
-function storageRefused(): AuthError {
-  return new AuthError('misconfigured', 'Storage refused to remove the session: still signed in here.');
 }
