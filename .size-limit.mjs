@@ -31,11 +31,11 @@ const page = (name, limit, modules) => ({
 });
 
 export default [
-  page('Parse pair: <user-session> + <log-out-action> + ParseBackend (target 10 kB)', '14.9 kB', [
+  page('Parse pair: <user-session> + <log-out-action> + ParseBackend (target 10 kB)', '14.75 kB', [
     'define/user-session',
     'define/log-out-action',
   ]),
-  page('Parse sign-in page: the pair + <log-in-action> + <sign-up-action> (target 11.5 kB)', '16.1 kB', [
+  page('Parse sign-in page: the pair + <log-in-action> + <sign-up-action> (target 11.5 kB)', '16 kB', [
     'define/user-session',
     'define/log-out-action',
     'define/log-in-action',

@@ -2,6 +2,7 @@ import type { PublicUser, StoredSession } from '../backends/backend.js';
 import { asStoredSession } from '../backends/session-codec.js';
 import { AuthError } from '../errors.js';
 import type { SessionCore, SignInReason } from '../session/feature.js';
+import { revokeOrQueue } from '../session/revocations.js';
 
 /**
  * Stores the session a sign-in gives: the one path of every sign-in method (password, the
@@ -24,7 +25,7 @@ export async function signInWith(
   const call = core.beginSignIn();
   const abandon = (answer: StoredSession) => {
     const orphan = asStoredSession(answer);
-    if (orphan) void core.revokeOrQueue(shared, backend, orphan);
+    if (orphan) void revokeOrQueue(core, shared, backend, orphan);
   };
   let answer: StoredSession;
   try {
@@ -42,7 +43,7 @@ export async function signInWith(
   }
   // A session stored meanwhile by other code (the Parse SDK…) is replaced: signed out first.
   const other = core.decode(now.read());
-  if (other && other.token !== fresh.token) void core.revokeOrQueue(now, backend, other);
+  if (other && other.token !== fresh.token) void revokeOrQueue(core, now, backend, other);
   let raw: string;
   try {
     raw = core.encode(backend, fresh);

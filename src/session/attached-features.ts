@@ -39,15 +39,6 @@ export class AttachedFeatures {
     return results;
   }
 
-  /** What the first feature that answers gives (`null`: none did). */
-  first<T>(hook: (feature: SessionFeature) => T | null | undefined): T | null {
-    for (const feature of this.#features.values()) {
-      const result = hook(feature);
-      if (result != null) return result;
-    }
-    return null;
-  }
-
   /** Features the backend or the host's settings need that no module registered yet. */
   missing(): Feature[] {
     const settings = this.#core.settings;

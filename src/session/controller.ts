@@ -4,7 +4,6 @@ import {
   hasCapability,
   type AuthBackend,
   type PublicUser,
-  type RevokeScope,
   type StoredSession,
 } from '../backends/backend.js';
 import { onBackendRegistered } from '../backends/registrations.js';
@@ -26,8 +25,8 @@ import {
 import { AttachedFeatures } from './attached-features.js';
 import { loadFeature } from './load-feature.js';
 import { logOutOf } from './log-out.js';
+import { outboxRevoker } from './revocations.js';
 import type { LogOutResult } from './log-out-result.js';
-import { worthRetrying, type Revoke } from './outbox.js';
 import { asLoggedInReason, asLoggedOutReason, type ChangeReason, type LoggedInReason, type LoggedOutReason } from './reasons.js';
 import { SharedSession, type ChangeListener } from './shared-session.js';
 import type { PasswordSignIn } from '../features/sign-in.js';
@@ -158,7 +157,7 @@ export class SessionController implements ReactiveController {
     });
     // On the provider's return, queued revocations wait for the sign-in: sent before it, one
     // could end the grant the new session is about to share.
-    void Promise.resolve(context.signingIn).then(() => shared.retryOutboxOnce(this.#outboxRevoker(shared)));
+    void Promise.resolve(context.signingIn).then(() => shared.retryOutboxOnce(outboxRevoker(this.#core, shared)));
   }
 
   hostDisconnected(): void {
@@ -241,18 +240,7 @@ export class SessionController implements ReactiveController {
   ): Promise<LogOutResult> {
     this.#changes++;
     return this.#withShared((shared) =>
-      logOutOf(
-        shared,
-        {
-          backend: () => this.#settings().backend,
-          decode: (raw) => this.#decode(raw),
-          abortSignIn: () => this.#signIn?.abort(superseded()),
-          revoke: (backend, session, scope) => this.#settle(this.#revoker(backend)(session, scope)),
-          features: this.#features,
-        },
-        options,
-        reason,
-      ),
+      logOutOf(shared, this.#core, this.#features, () => this.#signIn?.abort(superseded()), options, reason),
     );
   }
 
@@ -325,15 +313,13 @@ export class SessionController implements ReactiveController {
       logOut: (options, reason) => this.logOut(options, reason),
       revalidate: (now, gap) => this.revalidate(now, gap),
       usable: (shared, raw, cancel) => this.#usable(shared, raw, cancel),
-      revokeOrQueue: (shared, backend, session) => this.#revokeOrQueue(shared, backend, session),
-      outboxRevoker: (shared) => this.#outboxRevoker(shared),
       report: (change) => this.#onChange(change),
     };
   }
 
   /** The stored session ready for use: a feature renews credentials that are due (`redirect-sign-in`). */
   #usable(shared: SharedSession, raw: string | null, cancel?: AbortSignal): Usable | Promise<Usable> {
-    return this.#features.first((f) => f.usable?.(shared, raw, cancel)) ?? [raw, this.#decode(raw)];
+    return this.#features.each((f) => f.usable?.(shared, raw, cancel))[0] ?? [raw, this.#decode(raw)];
   }
 
   /**
@@ -360,33 +346,6 @@ export class SessionController implements ReactiveController {
     } finally {
       this.#inFlight--;
     }
-  }
-
-  /** Asks the backend to revoke, within the timeout; errors come redacted of the token. */
-  #revoker(backend = this.#settings().backend) {
-    return async (session: StoredSession, scope: RevokeScope, createdBefore?: number): Promise<void> => {
-      try {
-        await this.#call((signal) =>
-          backend.logOut(session, createdBefore === undefined ? { scope, signal } : { scope, signal, createdBefore }),
-        );
-      } catch (caught) {
-        throw toAuthError(caught, session.token);
-      }
-    };
-  }
-
-  /** Revokes a session this page no longer holds; one the server could not be told of waits in the outbox. */
-  async #revokeOrQueue(shared: SharedSession, backend: AuthBackend, session: StoredSession): Promise<void> {
-    const error = await this.#settle(this.#revoker(backend)(session, 'current'));
-    if (error && worthRetrying(error)) shared.outbox.add(session, 'current', Date.now());
-  }
-
-  /** A promise's error as a value (`null`: it fulfilled), so it can start now and be awaited later. */
-  #settle(work: Promise<unknown>): Promise<AuthError | null> {
-    return work.then(
-      () => null,
-      (caught: unknown) => toAuthError(caught),
-    );
   }
 
   /**
@@ -416,7 +375,7 @@ export class SessionController implements ReactiveController {
 
   #onOnline = (): void => {
     const shared = this.#shared;
-    shared?.retryOutbox(this.#outboxRevoker(shared), true);
+    shared?.retryOutbox(outboxRevoker(this.#core, shared), true);
     this.revalidate(clock.now(), recheckGap);
   };
 
@@ -424,17 +383,6 @@ export class SessionController implements ReactiveController {
   #onVisible = (): void => {
     if (globalThis.document?.visibilityState !== 'hidden') this.revalidate(clock.now(), recheckGap);
   };
-
-  /** Sends queued revocations, except one that would also end the session signed in since (SPEC §3.4). */
-  #outboxRevoker(shared: SharedSession): Revoke {
-    const revoke = this.#revoker();
-    return async (queued, scope, createdBefore) => {
-      const backend = this.#settings().backend;
-      const current = this.#decode(shared.read());
-      if (current && backend.revocationWouldEnd?.(queued, current)) return; // dropped, never sent
-      return revoke(queued, scope, createdBefore);
-    };
-  }
 
   /** Checks a restored session with the server once per stored value, whichever member connects first. */
   #validateInBackground(shared: SharedSession): Promise<unknown> | null {

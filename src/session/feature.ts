@@ -2,7 +2,6 @@ import type { ReactiveControllerHost } from '@lit/reactive-element';
 import type { AuthBackend, LogOutScope, PublicUser, StoredSession } from '../backends/backend.js';
 import type { AuthError } from '../errors.js';
 import type { LogOutResult } from './log-out-result.js';
-import type { Revoke } from './outbox.js';
 import type { SharedSession } from './shared-session.js';
 
 /**
@@ -74,10 +73,6 @@ export interface SessionCore {
   revalidate(now: number, gap: number): void;
   /** The stored value and its session, ready for use (a feature renews it first when due); at once when nothing is due. */
   usable(shared: SharedSession, raw: string | null, cancel?: AbortSignal): Usable | Promise<Usable>;
-  /** Revokes a session this page no longer holds; one the server could not be told of waits in the outbox. */
-  revokeOrQueue(shared: SharedSession, backend: AuthBackend, session: StoredSession): Promise<void>;
-  /** Sends queued revocations through this (it drops one that would end the session signed in since). */
-  outboxRevoker(shared: SharedSession): Revoke;
   /** Tells the host of a change it did not cause by storage: `failure`, `sessions-change`. */
   report(change: import('./controller.js').SessionChange): void;
 }

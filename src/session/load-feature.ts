@@ -18,15 +18,10 @@ const loaders: Record<Feature, () => Promise<unknown>> = {
 
 /** Loads `name` unless registered; rejects with `misconfigured` naming the import when it cannot. */
 export async function loadFeature(name: Feature): Promise<void> {
-  if (registeredFeatures().has(name)) return;
-  try {
-    await loaders[name]();
-  } catch (cause) {
-    throw new AuthError(
-      'misconfigured',
-      `Could not load the "${name}" feature: import 'user-session-elements/features/${name}.js' on this page.`,
-      { cause },
-    );
-  }
-  if (!registeredFeatures().has(name)) throw new AuthError('misconfigured', `The "${name}" feature did not register.`);
+  if (!registeredFeatures().has(name))
+    await loaders[name]().catch((cause: unknown) => {
+      throw new AuthError('misconfigured', `Feature "${name}" not loaded: import 'user-session-elements/features/${name}.js'.`, {
+        cause,
+      });
+    });
 }

@@ -4,29 +4,17 @@ import {
   hasCapability,
   missingCapability,
   toLogOutScope,
-  type AuthBackend,
   type LogOutScope,
   type RevokeScope,
-  type StoredSession,
 } from '../backends/backend.js';
 import { AuthError } from '../errors.js';
 import { isRecord } from '../internal/guards.js';
 import type { AttachedFeatures } from './attached-features.js';
+import type { SessionCore } from './feature.js';
 import { logOutFailure, logOutSuccess, type LogOutResult } from './log-out-result.js';
 import { worthRetrying } from './outbox.js';
+import { revoker, settle } from './revocations.js';
 import type { SharedSession } from './shared-session.js';
-
-/** What the log-out flow needs of its controller. */
-export interface LogOutParts {
-  /** The backend now (read once the flow starts: a take-up may be awaited first). */
-  backend(): AuthBackend;
-  decode(raw: string | null): StoredSession | null;
-  /** A sign-in under way is outdated by the log-out. */
-  abortSignIn(): void;
-  /** Asks the backend to revoke, within the timeout: the error as a value (`null`: done). */
-  revoke(backend: AuthBackend, session: StoredSession, scope: RevokeScope): Promise<AuthError | null>;
-  features: AttachedFeatures;
-}
 
 /**
  * Signs out of the session stored in `shared`, local first (SPEC §3): the revocation request
@@ -38,22 +26,24 @@ export interface LogOutParts {
  */
 export async function logOutOf(
   shared: SharedSession,
-  parts: LogOutParts,
+  core: SessionCore,
+  features: AttachedFeatures,
+  /** Outdates a sign-in under way. */
+  abortSignIn: () => void,
   options: { scope?: unknown; endSession?: unknown } | null | undefined,
   reason: 'log-out' | 'idle',
 ): Promise<LogOutResult> {
   const scope = isRecord(options) ? options.scope : undefined;
   const endSession = isRecord(options) && options.endSession === true;
-  const { features } = parts;
   const asked = scope == null ? 'current' : toLogOutScope(scope);
   const effective: LogOutScope = asked ?? 'local';
   // Nothing stored yet, but the server's session is being taken up: that is the one to sign out of.
   if (shared.takingUp && shared.raw === null) await shared.takingUp;
   // An idle sign-out that finds the session gone (another tab's idle sign-out got there first) is one too.
   const raw = shared.read(reason === 'idle' ? reason : undefined);
-  const session = parts.decode(raw);
-  parts.abortSignIn();
-  const backend = parts.backend();
+  const session = core.decode(raw);
+  abortSignIn();
+  const { backend } = core.settings;
   const needed = effective === 'local' ? null : capabilityForScope(effective);
   const able = !needed || hasCapability(backend, needed);
   // `all` on a backend that cannot: this browser's session is still ended on the server.
@@ -61,7 +51,7 @@ export async function logOutOf(
     !session || effective === 'local' ? null : able ? effective : effective === 'all' ? 'current' : null;
   const clickedAt = Date.now();
   // The request leaves first; the bookkeeping below overlaps the network wait.
-  const revocation = serverScope && parts.revoke(backend, session!, serverScope);
+  const revocation = serverScope && settle(revoker(core, backend)(session!, serverScope));
   // Features' work that needs the session (the provider's end-session URL) starts before it is removed.
   const after = session ? features.each((f) => f.loggingOut?.(session, effective, { endSession })) : [];
   const includesHere = !!session && effective !== 'others';

@@ -27,14 +27,6 @@ export class SharedSession {
   readonly id: string;
   /** Tokens still to revoke on the server, stored under `<key>:pending-revocations`. */
   readonly outbox: RevocationOutbox;
-  /**
-   * The marker of the cookie session this browser last signed out of, under `<key>:signed-out`
-   * (backends with `server-session` only: a marker, never a secret), so it is not taken up again.
-   */
-  readonly #signedOut: KeyStore;
-  /** Where the marker goes when the store's Web Storage refuses it (full): this tab's reloads still see it. */
-  readonly #signedOutFallback: KeyStore;
-
   readonly #store: KeyStore;
   readonly #listeners = new Set<ChangeListener>();
   /** Members that follow the user's list of sessions (`sessions-changed`). */
@@ -54,8 +46,6 @@ export class SharedSession {
     this.#store = store;
     this.#raw = store.read();
     this.outbox = new RevocationOutbox(new KeyStore(store.mode, outboxKey(store.key)));
-    this.#signedOut = new KeyStore(store.mode, `${store.key}:signed-out`);
-    this.#signedOutFallback = new KeyStore(StorageMode.session, `${store.key}:signed-out`);
     // sessionStorage is per tab: only localStorage has other tabs to keep in step.
     this.#tabs =
       store.mode === StorageMode.local && webStorage(store.mode)
@@ -68,6 +58,11 @@ export class SharedSession {
   /** The storage key. */
   get key(): string {
     return this.#store.key;
+  }
+
+  /** The storage area. */
+  get mode(): StorageMode {
+    return this.#store.mode;
   }
 
   /** The value last read or written (a cache: `read()` for the truth). */
@@ -172,31 +167,13 @@ export class SharedSession {
     return true;
   }
 
-  /** Remembers the marker of the cookie session signed out of here (`server-session` backends). */
-  rememberSignedOut(token: string): void {
-    this.#signedOut.write(token);
-    if (!this.#signedOut.persists(token) && this.#signedOut.mode !== StorageMode.session) this.#signedOutFallback.write(token);
-  }
-
-  /** Whether `token` is the marker of the cookie session this browser last signed out of here. */
-  signedOutOf(token: string): boolean {
-    return this.#signedOut.read() === token || this.#signedOutFallback.read() === token;
-  }
-
-  #serverSessionAsked = false;
   #writes = 0;
-  /** The take-up of a session kept by the server (`claimServerSession`), while it is under way. */
+  /** The take-up of a session kept by the server (feature `server-session`), while it is under way. */
   takingUp: Promise<void> | null = null;
 
   /** How many writes this page made: a take-up started before one never lands after it. */
   get writes(): number {
     return this.#writes;
-  }
-
-  /** True once per page: the caller asks the server for a session kept outside storage (a cookie). */
-  claimServerSession(): boolean {
-    if (this.#serverSessionAsked) return false;
-    return (this.#serverSessionAsked = true);
   }
 
   /** The check could not finish (offline): the next member to connect tries again. */
