@@ -515,7 +515,9 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
 
   test('the OIDC page starts signed out', async () => {
     await oidcPage.goto(oidcPageURL());
+    // oidc.js defines <user-session> itself; the actions come with the package entry after it.
     await oidcPage.waitForSelector('user-session:defined');
+    await oidcPage.waitForSelector('log-in-action:defined');
     assert.equal(await oidcPage.getAttribute('user-session', 'authenticated'), null);
     assert.equal(await oidcPage.textContent('#status-text'), 'Signed out');
     assert.ok(await oidcPage.getByRole('button', { name: 'Sign in with the provider' }).isVisible());
