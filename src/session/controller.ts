@@ -1,11 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from '@lit/reactive-element';
-import {
-  Capability,
-  hasCapability,
-  type AuthBackend,
-  type PublicUser,
-  type StoredSession,
-} from '../backends/backend.js';
+import { Capability, hasCapability, type AuthBackend, type PublicUser, type StoredSession } from '../backends/backend.js';
 import { onBackendRegistered } from '../backends/registrations.js';
 import { asStoredSession, deserializeSession, serializeSession, toPublicUser } from '../backends/session-codec.js';
 import { AuthError, toAuthError } from '../errors.js';
