@@ -653,6 +653,7 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
     await oidcPage.getByRole('button', { name: 'Log out of the provider too' }).click();
     await back;
     await oidcPage.waitForSelector('user-session:defined');
+    await oidcPage.waitForSelector('log-in-action:defined'); // defined after <user-session>, which oidc.js defines
     await oidcPage.waitForFunction(() => document.querySelector('#status-text')?.textContent === 'Signed out');
 
     // Through the provider's end_session endpoint, which submitted its own form, and back.
