@@ -1,8 +1,5 @@
 import {
-  AuthorizationResponseError,
   None,
-  ResponseBodyError,
-  WWWAuthenticateChallengeError,
   allowInsecureRequests,
   authorizationCodeGrantRequest,
   calculatePKCECodeChallenge,
@@ -27,7 +24,19 @@ import {
 import { AuthError, toAuthError } from '../errors.js';
 import { isRecord, nonEmptyString, parseJson } from '../internal/guards.js';
 import { Capability, type AuthBackend, type PublicUser, type RevokeOptions, type StoredSession } from './backend.js';
-import { deserializeSession, toPublicUser } from './session-codec.js';
+import {
+  isLoopback,
+  misconfigured,
+  pendingLifetimeMs,
+  responseParams,
+  samePage,
+  secretsOf,
+  toOidcError,
+  userFrom,
+  type PendingLogIn,
+  type TokenSet,
+} from './oidc-protocol.js';
+import { deserializeSession } from './session-codec.js';
 
 export interface OidcBackendOptions {
   /** The provider's issuer URL, as its discovery document names it. https; http only for localhost. */
@@ -41,50 +50,6 @@ export interface OidcBackendOptions {
   /** Where the provider sends the browser after ending its own session. Default: `redirectUri`. */
   postLogoutRedirectUri?: string;
 }
-
-/** What `StoredSession.token` holds for this backend (as JSON): never shown, never logged. */
-interface TokenSet {
-  /** Whose tokens: a set stored by another issuer's or client's session is not read as this one's. */
-  issuer: string;
-  client: string;
-  access: string;
-  refresh?: string;
-  idToken?: string;
-  /** When to renew (ms since the epoch), a little before the access token expires; absent: never. */
-  refreshAt?: number;
-}
-
-/** A sign-in under way in this tab: what the return needs to prove it is the answer to it. */
-interface PendingLogIn {
-  state: string;
-  nonce: string;
-  verifier: string;
-  redirectUri: string;
-  startedAt: number;
-}
-
-/** The authorization response's parameters (RFC 6749 §4.1.2, RFC 9207, OIDC session management). */
-const responseParams = ['code', 'state', 'iss', 'session_state', 'error', 'error_description', 'error_uri'];
-/** ID token claims about the token itself, not the user: kept out of `user`. */
-const protocolClaims = new Set([
-  'iss',
-  'aud',
-  'exp',
-  'iat',
-  'nbf',
-  'nonce',
-  'at_hash',
-  'c_hash',
-  's_hash',
-  'sid',
-  'auth_time',
-  'azp',
-  'acr',
-  'amr',
-  'jti',
-]);
-/** A sign-in not finished within this time is void (the user walked away from the provider's page). */
-const pendingLifetimeMs = 30 * 60_000;
 
 /**
  * An `AuthBackend` for any OpenID Connect provider (Keycloak, Auth0, Okta, Entra ID, Zitadel…)
@@ -398,78 +363,4 @@ export class OidcBackend implements AuthBackend {
       throw toAuthError(toOidcError(error, this.#options.issuer, during), secrets);
     }
   }
-}
-
-/**
- * An oauth4webapi or fetch failure as an `AuthError`. Never with the original as `cause`: its
- * fields can hold the authorization code or the answer's body.
- */
-function toOidcError(error: unknown, issuer: string, during: 'exchange' | 'session' = 'session'): AuthError {
-  if (error instanceof AuthError) return error;
-  if (error instanceof ResponseBodyError) {
-    const said = `${error.error}${error.error_description ? ` (${error.error_description})` : ''}`;
-    if (error.error === 'invalid_grant' && during === 'exchange') {
-      return new AuthError('bad-request', `The provider refused this sign-in answer: ${said}. Sign in again.`, {
-        status: error.status,
-      });
-    }
-    if (error.error === 'invalid_grant')
-      return new AuthError('invalid-session', `The provider no longer honours this session: ${said}.`, { status: error.status });
-    if (['invalid_client', 'unauthorized_client', 'invalid_scope', 'unsupported_grant_type'].includes(error.error)) {
-      return new AuthError('misconfigured', `The provider refused this client's settings: ${said}.`, { status: error.status });
-    }
-    return new AuthError('server', `The provider refused: ${said}.`, { status: error.status });
-  }
-  if (error instanceof AuthorizationResponseError) {
-    const said = `${error.error}${error.error_description ? ` (${error.error_description})` : ''}`;
-    const declined = ['access_denied', 'login_required', 'consent_required', 'interaction_required'].includes(error.error);
-    return new AuthError(declined ? 'invalid-credentials' : 'misconfigured', `The provider did not sign you in: ${said}.`);
-  }
-  if (error instanceof WWWAuthenticateChallengeError) {
-    return new AuthError('invalid-session', 'The provider refused the access token.', { status: error.status });
-  }
-  if (error instanceof TypeError) return new AuthError('network', `Cannot reach the provider at ${safeOrigin(issuer)}.`);
-  if (error instanceof DOMException && error.name === 'AbortError') return new AuthError('aborted');
-  const status = isRecord(error) && error.cause instanceof Response ? error.cause.status : undefined;
-  if (status !== undefined && status >= 500) return new AuthError('server', `The provider failed (HTTP ${status}).`, { status });
-  const message = error instanceof Error ? error.message : String(error);
-  return new AuthError('server', `The provider's answer failed a check: ${message}.`, status === undefined ? {} : { status });
-}
-
-/** The tokens of a set, for scrubbing them out of error messages. */
-function secretsOf(tokens: TokenSet): string[] {
-  return [tokens.access, tokens.refresh ?? '', tokens.idToken ?? ''];
-}
-
-/** The user from ID-token or userinfo claims: `id` is `sub`, `username` the preferred username. */
-function userFrom(claims: Record<string, unknown>): PublicUser {
-  const fields: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(claims)) if (!protocolClaims.has(name) && name !== 'sub') fields[name] = value;
-  if (nonEmptyString(claims.preferred_username)) fields.username = claims.preferred_username;
-  return toPublicUser(fields, String(claims.sub));
-}
-
-function samePage(url: URL, page: string): boolean {
-  try {
-    const expected = new URL(page);
-    return url.origin === expected.origin && url.pathname === expected.pathname;
-  } catch {
-    return false;
-  }
-}
-
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
-}
-
-function safeOrigin(issuer: string): string {
-  try {
-    return new URL(issuer).origin;
-  } catch {
-    return 'its issuer URL';
-  }
-}
-
-function misconfigured(message: string): AuthError {
-  return new AuthError('misconfigured', message);
 }
