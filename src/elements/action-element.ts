@@ -1,4 +1,4 @@
-import { ReactiveElement, css, type PropertyDeclarations } from '@lit/reactive-element';
+import { ReactiveElement, css } from '@lit/reactive-element';
 import { AuthError, toAuthError } from '../errors.js';
 import { findSession } from './find-session.js';
 import { upgradeProperty } from '../internal/upgrade-property.js';
@@ -23,41 +23,26 @@ export type ActionOutcome<Success, Failure extends { error: AuthError }> =
  */
 export abstract class ActionElement<Success, Failure extends { error: AuthError }> extends ReactiveElement {
   // Written compact: no build step minifies CSS inside the bundle.
-  // prettier-ignore
   // The busy look hangs on a class set `busyLookDelayMs` into a run, not on `aria-disabled`: see #showBusy.
+  // prettier-ignore
   static override styles = css`:host{display:inline-block}:host([hidden]),[hidden]{display:none}button{font:inherit}button.busy{cursor:progress;opacity:.65}`;
 
-  static override properties: PropertyDeclarations = {
+  static override properties = {
     label: {},
     session: {},
   };
 
-  // The reactive properties are accessors over private fields, which ReactiveElement wraps: their
-  // defaults are field initializers, not setter calls (each a requestUpdate) in every constructor.
-  #label: string | null = null;
-  #session: string | null = null;
-
   /** Text of the default button. */
-  get label(): string | null {
-    return this.#label;
-  }
-  set label(value: string | null) {
-    this.#label = value;
-  }
-
+  label: string | null = null;
   /** Id of the `<user-session>` to use, looked up in this element's root when the action runs. */
-  get session(): string | null {
-    return this.#session;
-  }
-  set session(value: string | null) {
-    this.#session = value;
-  }
+  session: string | null = null;
 
   // Every public property is an accessor, so frameworks that look for a setter (Svelte) set it as one.
   #error = '';
   #sessionElement: UserSessionElement | null = null;
   #flight: Promise<boolean> | null = null;
   #button: HTMLButtonElement | null = null;
+  #slot: HTMLSlotElement | null = null;
   #busyLook: ReturnType<typeof setTimeout> | undefined;
 
   /** Whether a click inside the element starts a run (subclasses leave some clicks to others). */
@@ -79,20 +64,10 @@ export abstract class ActionElement<Success, Failure extends { error: AuthError 
 
   constructor() {
     super();
-    // One listener function for every element (no closure per element).
-    this.addEventListener('click', ActionElement.#onClick);
+    this.addEventListener('click', (event) => {
+      if (this.runsOnClick(event)) void this.do();
+    });
     upgradeProperty(this, 'sessionElement');
-  }
-
-  /** A click on the element (`this` is the element). */
-  static #onClick(this: HTMLElement, event: MouseEvent): void {
-    const action = this as ActionElement<unknown, { error: AuthError }>;
-    if (action.runsOnClick(event)) void action.do();
-  }
-
-  /** Its slot's `slotchange` (`this` is the slot, in the element's shadow root). */
-  static #onSlotChange(this: HTMLSlotElement): void {
-    ((this.getRootNode() as ShadowRoot).host as ActionElement<unknown, { error: AuthError }>).#showDefaultButton();
   }
 
   /** The `<user-session>` to use when no `session` id is given. */
@@ -160,36 +135,25 @@ export abstract class ActionElement<Success, Failure extends { error: AuthError 
 
   protected override createRenderRoot(): HTMLElement | DocumentFragment {
     const root = super.createRenderRoot();
-    const slot = document.createElement('slot');
+    const slot = (this.#slot = document.createElement('slot'));
     const button = (this.#button = document.createElement('button'));
     button.type = 'button';
     button.setAttribute('part', 'button');
-    slot.addEventListener('slotchange', ActionElement.#onSlotChange);
+    slot.addEventListener('slotchange', () => this.#showDefaultButton());
     root.append(slot, button);
     return root;
   }
 
   protected override updated(): void {
-    const button = this.#button;
-    if (!button) return;
-    const text = this.label ?? this.defaultLabel;
-    if (button.textContent !== text) button.textContent = text;
+    if (this.#button) this.#button.textContent = this.label ?? this.defaultLabel;
     this.#showDefaultButton();
   }
 
   /** The default button shows only when the author put no content of their own. */
   #showDefaultButton(): void {
-    const button = this.#button;
-    if (!button) return;
-    // What the one, default slot is assigned: the children without a `slot` attribute (or `slot=""`),
-    // elements and text. Read from the children rather than `assignedNodes()`, which makes the
-    // engine work out the slot assignment (most elements have no children at all).
-    let authored = false;
-    for (let node = this.firstChild; node && !authored; node = node.nextSibling) {
-      if (node.nodeType === Node.ELEMENT_NODE) authored = !(node as Element).slot;
-      else if (node.nodeType === Node.TEXT_NODE) authored = !!(node as Text).data.trim();
-    }
-    if (button.hidden !== authored) button.hidden = authored;
+    if (!this.#button || !this.#slot) return;
+    const authored = this.#slot.assignedNodes().some((node) => node.nodeType === Node.ELEMENT_NODE || node.textContent?.trim());
+    this.#button.hidden = authored;
   }
 
   #showBusy(on: boolean): void {
@@ -204,7 +168,7 @@ export abstract class ActionElement<Success, Failure extends { error: AuthError 
     else button?.removeAttribute('aria-disabled');
     // The attributes above change no style of ours, so they cost no rendering frame. The busy
     // look (dimmed, progress cursor) would: a frame drawn while the request is out, whose style,
-    // paint and commit delayed the reply's handling by ~0.3–1.3 ms (bench/README.md). It comes
+    // paint and commit delayed the reply's handling by ~0.3–1.3 ms (README, Performance). It comes
     // only for a run still going after `busyLookDelayMs`; a quicker one never flashes it.
     if (on) {
       if (button) this.#busyLook = setTimeout(() => button.classList.add('busy'), busyLookDelayMs);

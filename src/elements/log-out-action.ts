@@ -24,39 +24,24 @@ import type { UserSessionElement } from './user-session.js';
  * @csspart button - The default button.
  */
 export class LogOutActionElement extends ActionElement<LogOutSuccessDetail, LogOutFailureDetail> {
-  // `label` and `session` come from ActionElement (ReactiveElement inherits declared properties):
-  // declared again here, they would get plain accessors hiding ActionElement's.
   static override properties = {
+    ...ActionElement.properties,
     scope: {},
     endSession: { type: Boolean, attribute: 'end-session' },
   };
-
-  // Accessors over private fields, as in ActionElement: the defaults cost no setter call.
-  #scope: LogOutScope = 'current';
-  #endSession = false;
 
   /**
    * `current` (default: this browser's session), `local` (forget it here only, no server call),
    * `others` (every other session of the user, this one kept) or `all` (every session of the user).
    * Read when the action runs, trimmed and case-insensitive: a typo never leaves anyone signed in.
    */
-  get scope(): LogOutScope {
-    return this.#scope;
-  }
-  set scope(value: LogOutScope) {
-    this.#scope = value;
-  }
+  scope: LogOutScope = 'current';
 
   /**
    * OpenID Connect (`end-session`): after `success`, send the browser to the provider to end its
    * own session too. A backend without capability `end-session` fails with `misconfigured` (after signing out here).
    */
-  get endSession(): boolean {
-    return this.#endSession;
-  }
-  set endSession(value: boolean) {
-    this.#endSession = value;
-  }
+  endSession = false;
 
   protected get defaultLabel(): string {
     return 'Log out';

@@ -10,7 +10,6 @@ import { clock, recheckGap } from './clock.js';
 import {
   Feature,
   onFeatureRegistered,
-  registeredFeatures,
   type SessionCore,
   type SessionFeature,
   type SessionSettings,
@@ -132,13 +131,23 @@ export class SessionController implements ReactiveController {
     const raw = shared.raw;
     setTimeout(() => {
       if (connection !== this.#connection) return;
-      const missing = this.#features.missing();
-      if (missing.length === 0) return this.#connectTask(shared, raw);
-      // A feature this backend needs and the page did not import: loaded first (one request).
-      void Promise.all(missing.map(loadFeature))
-        .catch((error: AuthError) => this.#onChange({ type: 'failure', error }))
-        .then(() => connection === this.#connection && this.#connectTask(shared, raw));
+      this.#withNeededFeatures(() => {
+        if (connection === this.#connection) this.#connectTask(shared, raw);
+      });
     });
+  }
+
+  /**
+   * Runs `run` once the features the backend and the settings need are attached: at once when
+   * none is missing, else after loading them (one request each; a failure is reported as a
+   * `failure` change, and `run` goes on with what there is).
+   */
+  #withNeededFeatures(run: () => void): void {
+    const missing = this.#features.missing();
+    if (missing.length === 0) return run();
+    void Promise.all(missing.map(loadFeature))
+      .catch((error: AuthError) => this.#onChange({ type: 'failure', error }))
+      .then(run);
   }
 
   #connectTask(shared: SharedSession, raw: string | null): void {
@@ -182,8 +191,7 @@ export class SessionController implements ReactiveController {
       this.#onStoredChange(shared.raw, 'restored');
     }
     // A setting of a feature not imported (`idle-timeout`…) loads it.
-    for (const name of this.#features.missing())
-      void loadFeature(name).catch((error: AuthError) => this.#onChange({ type: 'failure', error }));
+    this.#withNeededFeatures(() => {});
   }
 
   /**
@@ -193,7 +201,7 @@ export class SessionController implements ReactiveController {
    * when, meanwhile, the session it was made on changed: a log-out, another user, a disconnect.
    */
   use<F extends SessionFeature, T>(name: Feature, run: (feature: F) => Promise<T>): Promise<T> {
-    const attached = registeredFeatures().has(name) && this.#features.get(name);
+    const attached = this.#features.get(name);
     if (attached) return run(attached as F);
     const changes = this.#changes;
     this.#inFlight++; // loading the feature is part of the call: `pending` says so
@@ -352,15 +360,9 @@ export class SessionController implements ReactiveController {
     // Its default storage key may differ (a reconnect there), else the stored value is read anew.
     this.hostUpdated();
     if (this.#shared !== shared) return;
-    const run = () => {
-      if (this.#shared !== shared) return;
-      const context = { raw: shared.raw, signingIn: null };
-      this.#features.each((f) => void f.connected?.(shared, context));
-      void this.#validateInBackground(shared);
-    };
-    const missing = this.#features.missing();
-    if (missing.length === 0) run();
-    else void Promise.all(missing.map(loadFeature)).then(run, (error: AuthError) => this.#onChange({ type: 'failure', error }));
+    this.#withNeededFeatures(() => {
+      if (this.#shared === shared) this.#connectTask(shared, shared.raw);
+    });
   };
 
   #onSessionsChanged = (): void => {

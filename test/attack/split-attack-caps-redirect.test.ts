@@ -1,10 +1,9 @@
 // Core-only page, a custom backend with `redirect-log-in` and `end-session` (an OpenID-like
 // backend written by the page): the return from the provider is finished on connect, logIn()
 // goes to the provider, endSession works or fails with misconfigured (SPEC §8, §10.3).
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import type { AuthBackend, Capability } from '../../src/backends/backend.js';
-import type { UserSessionElement } from '../../src/elements/user-session.js';
-import { customBackend } from './split-attack-caps-helpers.js';
+import { appendSession, customBackend } from './split-attack-caps-helpers.js';
 import { features, key, recordEvents, sessionOn, sleep } from './split-attack-helpers.js';
 
 const page = location.href.split('#')[0];
@@ -20,12 +19,7 @@ describe('split attack: redirect-log-in / end-session backend on a core-only pag
     const stored = await backend.memory.logIn('ada', 'secret-pw', { signal: new AbortController().signal });
     backend.finishLogIn = (url: URL) =>
       url.hash.includes('code=') ? { cleanUrl: page, finish: async () => (finished++, stored) } : null;
-    const holder = await fixture<HTMLDivElement>(html`<div></div>`);
-    const session = document.createElement('user-session') as UserSessionElement;
-    session.setAttribute('storage-key', key);
-    session.backend = backend;
-    const events = recordEvents(session, ['logged-in', 'logged-out']);
-    holder.append(session);
+    const { session, events } = await appendSession(backend);
     await Promise.race([session.ready, sleep(3000)]);
     await sleep(50);
     expect(finished, 'finishLogIn().finish() ran').to.equal(1);

@@ -2,22 +2,15 @@
 // before use): the check on load must renew the due session first (SPEC §8, §10.2), whether or not
 // the page imported the redirect-sign-in / token-renewal feature.
 import { expect } from '@open-wc/testing';
-import type { StoredSession } from '../../src/backends/backend.js';
 import { AuthError } from '../../src/errors.js';
-import { customBackend } from './split-attack-caps-helpers.js';
+import { renewingBackend } from './split-attack-caps-helpers.js';
 import { features, key, recordEvents, sessionOn, sleep } from './split-attack-helpers.js';
 
 describe('split attack: custom backend with refresh on a core-only page', () => {
   it('a stored session past its refreshAt is renewed before the load check, not lost', async () => {
     expect(features()).to.not.include('redirect-sign-in');
     const calls: string[] = [];
-    const backend = customBackend(['refresh'], {
-      refreshAt: (s: StoredSession) => (s.token.endsWith(':renewed') ? Date.now() + 3_600_000 : Date.now() - 1000),
-      refreshSession: async (s: StoredSession) => {
-        calls.push('refreshSession');
-        return { ...s, token: `${s.token}:renewed` };
-      },
-    });
+    const backend = renewingBackend(calls);
     const inner = backend.currentUser.bind(backend);
     backend.currentUser = async (s, o) => {
       calls.push('currentUser');
