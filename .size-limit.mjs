@@ -43,7 +43,7 @@ export default [
   ]),
   page(
     'OpenID Connect pair: oidc.js (<user-session> + OidcBackend + oauth4webapi) + <log-out-action> (target 17.5 kB)',
-    '22.8 kB',
+    '22.6 kB',
     ['define/oidc-backend', 'define/log-out-action'],
   ),
   page('Better Auth pair: better-auth.js (<user-session> + BetterAuthBackend) + <log-out-action> (target 12 kB)', '14.95 kB', [
