@@ -1,5 +1,5 @@
 import { isRecord, nonEmptyString, parseJson } from '../internal/guards.js';
-import type { PublicUser, SessionInfo, StoredSession } from './backend.js';
+import type { AuthBackend, PublicUser, SessionInfo, StoredSession } from './backend.js';
 
 /** Secrets that must never reach `user`, events or storage copies of the user. */
 const secretFields = new Set(['sessionToken', 'password', 'token', 'authData']);
@@ -36,4 +36,39 @@ export function deserializeSession(raw: string): StoredSession | null {
 /** The order `listSessions` gives: this browser's session first, then newest first (unknown times last). */
 export function bySessionOrder(a: SessionInfo, b: SessionInfo): number {
   return Number(b.current) - Number(a.current) || (b.createdAt ?? 0) - (a.createdAt ?? 0);
+}
+
+/** A session as `backend` stores it: its own format, or the default JSON. */
+export function encodeWith(backend: AuthBackend, session: StoredSession): string {
+  return backend.serialize ? backend.serialize(session) : serializeSession(session);
+}
+
+/**
+ * Reads stored values with a backend, remembering the last one read and with what: every flow
+ * reads storage, and most find it unchanged. A throwing custom deserializer reads as "no session".
+ */
+export class CachedDecoder {
+  /** The backend of the last read (`null` before any). */
+  backend: AuthBackend | null = null;
+  #raw: string | null = null;
+  #session: StoredSession | null = null;
+
+  decode(raw: string | null, backend: AuthBackend): StoredSession | null {
+    if (raw === this.#raw && backend === this.backend) return this.#session;
+    let session: StoredSession | null = null;
+    try {
+      if (raw !== null) session = asStoredSession(backend.deserialize ? backend.deserialize(raw) : deserializeSession(raw));
+    } catch {
+      // unreadable: no session
+    }
+    this.#raw = raw;
+    this.backend = backend;
+    return (this.#session = session);
+  }
+}
+
+/** Compares two users field by field, whatever the key order. */
+export function sameUserFields(a: PublicUser, b: PublicUser): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
 }

@@ -4,17 +4,18 @@ import { AuthError } from '../errors.js';
 const maxDelay = 2 ** 31 - 1;
 
 /**
- * Runs `task` with an `AbortSignal` that fires after `ms` (reason: an `AuthError` of code
- * `timeout`) or when `cancel` fires. Settles on abort even if the task ignores its signal,
+ * Runs `task` with an `AbortSignal` that fires after `limit` ms (a positive number, else 10 s;
+ * reason: an `AuthError` of code `timeout`) or when `cancel` fires. Settles on abort even if the task ignores its signal,
  * and turns a synchronous throw into a rejection. A value the task still produces after the
  * abort goes to `onLate` (a sign-in the server completed anyway must not be left alive).
  */
 export async function callWithTimeout<T>(
   task: (signal: AbortSignal) => Promise<T>,
-  ms: number,
+  limit: unknown,
   cancel?: AbortSignal,
   onLate?: (value: T) => void,
 ): Promise<T> {
+  const ms = Number(limit) > 0 && Number.isFinite(Number(limit)) ? Number(limit) : 10_000;
   const controller = new AbortController();
   const { signal } = controller;
   const onCancel = () => controller.abort(cancel?.reason);

@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from '@lit/reactive-element';
-import { Capability, hasCapability, type AuthBackend, type PublicUser, type StoredSession } from '../backends/backend.js';
+import { Capability, hasCapability, type PublicUser, type StoredSession } from '../backends/backend.js';
 import { onBackendRegistered } from '../backends/registrations.js';
-import { asStoredSession, deserializeSession, serializeSession, toPublicUser } from '../backends/session-codec.js';
+import { CachedDecoder, encodeWith, sameUserFields, toPublicUser } from '../backends/session-codec.js';
 import { AuthError, toAuthError } from '../errors.js';
 import { callWithTimeout } from '../internal/call-with-timeout.js';
 import { isRecord, nonEmptyString } from '../internal/guards.js';
@@ -10,6 +10,7 @@ import { clock, recheckGap } from './clock.js';
 import {
   Feature,
   onFeatureRegistered,
+  type SessionChange,
   type SessionCore,
   type SessionFeature,
   type SessionSettings,
@@ -20,25 +21,13 @@ import { loadFeature } from './load-feature.js';
 import { logOutOf } from './log-out.js';
 import { outboxRevoker } from './revocations.js';
 import type { LogOutResult } from './log-out-result.js';
-import { asLoggedInReason, asLoggedOutReason, type ChangeReason, type LoggedInReason, type LoggedOutReason } from './reasons.js';
+import { asLoggedInReason, asLoggedOutReason, type ChangeReason } from './reasons.js';
 import { SharedSession, type ChangeListener } from './shared-session.js';
 import type { PasswordSignIn } from '../features/sign-in.js';
 import type { RedirectSignIn } from '../features/redirect-sign-in.js';
 import type { UserUpdates } from '../features/update-user.js';
 
-export type { SessionSettings } from './feature.js';
-
-/** A change of the signed-in state, for the host to reflect and announce. */
-export type SessionChange =
-  | { type: 'logged-in'; user: PublicUser; reason: LoggedInReason }
-  | { type: 'logged-out'; reason: LoggedOutReason }
-  | { type: 'user-change'; user: PublicUser }
-  /** The user's list of sessions on the server changed (one revoked, here or in another tab): list them again. */
-  | { type: 'sessions-change' }
-  /** A sign-in the page did not call for failed: the answer of a redirect sign-in (forged, refused, unreachable…). */
-  | { type: 'failure'; error: AuthError };
-
-const defaultTimeout = 10_000;
+export type { SessionChange, SessionSettings } from './feature.js';
 
 /**
  * The core of `<user-session>` (SPEC §3, §7, §10), with no DOM: one page's view of a stored
@@ -56,8 +45,7 @@ export class SessionController implements ReactiveController {
   #session: StoredSession | null = null;
   #user: PublicUser | null = null;
   #inFlight = 0;
-  /** The last stored value decoded, with what: every flow reads storage, most find it unchanged. */
-  #lastDecoded: [string | null, AuthBackend | null, StoredSession | null] = [null, null, null];
+  readonly #decoder = new CachedDecoder();
   /** The sign-in under way: a newer sign-in or sign-out aborts it. */
   #signIn: AbortController | null = null;
   /** The background check started on connect: disconnecting aborts it. */
@@ -87,12 +75,7 @@ export class SessionController implements ReactiveController {
     this.#features.attach();
   }
 
-  /**
-   * Settles once the first check with the server after connecting has finished (the sign-in of
-   * a provider's answer too), whatever its outcome, with the user then (`null`: signed out); at
-   * once after the connecting task when there is nothing to check. A new promise per connect
-   * after it settled.
-   */
+  /** Settles with the user (or `null`) once the first check after connecting ends, whatever its outcome; anew per connect. */
   get ready(): Promise<PublicUser | null> {
     return this.#ready;
   }
@@ -137,11 +120,7 @@ export class SessionController implements ReactiveController {
     });
   }
 
-  /**
-   * Runs `run` once the features the backend and the settings need are attached: at once when
-   * none is missing, else after loading them (one request each; a failure is reported as a
-   * `failure` change, and `run` goes on with what there is).
-   */
+  /** Runs `run` once the features the backend and settings need are here (loaded first if missing; a failure is reported). */
   #withNeededFeatures(run: () => void): void {
     const missing = this.#features.missing();
     if (missing.length === 0) return run();
@@ -187,7 +166,7 @@ export class SessionController implements ReactiveController {
       this.hostDisconnected();
       if (shared.key === storageKey) shared.moveTo(storage);
       this.hostConnected();
-    } else if (backend !== this.#lastDecoded[1]) {
+    } else if (backend !== this.#decoder.backend) {
       this.#onStoredChange(shared.raw, 'restored');
     }
     // A setting of a feature not imported (`idle-timeout`…) loads it.
@@ -231,11 +210,7 @@ export class SessionController implements ReactiveController {
     return this.use(Feature.updateUser, (f: UserUpdates) => f.updateUser(fields));
   }
 
-  /**
-   * Signs out, local first (SPEC §3; `session/log-out.ts`): the revocation request starts, then
-   * in the same task the stored session is removed and `logged-out` fires. Works on a
-   * disconnected host too (SPEC §7.8). Never rejects.
-   */
+  /** Signs out, local first (SPEC §3, `session/log-out.ts`), also on a disconnected host (SPEC §7.8). Never rejects. */
   logOut(
     options?: { scope?: unknown; endSession?: unknown } | null,
     reason: 'log-out' | 'idle' = 'log-out',
@@ -247,9 +222,8 @@ export class SessionController implements ReactiveController {
   }
 
   /**
-   * Checks the stored session with the server and takes the user's current fields. Resolves
-   * to the user, or `null` when signed out (an invalid session ends as `session-lost`).
-   * Rejects with an `AuthError` when the server cannot tell (offline keeps the user signed in).
+   * Checks the stored session with the server and takes the user's fields: the user, or `null`
+   * (an invalid session ends as `session-lost`). Rejects when the server cannot tell.
    */
   refresh(cancel?: AbortSignal): Promise<PublicUser | null> {
     return this.#withShared(async (shared) => {
@@ -269,19 +243,15 @@ export class SessionController implements ReactiveController {
       }
       if (!isRecord(fields)) throw new AuthError('server', 'No user in the answer.');
       const user = toPublicUser(fields, nonEmptyString(fields.id) ? fields.id : session.user.id);
-      const fresh = this.#encode(backend, { token: session.token, user });
+      const fresh = encodeWith(backend, { token: session.token, user });
       // Only over the value it started from: a session removed meanwhile stays removed.
       if (shared.replace(raw, fresh, 'restored')) shared.trust(fresh);
       return this.#decode(shared.read())?.user ?? null;
     });
   }
 
-  /**
-   * Checks the session with the server again (the page visible again, back online, an
-   * interval): only while signed in, and at most once per `gap` ms per storage key on this page,
-   * whichever member asks first. Never rejects: offline or a server error keeps the user signed in.
-   */
-  revalidate(now: number, gap: number): void {
+  /** Checks again (page shown, online, an interval) while signed in, at most once per `gap` ms per key on this page. */
+  revalidate(now = clock.now(), gap = recheckGap): void {
     const shared = this.#shared;
     if (shared && this.#session && shared.claimRecheck(now, gap)) void this.refresh().catch(() => {});
   }
@@ -304,7 +274,7 @@ export class SessionController implements ReactiveController {
       withShared: (flow) => this.#withShared(flow),
       call: (task, cancel, onLate) => this.#call(task, cancel, onLate),
       decode: (raw) => this.#decode(raw),
-      encode: (backend, session) => this.#encode(backend, session),
+      encode: encodeWith,
       beginSignIn: () => {
         this.#signIn?.abort(superseded());
         return (this.#signIn = new AbortController());
@@ -324,10 +294,7 @@ export class SessionController implements ReactiveController {
     return this.#features.each((f) => f.usable?.(shared, raw, cancel))[0] ?? [raw, this.#decode(raw)];
   }
 
-  /**
-   * Runs `flow` on the joined shared session, or (host disconnected) on one joined for this
-   * flow alone, whose changes still reach this controller.
-   */
+  /** Runs `flow` on the joined shared session, or (disconnected) on one joined for the flow alone. */
   async #withShared<T>(flow: (shared: SharedSession) => Promise<T>): Promise<T> {
     if (this.#shared) return flow(this.#shared);
     const { storage, storageKey } = this.#settings();
@@ -344,19 +311,16 @@ export class SessionController implements ReactiveController {
   async #call<T>(task: (signal: AbortSignal) => Promise<T>, cancel?: AbortSignal, onLate?: (value: T) => void): Promise<T> {
     this.#inFlight++;
     try {
-      return await callWithTimeout(task, this.#timeoutMs(), cancel, onLate);
+      return await callWithTimeout(task, this.#settings().timeout, cancel, onLate);
     } finally {
       this.#inFlight--;
     }
   }
 
-  /**
-   * A backend registered after connecting (its entry point loaded late) may be this host's:
-   * the stored session is read with it, and the connect task runs again for it.
-   */
+  /** A backend registered after connecting may be this host's: the stored value is read with it, the connect task rerun. */
   #onBackendRegistered = (): void => {
     const shared = this.#shared;
-    if (!shared || this.#settings().backend === this.#lastDecoded[1]) return;
+    if (!shared || this.#settings().backend === this.#decoder.backend) return;
     // Its default storage key may differ (a reconnect there), else the stored value is read anew.
     this.hostUpdated();
     if (this.#shared !== shared) return;
@@ -372,12 +336,12 @@ export class SessionController implements ReactiveController {
   #onOnline = (): void => {
     const shared = this.#shared;
     shared?.retryOutbox(outboxRevoker(this.#core, shared), true);
-    this.revalidate(clock.now(), recheckGap);
+    this.revalidate();
   };
 
   /** The page shown again: the session may have ended meanwhile (SPEC §9). */
   #onVisible = (): void => {
-    if (globalThis.document?.visibilityState !== 'hidden') this.revalidate(clock.now(), recheckGap);
+    if (globalThis.document?.visibilityState !== 'hidden') this.revalidate();
   };
 
   /** Checks a restored session with the server once per stored value, whichever member connects first. */
@@ -410,7 +374,7 @@ export class SessionController implements ReactiveController {
     if (!after) change = { type: 'logged-out', reason: asLoggedOutReason(reason) };
     else if (!before) change = { type: 'logged-in', user: this.#user!, reason: asLoggedInReason(reason) };
     // Renewed credentials of the same user (a refreshed token) are no change to announce.
-    else if (!sameFields(before.user, after.user)) change = { type: 'user-change', user: this.#user! };
+    else if (!sameUserFields(before.user, after.user)) change = { type: 'user-change', user: this.#user! };
     // A sign-in on this page counts as activity (`idle-timeout`).
     const fresh = change?.type === 'logged-in' && change.reason !== 'restored' && change.reason !== 'other-tab';
     this.#features.each((f) => f.changed?.(fresh));
@@ -418,37 +382,8 @@ export class SessionController implements ReactiveController {
   };
 
   #decode(raw: string | null): StoredSession | null {
-    const backend = this.#settings().backend;
-    const [lastRaw, lastBackend, lastSession] = this.#lastDecoded;
-    if (raw === lastRaw && backend === lastBackend) return lastSession;
-    if (raw === null) {
-      this.#lastDecoded = [null, backend, null];
-      return null;
-    }
-    let session: StoredSession | null;
-    try {
-      session = asStoredSession(backend.deserialize ? backend.deserialize(raw) : deserializeSession(raw));
-    } catch {
-      session = null; // a throwing custom deserializer reads as "no session"
-    }
-    this.#lastDecoded = [raw, backend, session];
-    return session;
+    return this.#decoder.decode(raw, this.#settings().backend);
   }
-
-  #encode(backend: AuthBackend, session: StoredSession): string {
-    return backend.serialize ? backend.serialize(session) : serializeSession(session);
-  }
-
-  #timeoutMs(): number {
-    const ms = Number(this.#settings().timeout);
-    return Number.isFinite(ms) && ms > 0 ? ms : defaultTimeout;
-  }
-}
-
-/** Compares two users field by field, whatever the key order. */
-function sameFields(a: PublicUser, b: PublicUser): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
 }
 
 function superseded(): AuthError {

@@ -1,6 +1,7 @@
 import type { ReactiveControllerHost } from '@lit/reactive-element';
 import type { AuthBackend, LogOutScope, PublicUser, StoredSession } from '../backends/backend.js';
 import type { AuthError } from '../errors.js';
+import type { LoggedInReason, LoggedOutReason } from './reasons.js';
 import type { LogOutResult } from './log-out-result.js';
 import type { SharedSession } from './shared-session.js';
 
@@ -27,6 +28,16 @@ export const Feature = {
   watch: 'watch',
 } as const;
 export type Feature = (typeof Feature)[keyof typeof Feature];
+
+/** A change of the signed-in state, for the host to reflect and announce. */
+export type SessionChange =
+  | { type: 'logged-in'; user: PublicUser; reason: LoggedInReason }
+  | { type: 'logged-out'; reason: LoggedOutReason }
+  | { type: 'user-change'; user: PublicUser }
+  /** The user's list of sessions on the server changed (one revoked, here or in another tab): list them again. */
+  | { type: 'sessions-change' }
+  /** A sign-in the page did not call for failed: the answer of a redirect sign-in (forged, refused, unreachable…). */
+  | { type: 'failure'; error: AuthError };
 
 /** What a sign-in call does with the session the server gives. */
 export type SignInReason = 'log-in' | 'sign-up';
@@ -74,7 +85,7 @@ export interface SessionCore {
   /** The stored value and its session, ready for use (a feature renews it first when due); at once when nothing is due. */
   usable(shared: SharedSession, raw: string | null, cancel?: AbortSignal): Usable | Promise<Usable>;
   /** Tells the host of a change it did not cause by storage: `failure`, `sessions-change`. */
-  report(change: import('./controller.js').SessionChange): void;
+  report(change: SessionChange): void;
 }
 
 /** What `connected` is told: the value stored when the host connected, and whether an earlier feature is signing in. */
