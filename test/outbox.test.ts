@@ -71,6 +71,34 @@ describe('the revocation outbox', () => {
     expect(entry!.retryAt).to.be.greaterThan(Date.now() + 1000);
   });
 
+  it('a retry made while the browser is offline does not count: the entry stays due, and `online` sends it at once', async () => {
+    const { session, action, backend } = await sessionWithAction();
+    await signIn(session);
+    backend.hold('logOut').reject(new AuthError('network'));
+    await action.do();
+    const online = Object.getOwnPropertyDescriptor(Navigator.prototype, 'onLine')!;
+    Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false });
+    try {
+      session.remove(); // the next page load, offline: its retry fails too
+      const gate = backend.hold('logOut');
+      await sessionWithAction(backend);
+      await waitUntil(() => backend.count('logOut') === 2, 'the page-load retry');
+      gate.reject(new AuthError('network'));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(
+        pending().map((e) => e.attempts),
+        'not counted: no backoff',
+      ).to.deep.equal([1]);
+    } finally {
+      Object.defineProperty(navigator, 'onLine', online);
+      delete (navigator as { onLine?: boolean }).onLine;
+    }
+    window.dispatchEvent(new Event('online'));
+    await waitUntil(() => localStorage.getItem(outboxKey) === null, 'sent once back online');
+    expect(backend.count('logOut')).to.equal(3);
+    expect(backend.activeSessions).to.equal(0);
+  });
+
   it('the queued token never reaches events, attributes or user', async () => {
     const { session, action, backend } = await sessionWithAction();
     const events = recordEvents(session, ['logged-in', 'logged-out']);

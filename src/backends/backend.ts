@@ -151,6 +151,13 @@ export interface AuthBackend {
    * own session too (OpenID Connect RP-initiated logout). Capability `end-session`.
    */
   endSessionUrl?(session: StoredSession, o: { signal: AbortSignal }): Promise<string>;
+  /**
+   * Names the server (and app) this backend's sessions belong to, e.g. Parse's server URL and
+   * app id: a revocation queued in the outbox is only ever sent to a backend of the same name,
+   * so a token never reaches another server after the settings change. Without it, queued
+   * revocations go only to backends that name none.
+   */
+  readonly server?: string;
   /** Where `<user-session>` keeps this backend's session when no `storage-key` is set (OIDC: one key per issuer and client). */
   readonly defaultStorageKey?: string;
   /**

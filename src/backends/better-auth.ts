@@ -73,6 +73,11 @@ export class BetterAuthBackend implements AuthBackend {
       .replace(/\/+$/, '')}`;
   }
 
+  /** The server, as the storage key: a revocation queued for this backend is sent to no other. */
+  get server(): string {
+    return this.defaultStorageKey;
+  }
+
   /** A name with `@` signs in by email, any other by username (Better Auth's username plugin). */
   async logIn(username: string, password: string, { signal }: { signal: AbortSignal }): Promise<StoredSession> {
     const byEmail = username.includes('@');

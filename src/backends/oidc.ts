@@ -80,6 +80,11 @@ export class OidcBackend implements AuthBackend {
     return `user-session/oidc/${this.#client.client_id}@${String(this.#options.issuer ?? '').trim()}`;
   }
 
+  /** The issuer and client, as the storage key: a revocation queued for this backend is sent to no other. */
+  get server(): string {
+    return this.defaultStorageKey;
+  }
+
   /** The same user at the same provider: the provider's session (and grant) may be shared. */
   revocationWouldEnd(queued: StoredSession, current: StoredSession): boolean {
     return queued.user.id === current.user.id && this.#tokens(current) !== null;

@@ -69,6 +69,11 @@ export class ParseBackend implements AuthBackend {
     this.#options = { ...options };
   }
 
+  /** The server URL and app id: a revocation queued for this backend is sent to no other. */
+  get server(): string {
+    return `${String(this.#options.serverURL).trim().replace(/\/+$/, '')} ${this.#options.appId}`;
+  }
+
   async logIn(username: string, password: string, { signal }: { signal: AbortSignal }): Promise<StoredSession> {
     const reply = await this.#request('POST', '/login', { signal, body: { username, password } });
     return this.#session(reply);

@@ -70,7 +70,7 @@ export async function logOutOf(
   } else if (answer && !revoked) {
     // The server could not be told: the revocation waits in the outbox (never exposed).
     pending = worthRetrying(answer);
-    if (pending) shared.outbox.add(session!, serverScope!, clickedAt);
+    if (pending) shared.outbox.add(session!, serverScope!, clickedAt, backend.server);
     error = answer;
   }
   // Other sessions ended on the server: every tab's lists of sessions are out of date.

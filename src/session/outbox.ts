@@ -11,8 +11,10 @@ interface PendingRevocation {
   /** For `others` / `all`: the click time; sessions created later are not ended (SPEC §7.10). */
   createdBefore?: number;
   attempts: number;
-  /** Not retried on page load before this time (ms since epoch); `online` retries at once. */
+  /** Not retried before this time (ms since epoch), whatever the trigger (page load, `online`). */
   retryAt: number;
+  /** The server it belongs to (`AuthBackend.server`; absent: none named): sent to no other. */
+  server?: string;
 }
 
 export type Revoke = (session: StoredSession, scope: RevokeScope, createdBefore?: number) => Promise<void>;
@@ -24,7 +26,7 @@ export function outboxKey(key: string): string {
 
 /** Codes worth another try later; anything else will not get better by waiting. */
 const retryable = new Set<string>(['network', 'timeout', 'server']);
-const maxAttempts = 50;
+// No cap on attempts: a live session is never forgotten, only tried less often.
 const backoffMs = (attempts: number) => Math.min(1000 * 2 ** attempts, 10 * 60_000);
 
 /** Whether a failed revocation should wait in the outbox for another try. */
@@ -34,8 +36,9 @@ export function worthRetrying(error: AuthError): boolean {
 
 /**
  * The revocation outbox (SPEC §3.3): revocations that reached no server. Stored next to the
- * session, retried on `online` and on the next page load with backoff, and an entry is deleted
- * only once the server has revoked it or refused it for good.
+ * session, retried on `online` and on the next page load with one backoff for both, each only
+ * with a backend of the server it belongs to; an entry is deleted only once that server has
+ * revoked it or refused it for good.
  */
 export class RevocationOutbox {
   readonly #store: KeyStore;
@@ -54,32 +57,45 @@ export class RevocationOutbox {
     return this.#read().some((e) => e.token === token && e.scope !== 'others');
   }
 
-  /** Queues a revocation; `createdBefore` (the click time) bounds `others` / `all`. */
-  add(session: StoredSession, scope: RevokeScope, createdBefore: number): void {
-    // Due at once: the next page load tries again; backoff starts with the retries that fail.
-    const entry: PendingRevocation = { token: session.token, userId: session.user.id, scope, attempts: 1, retryAt: Date.now() };
+  /** Queues a revocation for `server`; `createdBefore` (the click time) bounds `others` / `all`. */
+  add(session: StoredSession, scope: RevokeScope, createdBefore: number, server: string | undefined): void {
+    // Due at once: the next trigger tries again; backoff starts with the retries that fail.
+    const entry: PendingRevocation = {
+      token: session.token,
+      userId: session.user.id,
+      scope,
+      attempts: 1,
+      retryAt: Date.now(),
+      server,
+    };
     if (scope !== 'current') entry.createdBefore = createdBefore;
     this.#write([...this.#read().filter((e) => !sameEntry(e, entry)), entry]);
   }
 
-  /** Retries due entries (all of them with `now`), one at a time; joins a flush under way. */
-  flush(revoke: Revoke, now = false): Promise<void> {
-    return (this.#flushing ??= this.#run(revoke, now).finally(() => (this.#flushing = null)));
+  /**
+   * Retries the due entries of `server` (every one of them with `now`: a sign-in about to leave
+   * the page), one at a time; joins a flush under way.
+   */
+  flush(revoke: Revoke, server: string | undefined, now = false): Promise<void> {
+    return (this.#flushing ??= this.#run(revoke, server, now).finally(() => (this.#flushing = null)));
   }
 
-  async #run(revoke: Revoke, now: boolean): Promise<void> {
+  async #run(revoke: Revoke, server: string | undefined, now: boolean): Promise<void> {
     for (const entry of this.#read()) {
-      if (!now && entry.retryAt > Date.now()) continue;
+      if ((!now && entry.retryAt > Date.now()) || entry.server !== server) continue;
       let done = true;
       try {
         await revoke({ token: entry.token, user: { id: entry.userId } }, entry.scope, entry.createdBefore);
       } catch (error) {
-        done = !(error instanceof AuthError && worthRetrying(error)) || entry.attempts >= maxAttempts;
+        done = !(error instanceof AuthError && worthRetrying(error));
       }
       // Read again: another tab or call may have changed the list meanwhile.
       const rest = this.#read().filter((e) => !sameEntry(e, entry));
       const attempts = entry.attempts + 1;
-      this.#write(done ? rest : [...rest, { ...entry, attempts, retryAt: Date.now() + backoffMs(attempts) }]);
+      // A try while offline does not count: the entry stays due for `online`.
+      const later =
+        globalThis.navigator?.onLine !== false ? { ...entry, attempts, retryAt: Date.now() + backoffMs(attempts) } : entry;
+      this.#write(done ? rest : [...rest, later]);
     }
   }
 
@@ -108,6 +124,7 @@ function isPendingRevocation(value: unknown): value is PendingRevocation {
     scopes.has(value.scope) &&
     (value.createdBefore === undefined || typeof value.createdBefore === 'number') &&
     typeof value.attempts === 'number' &&
-    typeof value.retryAt === 'number'
+    typeof value.retryAt === 'number' &&
+    (value.server === undefined || typeof value.server === 'string')
   );
 }

@@ -36,7 +36,8 @@ export class SharedSession {
   #reason: ChangeReason = 'restored';
   /** Stored values already checked with the server (or being checked), so members check once. */
   readonly #validated = new Set<string>();
-  #outboxRetried = false;
+  /** The servers whose queued revocations this page load retried. */
+  readonly #outboxRetried = new Set<string | undefined>();
   #lastRecheck = -Infinity;
   /** The check with the server on connect, while one runs: members that connect meanwhile wait for it. */
   checking: Promise<unknown> | null = null;
@@ -191,16 +192,16 @@ export class SharedSession {
     return true;
   }
 
-  /** Retries the outbox once per page load (with its backoff), whichever member connects first. */
-  retryOutboxOnce(revoke: Revoke): void {
-    if (this.#outboxRetried) return;
-    this.#outboxRetried = true;
-    this.retryOutbox(revoke);
+  /** Retries the outbox once per page load, whichever member connects first. */
+  retryOutboxOnce(revoke: Revoke, server: string | undefined): void {
+    if (this.#outboxRetried.has(server)) return;
+    this.#outboxRetried.add(server);
+    this.retryOutbox(revoke, server);
   }
 
-  /** Retries the outbox if it holds anything: due entries, or all of them with `now` (back online). */
-  retryOutbox(revoke: Revoke, now = false): void {
-    if (this.outbox.size > 0) void this.outbox.flush(revoke, now);
+  /** Retries the due entries of `server` in the outbox, if it holds any. */
+  retryOutbox(revoke: Revoke, server: string | undefined): void {
+    if (this.outbox.size > 0) void this.outbox.flush(revoke, server);
   }
 
   #publish(raw: string | null, reason: ChangeReason): boolean {
