@@ -16,15 +16,18 @@ import { betterAuthPlugin } from './scripts/wtr-better-auth-plugin.mjs';
 /**
  * `/__kit-copy.js`: the whole kit bundled into one module by esbuild, as a second bundle of the
  * kit on the same page would be (test/two-copies.test.ts): its classes are not the test's own.
+ * `/__kit-copy-oidc.js`: the same with OpenID Connect, as the CDN's oidc file.
  */
 function kitCopyPlugin() {
+  const entries = { '/__kit-copy.js': 'src/index.ts', '/__kit-copy-oidc.js': 'src/index-oidc.ts' };
   return {
     name: 'kit-copy',
     async serve(context) {
-      if (context.path !== '/__kit-copy.js') return undefined;
+      const entry = entries[context.path];
+      if (!entry) return undefined;
       const { build } = await import('esbuild');
       const result = await build({
-        entryPoints: ['src/index.ts'],
+        entryPoints: [entry],
         bundle: true,
         format: 'esm',
         target: 'es2022',

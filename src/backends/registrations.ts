@@ -1,17 +1,26 @@
+import type { BackendFactory } from './resolve.js';
+
 /**
- * Tells who cares that `registerBackend` made a new name available: a `<user-session
- * backend="oidc">` connected before `user-session-elements/oidc.js` loaded takes up its backend
- * then (its stored session, a provider's answer in the address bar). No imports: the session
- * controller listens without pulling in any backend.
+ * The backends registered by name (`registerBackend`), and who listens for new ones: one
+ * registry for every copy of the kit on the page, as the custom-element registry is, so two
+ * bundles each bringing theirs (the plain CDN file, then the OpenID Connect one) work in any
+ * order. A `<user-session backend="oidc">` connected before `oidc.js` loaded takes up its
+ * backend once it registers. No imports: the session controller listens without pulling in any
+ * backend.
  */
-const listeners = new Set<() => void>();
+interface BackendRegistry {
+  readonly factories: Map<string, BackendFactory>;
+  readonly listeners: Set<() => void>;
+}
+
+const key = Symbol.for('user-session-elements.backends');
+export const backendRegistry: BackendRegistry = ((globalThis as { [key]?: BackendRegistry })[key] ??= {
+  factories: new Map(),
+  listeners: new Set(),
+});
 
 /** Calls `listener` after each registration; returns the function that stops it. */
 export function onBackendRegistered(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
-
-export function backendRegistered(): void {
-  for (const listener of [...listeners]) listener();
+  backendRegistry.listeners.add(listener);
+  return () => backendRegistry.listeners.delete(listener);
 }

@@ -1,7 +1,7 @@
 import { AuthError } from '../errors.js';
 import type { StorageMode } from '../storage/key-store.js';
 import { Capability, type AuthBackend } from './backend.js';
-import { backendRegistered } from './registrations.js';
+import { backendRegistry } from './registrations.js';
 
 /** What a `<user-session>`'s attributes say about its backend. */
 export interface BackendSettings {
@@ -25,19 +25,16 @@ export type BackendFactory = (settings: BackendSettings) => AuthBackend;
 /**
  * Backends by name, each registered by the module that ships it (`define/user-session.js`
  * registers `parse`, the default; `oidc.js`, `better-auth.js` and the package entry the others):
- * this module imports none, so a page downloads only the backends it names.
+ * this module imports none, so a page downloads only the backends it names. Shared by every
+ * copy of the kit on the page (`registrations.ts`).
  */
-const factories = new Map<string, BackendFactory>();
+const { factories, listeners } = backendRegistry;
 
 /** Makes `backend="<name>"` available (names are trimmed and case-insensitive). Later wins. */
 export function registerBackend(name: string, factory: BackendFactory): void {
   factories.set(name.trim().toLowerCase(), factory);
-  registrations++;
-  backendRegistered();
+  for (const listener of [...listeners]) listener();
 }
-
-/** Counts registrations: a name unknown so far is looked up again after each. */
-let registrations = 0;
 
 /**
  * The backend named by a `<user-session>`'s attributes, the same object until one of them
@@ -51,8 +48,8 @@ export class BackendResolver {
   resolve(settings: BackendSettings): AuthBackend {
     const name = (settings.name ?? '').trim().toLowerCase() || 'parse';
     const factory = factories.get(name);
-    // An unknown name is kept only until the next registration (a script loaded after the markup).
-    const key = JSON.stringify([name, { ...settings, name: null }, factory ? '' : registrations]);
+    // An unknown name is kept only until a new name is registered (a script loaded after the markup).
+    const key = JSON.stringify([name, { ...settings, name: null }, factory ? '' : factories.size]);
     if (this.#backend && key === this.#key) return this.#backend;
     this.#key = key;
     return (this.#backend = factory ? factory(settings) : unknownBackend(settings.name ?? ''));
