@@ -1,0 +1,45 @@
+// Issue 22, item 6: the idle sign-out made by another tab reaches a tab without `idle-timeout`
+// (where the person may be active) as reason `idle`, not `other-tab`, as the README promises.
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import type { UserSessionElement } from '../src/elements/user-session.js';
+import { clock } from '../src/session/clock.js';
+import { FakeClock } from './helpers/fake-clock.js';
+import { clearStorage, recordEvents, storageKey } from './helpers/fixtures.js';
+
+interface IdleTab extends Window {
+  ready?: boolean;
+  session: UserSessionElement;
+  fakeClock: FakeClock;
+}
+
+describe('an idle sign-out from another tab', () => {
+  let fake: FakeClock;
+  let frame: HTMLIFrameElement | undefined;
+  beforeEach(() => {
+    clearStorage();
+    fake = new FakeClock(Math.floor(Date.now() / 60_000) * 60_000).install(clock);
+  });
+  afterEach(() => {
+    frame?.remove();
+    fake.uninstall(clock);
+    clearStorage();
+  });
+
+  it('reaches a tab without idle-timeout, where the person was busy, with reason idle', async () => {
+    // This tab: the plain kit on the other tab's key, no idle-timeout (its activity is not counted).
+    const here = await fixture<UserSessionElement>(html`<user-session backend="memory" storage-key=${storageKey}></user-session>`);
+    frame = document.createElement('iframe');
+    frame.src = `/test/pages/idle-tab.html?key=${encodeURIComponent(storageKey)}&t0=${fake.now()}`;
+    document.body.append(frame);
+    await waitUntil(() => (frame!.contentWindow as IdleTab | null)?.ready === true, 'idle tab ready', { timeout: 8000 });
+    const tab = frame.contentWindow as IdleTab;
+    await tab.session.signUp('ada', 'a-long-password');
+    await waitUntil(() => here.authenticated, 'this tab signed in through the other');
+    const out = recordEvents(here, ['logged-out']);
+    window.dispatchEvent(new PointerEvent('pointerdown'));
+    tab.fakeClock.advance(16 * 60_000);
+    await waitUntil(() => !here.authenticated, 'signed out here too');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(out.map((e) => (e.detail as { reason: string }).reason)).to.deep.equal(['idle']);
+  });
+});
