@@ -7,11 +7,29 @@ import { SessionListController } from '../session/session-list-controller.js';
 import { findSession } from './find-session.js';
 import type { UserSessionElement } from './user-session.js';
 
-/** The markup of one item when the page brings no `<template>`. */
-const defaultItem = `<span part="device" data-field="device"></span> <strong part="current" data-if="current">This device</strong>
-<span part="time created" data-if="created">Signed in <time data-field="created"></time></span>
-<span part="time last-active" data-if="last-active">Last active <time data-field="last-active"></time></span>
-<button type="button" part="revoke" data-action="revoke">Sign out</button>`;
+/**
+ * An element with these attributes and this content. Everything here is built with DOM calls, never
+ * HTML from a string: a page whose Content-Security-Policy requires Trusted Types refuses those.
+ */
+function h(tag: string, attributes: Record<string, string>, ...content: (Node | string)[]): HTMLElement {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  element.append(...content);
+  return element;
+}
+
+/** The content of one item when the page brings no `<template>`. */
+const defaultItem = (): (Node | string)[] => [
+  h('span', { part: 'device', 'data-field': 'device' }),
+  ' ',
+  h('strong', { part: 'current', 'data-if': 'current' }, 'This device'),
+  '\n',
+  h('span', { part: 'time created', 'data-if': 'created' }, 'Signed in ', h('time', { 'data-field': 'created' })),
+  '\n',
+  h('span', { part: 'time last-active', 'data-if': 'last-active' }, 'Last active ', h('time', { 'data-field': 'last-active' })),
+  '\n',
+  h('button', { type: 'button', part: 'revoke', 'data-action': 'revoke' }, 'Sign out'),
+];
 
 /** The session fields an item template can show (`data-field`) or show only when present (`data-if`). */
 const timeFields = { created: 'createdAt', 'last-active': 'lastActiveAt', expires: 'expiresAt' } as const;
@@ -64,12 +82,7 @@ export class SessionListElement extends ReactiveElement {
 
   #sessionElement: UserSessionElement | null = null;
   readonly #controller = new SessionListController({
-    addController: (controller) => this.addController(controller),
-    removeController: (controller) => this.removeController(controller),
     requestUpdate: () => this.requestUpdate(),
-    get updateComplete() {
-      return Promise.resolve(true);
-    },
     findSession: () => findSession(this),
     describe: (info) => this.#device(info),
     emit: (type: 'revoked' | 'failure', detail: SessionRevokedDetail | SessionListFailureDetail) =>
@@ -85,6 +98,7 @@ export class SessionListElement extends ReactiveElement {
 
   constructor() {
     super();
+    this.addController(this.#controller);
     upgradeProperty(this, 'sessionElement');
   }
 
@@ -127,32 +141,24 @@ export class SessionListElement extends ReactiveElement {
 
   protected override createRenderRoot(): HTMLElement | DocumentFragment {
     const root = super.createRenderRoot();
-    const list = (this.#list = document.createElement('ul'));
-    list.setAttribute('part', 'list');
-    list.setAttribute('aria-label', 'Sessions');
-    list.tabIndex = -1; // focus lands here when the focused item goes away
+    // tabindex -1: focus lands on the list when the focused item goes away.
+    const list = (this.#list = h('ul', { part: 'list', 'aria-label': 'Sessions', tabindex: '-1' }) as HTMLUListElement);
     list.addEventListener('click', (event) => {
       const button = (event.target as Element).closest?.('[data-action=revoke]');
       const item = button?.closest('li');
       const id = item && this.#idOf.get(item);
       if (id && button?.getAttribute('aria-disabled') !== 'true') void this.revoke(id);
     });
-    const empty = (this.#empty = document.createElement('div'));
-    empty.setAttribute('part', 'empty');
-    const slot = document.createElement('slot');
-    slot.name = 'empty';
-    empty.append(slot);
-    const others = (this.#others = document.createElement('button'));
-    others.type = 'button';
-    others.setAttribute('part', 'revoke-others');
-    others.textContent = 'Sign out all other devices';
+    const empty = (this.#empty = h('div', { part: 'empty' }, h('slot', { name: 'empty' })));
+    const others = (this.#others = h(
+      'button',
+      { type: 'button', part: 'revoke-others' },
+      'Sign out all other devices',
+    ) as HTMLButtonElement);
     others.addEventListener('click', () => {
       if (others.getAttribute('aria-disabled') !== 'true') void this.revokeOthers();
     });
-    const status = (this.#status = document.createElement('div'));
-    status.setAttribute('part', 'status');
-    status.setAttribute('role', 'status');
-    status.setAttribute('aria-live', 'polite');
+    const status = (this.#status = h('div', { part: 'status', role: 'status', 'aria-live': 'polite' }));
     root.append(list, empty, others, status);
     return root;
   }
@@ -187,8 +193,7 @@ export class SessionListElement extends ReactiveElement {
       let item = this.#items.get(info.id);
       if (!item) {
         item = document.createElement('li');
-        if (template) item.append(template.cloneNode(true));
-        else item.innerHTML = defaultItem;
+        item.append(...(template ? [template.cloneNode(true)] : defaultItem()));
         this.#idOf.set(item, info.id);
         this.#items.set(info.id, item);
       }

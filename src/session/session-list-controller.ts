@@ -1,11 +1,13 @@
-import type { ReactiveController, ReactiveControllerHost } from '@lit/reactive-element';
+import type { ReactiveController } from '@lit/reactive-element';
 import type { SessionInfo } from '../backends/backend.js';
 import { toAuthError, type AuthError } from '../errors.js';
 import type { UserSessionElement } from '../elements/user-session.js';
 import type { SessionListFailureDetail, SessionRevokedDetail } from '../events.js';
 
-/** What the list controller needs from its element. */
-export interface SessionListHost extends ReactiveControllerHost {
+/** What the list controller needs from its element (which adds it as a controller: `addController`). */
+export interface SessionListHost {
+  /** Renders the element again. */
+  requestUpdate(): void;
   /** The `<user-session>` to use, found afresh each time (throws or rejects `no-session`). */
   findSession(): UserSessionElement | Promise<UserSessionElement>;
   /** The readable name of a session's device, for messages ("Firefox on Linux"). */
@@ -45,7 +47,6 @@ export class SessionListController implements ReactiveController {
 
   constructor(host: SessionListHost) {
     this.#host = host;
-    host.addController(this);
   }
 
   /** Whether a load is in flight. */
