@@ -210,6 +210,9 @@ describe('issue 22: rules no test held', () => {
             { id: session.token, current: false, createdAt: now - 2000, userAgent: 'Mozilla/5.0 (iPhone)' },
             { id: `sess/${session.token}/2`, current: false, createdAt: now - 3000 },
             { id: 'other-4', current: false, createdAt: now - 4000, userAgent: 'Mozilla/5.0 (Windows NT 10.0)' },
+            // URL-encoded, as a query string or cookie would carry it.
+            { id: encodeURIComponent(session.token), current: false, createdAt: now - 5000 },
+            { id: 'other-6', current: false, createdAt: now - 6000, userAgent: `Agent?t=${encodeURIComponent(session.token)}` },
           ];
         },
         revokeSession: async () => {},
@@ -224,9 +227,11 @@ describe('issue 22: rules no test held', () => {
       const token = storedSession()!.token;
       const list = await session.listSessions();
       expect(JSON.stringify(list)).not.to.contain(token);
-      expect(list.map((s) => s.id)).to.deep.equal(['own-1', 'other-4']);
+      expect(JSON.stringify(list)).not.to.contain(encodeURIComponent(token));
+      expect(list.map((s) => s.id)).to.deep.equal(['own-1', 'other-4', 'other-6']);
       expect(list[0]).to.deep.equal({ id: 'own-1', current: true, createdAt: list[0]!.createdAt });
       expect(list[1]!.userAgent).to.equal('Mozilla/5.0 (Windows NT 10.0)');
+      expect(list[2]).not.to.have.property('userAgent');
     });
 
     it('<session-list> shows no token in its markup, attributes or sessions', async () => {
@@ -243,7 +248,8 @@ describe('issue 22: rules no test held', () => {
       const markup = list.shadowRoot!.innerHTML + list.outerHTML;
       expect(markup, 'the markup').not.to.contain(token);
       expect(JSON.stringify(list.sessions), 'list.sessions').not.to.contain(token);
-      expect(list.sessions.map((s) => s.id)).to.deep.equal(['own-1', 'other-4']);
+      expect(markup, 'the markup').not.to.contain(encodeURIComponent(token));
+      expect(list.sessions.map((s) => s.id)).to.deep.equal(['own-1', 'other-4', 'other-6']);
     });
   });
 

@@ -68,7 +68,10 @@ export function sessionManagement(core: SessionCore): SessionManagement {
  */
 function toSessionInfos(list: unknown, token: string): readonly SessionInfo[] {
   if (!Array.isArray(list)) throw new AuthError('server', 'No list of sessions in the answer.');
-  const clean = (value: unknown) => (typeof value === 'string' && !value.includes(token) ? value : undefined);
+  // The token raw or URL-encoded (as a query string or cookie carries it) is left out.
+  const forms = [token, encodeURIComponent(token)];
+  const clean = (value: unknown) =>
+    typeof value === 'string' && !forms.some((form) => value.includes(form)) ? value : undefined;
   const time = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
   const infos: SessionInfo[] = [];
   const ids = new Set<string>();
