@@ -8,7 +8,7 @@
 // - Stopped by `serverStop` (normal end, Ctrl-C). Nothing is written to disk.
 //
 // Browser side (test/integration/oidc-server.ts) calls these with `executeServerCommand`:
-//   oidc-config            → { issuer, clientId, accounts: [{ login, password, sub, email, name }] }
+//   oidc-config            → { issuer, clientId, extraClientIds, accounts: [{ login, password, sub, email, name }] }
 //   oidc-proxy-fault       payload: a fault for the proxy (server/fault-proxy.mjs, as for
 //                            parse-proxy-fault, e.g. { status: 503, path: '/token', times: 1 }) or null
 //                            → true
@@ -28,6 +28,12 @@
 //   oidc-reset-state       forgets every login session, grant, code and token at the provider (a
 //                            browser's session cookie then means nothing: prompt=none gives
 //                            login_required) and sets the access-token TTL back to its default → true
+//
+// Two clients: the provider also knows `extraClientIds` (default ['demo-spa-2'], in the
+// oidc-config answer), set up as `clientId`. A second provider (another issuer, on another port,
+// the same client ids and accounts, its own cookie names) is started on the first
+// `oidc-second-*` command: each command above with `oidc-second-` instead of `oidc-` is the
+// same for it (oidc-second-config, oidc-second-proxy-requests, oidc-second-reset-state…).
 //
 // The provider's pages post messages to `parent` (when framed) and `opener` (when a popup),
 // target origin '*' (see server/README.md, "Driving the login page"):
@@ -57,21 +63,26 @@ export function oidcProviderPlugin(options = {}) {
   const log = options.log ?? ((message) => process.env.OIDC_PLUGIN_VERBOSE && console.log(`[oidc-plugin] ${message}`));
   /** @type {Promise<import('../server/oidc-harness.mjs').OidcHarness> | null} */
   let starting = null;
+  /** @type {Promise<import('../server/oidc-harness.mjs').OidcHarness> | null} */
+  let startingSecond = null;
   let stopped = false;
+  const harnessOptions = { extraClientIds: ['demo-spa-2'], ...options.harnessOptions };
 
-  const start = () =>
-    (starting ??= (async () => {
-      if (stopped) throw new Error('oidc plugin: the test server is stopping');
-      const t0 = Date.now();
-      const { startOidcProvider } = await import('../server/oidc-harness.mjs');
-      const op = await startOidcProvider(options.harnessOptions);
-      log(`provider ${op.providerURL}, issuer (proxy) ${op.issuer}, started in ${Date.now() - t0} ms`);
-      return op;
-    })());
+  const launch = async (/** @type {string} */ which, /** @type {object} */ extra) => {
+    if (stopped) throw new Error('oidc plugin: the test server is stopping');
+    const t0 = Date.now();
+    const { startOidcProvider } = await import('../server/oidc-harness.mjs');
+    const op = await startOidcProvider({ ...harnessOptions, ...extra });
+    log(`${which} ${op.providerURL}, issuer (proxy) ${op.issuer}, started in ${Date.now() - t0} ms`);
+    return op;
+  };
+  const start = () => (starting ??= launch('provider', {}));
+  const startSecond = () => (startingSecond ??= launch('second provider', { cookiePrefix: 'second' }));
 
   const config = (/** @type {import('../server/oidc-harness.mjs').OidcHarness} */ op) => ({
     issuer: op.issuer,
     clientId: op.clientId,
+    extraClientIds: harnessOptions.extraClientIds,
     accounts: op.accounts.map(({ login, password, sub, email, name }) => ({ login, password, sub, email, name })),
   });
 
@@ -84,9 +95,11 @@ export function oidcProviderPlugin(options = {}) {
     },
 
     /** @param {{ command: string, payload: any }} args */
-    async executeCommand({ command, payload }) {
+    async executeCommand({ command: asked, payload }) {
+      const second = asked.startsWith('oidc-second-');
+      const command = second ? `oidc-${asked.slice('oidc-second-'.length)}` : asked;
       if (!COMMANDS.has(command)) return undefined;
-      const op = await start();
+      const op = await (second ? startSecond() : start());
       switch (command) {
         case 'oidc-config':
           return config(op);
@@ -128,9 +141,10 @@ export function oidcProviderPlugin(options = {}) {
 
     async serverStop() {
       stopped = true;
-      if (!starting) return;
-      const op = await starting.catch(() => null);
-      await op?.stop().catch((error) => console.error('oidc plugin: stopping the provider failed:', error));
+      for (const started of [starting, startingSecond]) {
+        const op = await started?.catch(() => null);
+        await op?.stop().catch((error) => console.error('oidc plugin: stopping the provider failed:', error));
+      }
       log('stopped');
     },
   };

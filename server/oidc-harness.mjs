@@ -10,9 +10,10 @@
 //   await op.stopProvider(); await op.startProvider();   // "the provider is down", then up again
 //   await op.stop();
 //
-// One public client (`demo-spa`: PKCE, no secret) that may redirect to any http://localhost:<port>
-// or http://127.0.0.1:<port> URL, in-memory accounts, a login page of our own that a test can
-// drive with postMessage (see loginPage()), consent granted automatically. See server/README.md.
+// One public client (`demo-spa`: PKCE, no secret; more alike with `extraClientIds`) that may
+// redirect to any http://localhost:<port> or http://127.0.0.1:<port> URL, in-memory accounts, a
+// login page of our own that a test can drive with postMessage (see loginPage()), consent
+// granted automatically. See server/README.md.
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { startFaultProxy } from './fault-proxy.mjs';
 import { restartableServer } from './restartable-server.mjs';
@@ -281,6 +282,10 @@ async function readForm(req) {
  * @property {number} [sessionTtl] Seconds of the provider's login session. Default 86400.
  * @property {OidcAccount[]} [accounts] Default `defaultOidcAccounts` (ada, grace).
  * @property {string[]} [cookieKeys] Keys signing the provider's cookies. Default: random.
+ * @property {string[]} [extraClientIds] More public clients, set up as `clientId` (two clients
+ *   of one provider on one page). Default none.
+ * @property {string} [cookiePrefix] Put before the provider's cookie names (`_session`…): a second
+ *   provider on localhost (cookies do not tell ports apart) then keeps its own. Default none.
  */
 
 /**
@@ -318,6 +323,8 @@ export async function startOidcProvider(options = {}) {
     sessionTtl = 86400,
     accounts = defaultOidcAccounts,
     cookieKeys = [randomBytes(32).toString('base64url'), randomBytes(32).toString('base64url')],
+    extraClientIds = [],
+    cookiePrefix = '',
   } = options;
   let accessTokenTtl = checkTtl(options.accessTokenTtl ?? 300);
   const { default: Provider } = await loadOidcProvider();
@@ -380,21 +387,26 @@ export async function startOidcProvider(options = {}) {
 
   const provider = new Provider(issuer, {
     adapter: storage.Adapter,
-    clients: [
-      {
-        client_id: clientId,
-        client_name: clientName,
-        application_type: 'web',
-        token_endpoint_auth_method: 'none',
-        grant_types: ['authorization_code', 'refresh_token'],
-        response_types: ['code'],
-        // Placeholders: any http://localhost:<port>/… and http://127.0.0.1:<port>/… is accepted (below).
-        redirect_uris: ['http://localhost/callback'],
-        post_logout_redirect_uris: ['http://localhost/'],
-      },
-    ],
+    clients: [clientId, ...extraClientIds].map((id) => ({
+      client_id: id,
+      client_name: id === clientId ? clientName : id,
+      application_type: 'web',
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      // Placeholders: any http://localhost:<port>/… and http://127.0.0.1:<port>/… is accepted (below).
+      redirect_uris: ['http://localhost/callback'],
+      post_logout_redirect_uris: ['http://localhost/'],
+    })),
     jwks: { keys: [signingKey] },
-    cookies: { keys: cookieKeys },
+    cookies: {
+      keys: cookieKeys,
+      names: {
+        session: `${cookiePrefix}_session`,
+        interaction: `${cookiePrefix}_interaction`,
+        resume: `${cookiePrefix}_interaction_resume`,
+      },
+    },
     claims: {
       openid: ['sub'],
       email: ['email', 'email_verified'],
