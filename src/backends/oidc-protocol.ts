@@ -1,4 +1,9 @@
-import { AuthorizationResponseError, ResponseBodyError, WWWAuthenticateChallengeError } from 'oauth4webapi';
+import {
+  AuthorizationResponseError,
+  ResponseBodyError,
+  WWWAuthenticateChallengeError,
+  type AuthorizationServer,
+} from 'oauth4webapi';
 import { AuthError } from '../errors.js';
 import { isRecord, nonEmptyString } from '../internal/guards.js';
 import type { PublicUser } from './backend.js';
@@ -98,6 +103,18 @@ export function userFrom(claims: Record<string, unknown>): PublicUser {
   for (const [name, value] of Object.entries(claims)) if (!protocolClaims.has(name) && name !== 'sub') fields[name] = value;
   if (nonEmptyString(claims.preferred_username)) fields.username = claims.preferred_username;
   return toPublicUser(fields, String(claims.sub));
+}
+
+/** The provider's endpoint `name` with `query` added (empty values left out); none: `misconfigured`. */
+export function withQuery(
+  server: AuthorizationServer,
+  name: 'authorization_endpoint' | 'end_session_endpoint',
+  query: Record<string, string | undefined>,
+): string {
+  if (!server[name]) throw misconfigured(`The provider names no ${name}.`);
+  const url = new URL(server[name]);
+  for (const [key, value] of Object.entries(query)) if (value) url.searchParams.set(key, value);
+  return url.href;
 }
 
 export function samePage(url: URL, page: string): boolean {

@@ -33,10 +33,14 @@ import {
   secretsOf,
   toOidcError,
   userFrom,
+  withQuery,
   type PendingLogIn,
   type TokenSet,
 } from './oidc-protocol.js';
 import { deserializeSession } from './session-codec.js';
+
+/** The keys of the sign-ins (issuer and client) of the OidcBackends made on this page. */
+const madeHere = new Set<string>();
 
 export interface OidcBackendOptions {
   /** The provider's issuer URL, as its discovery document names it. https; http only for localhost. */
@@ -70,6 +74,7 @@ export class OidcBackend implements AuthBackend {
   constructor(options: OidcBackendOptions) {
     this.#options = { ...options };
     this.#client = { client_id: String(options.clientId ?? '') };
+    madeHere.add(this.#pendingKey());
   }
 
   /**
@@ -98,8 +103,7 @@ export class OidcBackend implements AuthBackend {
 
   async beginLogIn({ signal }: { signal: AbortSignal }): Promise<string> {
     const redirectUri = this.#redirectUri();
-    const server = await this.#guard(() => this.#discover(signal), []);
-    if (!server.authorization_endpoint) throw misconfigured('The provider names no authorization_endpoint.');
+    const server = await this.#discover(signal);
     const pending: PendingLogIn = {
       state: generateRandomState(),
       nonce: generateRandomNonce(),
@@ -107,8 +111,7 @@ export class OidcBackend implements AuthBackend {
       redirectUri,
       startedAt: Date.now(),
     };
-    const url = new URL(server.authorization_endpoint);
-    const query = {
+    const url = withQuery(server, 'authorization_endpoint', {
       client_id: this.#client.client_id,
       redirect_uri: pending.redirectUri,
       response_type: 'code',
@@ -117,8 +120,7 @@ export class OidcBackend implements AuthBackend {
       nonce: pending.nonce,
       code_challenge: await calculatePKCECodeChallenge(pending.verifier),
       code_challenge_method: 'S256',
-    };
-    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+    });
     // Per tab (sessionStorage): the return must land in the tab that started the sign-in.
     try {
       sessionStorage.setItem(this.#pendingKey(), JSON.stringify(pending));
@@ -127,12 +129,17 @@ export class OidcBackend implements AuthBackend {
         'sessionStorage is unavailable: the sign-in cannot be checked when the provider sends the browser back.',
       );
     }
-    return url.href;
+    return url;
   }
 
   finishLogIn(url: URL): { cleanUrl: string; finish(o: { signal: AbortSignal }): Promise<StoredSession> } | null {
     const params = url.searchParams;
     if (!params.has('state') || !(params.has('code') || params.has('error'))) return null;
+    // The answer to a sign-in that another backend made on this page started (another issuer or
+    // client) is left to it, address bar included; one that none here started is taken, and
+    // refused (its `iss` is checked against this issuer with the state, in #finish).
+    for (const key of madeHere)
+      if (key !== this.#pendingKey() && this.#readPending(false, key)?.state === params.get('state')) return null;
     // Only the redirect URI's page takes the answer: another page's `code`/`state` are not ours.
     if (!samePage(url, this.#readPending(false)?.redirectUri ?? this.#redirectUri())) return null;
     const pending = this.#readPending(true);
@@ -193,14 +200,13 @@ export class OidcBackend implements AuthBackend {
 
   async endSessionUrl(session: StoredSession, { signal }: { signal: AbortSignal }): Promise<string> {
     const tokens = this.#tokensOf(session);
-    const server = await this.#guard(() => this.#discover(signal), []);
-    if (!server.end_session_endpoint)
-      throw misconfigured('The provider names no end_session_endpoint: its own session cannot be ended from here.');
-    const url = new URL(server.end_session_endpoint);
-    url.searchParams.set('client_id', this.#client.client_id);
-    url.searchParams.set('post_logout_redirect_uri', this.#options.postLogoutRedirectUri?.trim() || this.#redirectUri());
-    if (tokens.idToken) url.searchParams.set('id_token_hint', tokens.idToken);
-    return url.href;
+    const server = await this.#discover(signal);
+    // No end_session_endpoint: the provider's own session cannot be ended from here.
+    return withQuery(server, 'end_session_endpoint', {
+      client_id: this.#client.client_id,
+      post_logout_redirect_uri: this.#options.postLogoutRedirectUri?.trim() || this.#redirectUri(),
+      id_token_hint: tokens.idToken,
+    });
   }
 
   /** The exchange of a returned code for tokens, once the answer has been checked against this tab's sign-in. */
@@ -318,14 +324,16 @@ export class OidcBackend implements AuthBackend {
   /** The token set of a session of this issuer and client, or `null`. */
   #tokens(session: StoredSession): TokenSet | null {
     const value = parseJson(session.token);
-    if (!isRecord(value) || !nonEmptyString(value.access)) return null;
-    let issuer = '';
     try {
-      issuer = this.#issuer().href;
+      return isRecord(value) &&
+        nonEmptyString(value.access) &&
+        value.issuer === this.#issuer().href &&
+        value.client === this.#client.client_id
+        ? (value as unknown as TokenSet)
+        : null;
     } catch {
-      return null;
+      return null; // settings that name no issuer: no session is this backend's
     }
-    return value.issuer === issuer && value.client === this.#client.client_id ? (value as unknown as TokenSet) : null;
   }
 
   #tokensOf(session: StoredSession): TokenSet {
@@ -338,12 +346,12 @@ export class OidcBackend implements AuthBackend {
     return `user-session-elements/oidc-log-in/${this.#client.client_id}@${this.#options.issuer}`;
   }
 
-  /** This tab's sign-in under way; `take`: removed as it is read, so an answer is used once. */
-  #readPending(take: boolean): PendingLogIn | null {
+  /** This tab's sign-in under way (under `key`: another backend's); `take`: removed as it is read, so an answer is used once. */
+  #readPending(take: boolean, key = this.#pendingKey()): PendingLogIn | null {
     let raw: string | null = null;
     try {
-      raw = sessionStorage.getItem(this.#pendingKey());
-      if (take) sessionStorage.removeItem(this.#pendingKey());
+      raw = sessionStorage.getItem(key);
+      if (take) sessionStorage.removeItem(key);
     } catch {
       // unavailable: no sign-in could have been started here
     }

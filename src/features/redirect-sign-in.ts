@@ -116,14 +116,13 @@ export function redirectSignIn(core: SessionCore): RedirectSignIn {
       }
       if (!answer) return null;
       try {
-        globalThis.history.replaceState(globalThis.history.state, '', answer.cleanUrl);
+        history.replaceState(history.state, '', answer.cleanUrl);
       } catch {
         // no history (a sandboxed frame): the answer is void once used anyway
       }
-      const returned = answer;
       // The session held so far is replaced only by a sign-in that worked: a forged answer in a
       // link signs nobody out.
-      return (context.signingIn = signInWith(core, 'log-in', (signal) => returned.finish({ signal }), false).then(
+      return (context.signingIn = signInWith(core, 'log-in', (signal) => answer.finish({ signal }), false).then(
         () => {},
         (caught: unknown) => core.report({ type: 'failure', error: toAuthError(caught) }),
       ));
