@@ -27,7 +27,9 @@ describe('an idle sign-out from another tab', () => {
 
   it('reaches a tab without idle-timeout, where the person was busy, with reason idle', async () => {
     // This tab: the plain kit on the other tab's key, no idle-timeout (its activity is not counted).
-    const here = await fixture<UserSessionElement>(html`<user-session backend="memory" storage-key=${storageKey}></user-session>`);
+    const here = await fixture<UserSessionElement>(
+      html`<user-session backend="memory" storage-key=${storageKey}></user-session>`,
+    );
     frame = document.createElement('iframe');
     frame.src = `/test/pages/idle-tab.html?key=${encodeURIComponent(storageKey)}&t0=${fake.now()}`;
     document.body.append(frame);
