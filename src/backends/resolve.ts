@@ -37,6 +37,14 @@ export function registerBackend(name: string, factory: BackendFactory): void {
 }
 
 /**
+ * What the kit's define modules register: a name already taken stays as it is, whether the
+ * page registered it or another copy of the kit did (its `memory` keeps its users).
+ */
+export function registerKitBackend(name: string, factory: BackendFactory): void {
+  if (!factories.has(name)) registerBackend(name, factory);
+}
+
+/**
  * The backend named by a `<user-session>`'s attributes, the same object until one of them
  * changes. Never throws: an unknown name gives a backend whose every call rejects with a
  * `misconfigured` error saying what to fix.

@@ -1,5 +1,5 @@
 import { BetterAuthBackend } from '../backends/better-auth.js';
-import { registerBackend } from '../backends/resolve.js';
+import { registerKitBackend } from '../backends/resolve.js';
 import { UserSessionElement } from '../elements/user-session.js';
 import { defineElement } from './define-element.js';
 import './features/server-session.js';
@@ -7,7 +7,7 @@ import './features/server-session.js';
 // `backend="better-auth"`: a BetterAuthBackend at the element's `server-url` (Better Auth's
 // basePath included, e.g. https://app.example/api/auth). Its own entry point
 // (`user-session-elements/better-auth.js`), so a Parse page never downloads it.
-registerBackend('better-auth', ({ serverURL }) => new BetterAuthBackend({ serverURL: serverURL ?? '' }));
+registerKitBackend('better-auth', ({ serverURL }) => new BetterAuthBackend({ serverURL: serverURL ?? '' }));
 
 export { BetterAuthBackend, type BetterAuthBackendOptions } from '../backends/better-auth.js';
 

@@ -1,5 +1,5 @@
 import { OidcBackend } from '../backends/oidc.js';
-import { registerBackend } from '../backends/resolve.js';
+import { registerKitBackend } from '../backends/resolve.js';
 import { UserSessionElement } from '../elements/user-session.js';
 import { defineElement } from './define-element.js';
 import './features/redirect-sign-in.js';
@@ -7,7 +7,7 @@ import './features/redirect-sign-in.js';
 // `backend="oidc"`: an OidcBackend from the element's `issuer`, `client-id`, `redirect-uri`,
 // `post-logout-redirect-uri` and `scopes`. Its own entry point (`user-session-elements/oidc.js`),
 // so a Parse page never downloads oauth4webapi.
-registerBackend(
+registerKitBackend(
   'oidc',
   ({ issuer, clientId, redirectUri, postLogoutRedirectUri, scopes }) =>
     new OidcBackend({

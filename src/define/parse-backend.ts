@@ -1,9 +1,9 @@
 import { ParseBackend } from '../backends/parse.js';
-import { registerBackend } from '../backends/resolve.js';
+import { registerKitBackend } from '../backends/resolve.js';
 
 // `backend="parse"` (the default): a ParseBackend from the element's `server-url`, `app-id`,
 // `client-key` and `storage`. `define/user-session.js` imports it.
-registerBackend(
+registerKitBackend(
   'parse',
   ({ serverURL, appId, clientKey, storage }) =>
     new ParseBackend({ serverURL: serverURL ?? '', appId: appId ?? '', clientKey: clientKey ?? undefined, storage }),

@@ -35,7 +35,7 @@ export function redirectSignIn(core: SessionCore): RedirectSignIn {
     // Awaited: the page is about to leave, and the old session must be revoked or queued first…
     if (core.decode(shared.read())) await core.logOut({ scope: 'current' });
     // …and what is queued is sent now, while no new session shares the provider's grant.
-    await shared.outbox.flush(outboxRevoker(core, shared), backend.server, true);
+    await shared.outbox.flush(outboxRevoker(core, shared), backend, true);
     const call = core.beginSignIn();
     let url: string;
     try {

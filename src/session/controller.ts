@@ -140,7 +140,7 @@ export class SessionController implements ReactiveController {
     // On the provider's return, queued revocations wait for the sign-in: sent before it, one
     // could end the grant the new session is about to share.
     void Promise.resolve(context.signingIn).then(() =>
-      shared.retryOutboxOnce(outboxRevoker(this.#core, shared), this.#settings().backend.server),
+      shared.retryOutbox(outboxRevoker(this.#core, shared), this.#settings().backend, true),
     );
   }
 
@@ -337,7 +337,7 @@ export class SessionController implements ReactiveController {
 
   #onOnline = (): void => {
     const shared = this.#shared;
-    shared?.retryOutbox(outboxRevoker(this.#core, shared), this.#settings().backend.server);
+    shared?.retryOutbox(outboxRevoker(this.#core, shared), this.#settings().backend);
     this.revalidate();
   };
 

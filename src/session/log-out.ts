@@ -55,7 +55,9 @@ export async function logOutOf(
   // Features' work that needs the session (the provider's end-session URL) starts before it is removed.
   const after = session ? features.each((f) => f.loggingOut?.(session, effective, { endSession })) : [];
   const includesHere = !!session && effective !== 'others';
-  let signedOutLocally = includesHere && shared.write(null, reason);
+  // Written even when nothing is stored: a sign-in under way on the key, here or in another tab, is outdated.
+  const removed = effective !== 'others' && shared.write(null, reason);
+  let signedOutLocally = includesHere && removed;
   if (signedOutLocally) features.each((f) => f.loggedOut?.(shared, session!));
 
   let error: AuthError | null = null;
@@ -70,7 +72,7 @@ export async function logOutOf(
   } else if (answer && !revoked) {
     // The server could not be told: the revocation waits in the outbox (never exposed).
     pending = worthRetrying(answer);
-    if (pending) shared.outbox.add(session!, serverScope!, clickedAt, backend.server);
+    if (pending) shared.outbox.add(session!, serverScope!, clickedAt, backend);
     error = answer;
   }
   // Other sessions ended on the server: every tab's lists of sessions are out of date.

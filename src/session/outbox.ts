@@ -1,4 +1,4 @@
-import type { RevokeScope, StoredSession } from '../backends/backend.js';
+import type { AuthBackend, RevokeScope, StoredSession } from '../backends/backend.js';
 import { AuthError } from '../errors.js';
 import { isRecord, nonEmptyString, parseJson } from '../internal/guards.js';
 import type { KeyStore } from '../storage/key-store.js';
@@ -29,6 +29,15 @@ const retryable = new Set<string>(['network', 'timeout', 'server']);
 // No cap on attempts: a live session is never forgotten, only tried less often.
 const backoffMs = (attempts: number) => Math.min(1000 * 2 ** attempts, 10 * 60_000);
 
+/** The server a backend names (`AuthBackend.server`); a getter that throws names none. */
+function serverOf(backend: AuthBackend): string | undefined {
+  try {
+    return backend.server;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether a failed revocation should wait in the outbox for another try. */
 export function worthRetrying(error: AuthError): boolean {
   return retryable.has(error.code);
@@ -42,7 +51,8 @@ export function worthRetrying(error: AuthError): boolean {
  */
 export class RevocationOutbox {
   readonly #store: KeyStore;
-  #flushing: Promise<void> | null = null;
+  /** The flushes, one after the other. */
+  #flushing = Promise.resolve();
 
   constructor(store: KeyStore) {
     this.#store = store;
@@ -57,8 +67,8 @@ export class RevocationOutbox {
     return this.#read().some((e) => e.token === token && e.scope !== 'others');
   }
 
-  /** Queues a revocation for `server`; `createdBefore` (the click time) bounds `others` / `all`. */
-  add(session: StoredSession, scope: RevokeScope, createdBefore: number, server: string | undefined): void {
+  /** Queues a revocation for the server of `backend`; `createdBefore` (the click time) bounds `others` / `all`. */
+  add(session: StoredSession, scope: RevokeScope, createdBefore: number, backend: AuthBackend): void {
     // Due at once: the next trigger tries again; backoff starts with the retries that fail.
     const entry: PendingRevocation = {
       token: session.token,
@@ -66,18 +76,19 @@ export class RevocationOutbox {
       scope,
       attempts: 1,
       retryAt: Date.now(),
-      server,
+      server: serverOf(backend),
     };
     if (scope !== 'current') entry.createdBefore = createdBefore;
     this.#write([...this.#read().filter((e) => !sameEntry(e, entry)), entry]);
   }
 
   /**
-   * Retries the due entries of `server` (every one of them with `now`: a sign-in about to leave
-   * the page), one at a time; joins a flush under way.
+   * Retries the due entries of the server of `backend` (every one of them with `now`: a sign-in
+   * about to leave the page), one at a time, after the flushes already asked for: one for
+   * another server waits its turn, it is not dropped.
    */
-  flush(revoke: Revoke, server: string | undefined, now = false): Promise<void> {
-    return (this.#flushing ??= this.#run(revoke, server, now).finally(() => (this.#flushing = null)));
+  flush(revoke: Revoke, backend: AuthBackend, now = false): Promise<void> {
+    return (this.#flushing = this.#flushing.then(() => this.#run(revoke, serverOf(backend), now)));
   }
 
   async #run(revoke: Revoke, server: string | undefined, now: boolean): Promise<void> {

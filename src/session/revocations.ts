@@ -33,7 +33,7 @@ export async function revokeOrQueue(
   session: StoredSession,
 ): Promise<void> {
   const error = await settle(revoker(core, backend)(session, 'current'));
-  if (error && worthRetrying(error)) shared.outbox.add(session, 'current', Date.now(), backend.server);
+  if (error && worthRetrying(error)) shared.outbox.add(session, 'current', Date.now(), backend);
 }
 
 /** Sends queued revocations, except one that would also end the session signed in since (SPEC §3.4). */

@@ -1,3 +1,4 @@
+import type { AuthBackend } from '../backends/backend.js';
 import { KeyStore, StorageMode, storeId, webStorage } from '../storage/key-store.js';
 import { TabSync } from '../storage/tab-sync.js';
 import { RevocationOutbox, outboxKey, type Revoke } from './outbox.js';
@@ -36,8 +37,8 @@ export class SharedSession {
   #reason: ChangeReason = 'restored';
   /** Stored values already checked with the server (or being checked), so members check once. */
   readonly #validated = new Set<string>();
-  /** The servers whose queued revocations this page load retried. */
-  readonly #outboxRetried = new Set<string | undefined>();
+  /** The backends whose queued revocations this page load retried. */
+  readonly #outboxRetried = new WeakSet<AuthBackend>();
   #lastRecheck = -Infinity;
   /** The check with the server on connect, while one runs: members that connect meanwhile wait for it. */
   checking: Promise<unknown> | null = null;
@@ -51,7 +52,7 @@ export class SharedSession {
     this.#tabs =
       store.mode === StorageMode.local && webStorage(store.mode)
         ? new TabSync(store.key, (news) =>
-            news === 'sessions-changed' ? this.#sessionsChanged() : this.read(news ?? 'other-tab'),
+            news === 'sessions-changed' ? this.#sessionsChanged() : this.#publish(store.read(), news ?? 'other-tab', true),
           )
         : null;
   }
@@ -118,12 +119,13 @@ export class SharedSession {
 
   /**
    * Stores a new value (`null`: removes it everywhere it may live), tells every member of this
-   * page, then the other tabs. Returns whether storage now holds `raw`.
+   * page, then the other tabs. Returns whether storage now holds `raw`. A removal is told even
+   * when nothing was stored: a log-out outdates sign-ins under way on the key, in every tab.
    */
   write(raw: string | null, reason: ChangeReason): boolean {
     this.#writes++;
     const stored = this.#store.write(raw);
-    if (this.#publish(stored ? raw : this.#store.read(), reason))
+    if (this.#publish(stored ? raw : this.#store.read(), reason, true))
       this.#tabs?.announce(reason === 'session-lost' || reason === 'idle' ? reason : null);
     return stored;
   }
@@ -192,20 +194,19 @@ export class SharedSession {
     return true;
   }
 
-  /** Retries the outbox once per page load, whichever member connects first. */
-  retryOutboxOnce(revoke: Revoke, server: string | undefined): void {
-    if (this.#outboxRetried.has(server)) return;
-    this.#outboxRetried.add(server);
-    this.retryOutbox(revoke, server);
+  /**
+   * Retries the due entries of the server of `backend` in the outbox, if it holds any; with
+   * `once` (on connect), only the first time this page load for that backend.
+   */
+  retryOutbox(revoke: Revoke, backend: AuthBackend, once?: boolean): void {
+    if (once && this.#outboxRetried.has(backend)) return;
+    this.#outboxRetried.add(backend);
+    if (this.outbox.size > 0) void this.outbox.flush(revoke, backend);
   }
 
-  /** Retries the due entries of `server` in the outbox, if it holds any. */
-  retryOutbox(revoke: Revoke, server: string | undefined): void {
-    if (this.outbox.size > 0) void this.outbox.flush(revoke, server);
-  }
-
-  #publish(raw: string | null, reason: ChangeReason): boolean {
-    if (raw === this.#raw) return false;
+  /** Tells the members of a new value; with `force`, of a removal even when nothing was stored. */
+  #publish(raw: string | null, reason: ChangeReason, force?: boolean): boolean {
+    if (raw === this.#raw && (raw !== null || !force)) return false;
     this.#raw = raw;
     this.#reason = reason;
     for (const listener of [...this.#listeners]) listener(raw, reason);
