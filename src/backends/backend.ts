@@ -154,10 +154,12 @@ export interface AuthBackend {
   /**
    * Names the server (and app) this backend's sessions belong to, e.g. Parse's server URL and
    * app id: a revocation queued in the outbox is only ever sent to a backend of the same name,
-   * so a token never reaches another server after the settings change. Without it, queued
-   * revocations go only to backends that name none.
+   * so a token never reaches another server after the settings change, and a session stored
+   * for it is ended there when the page points `<user-session>` at another server. Without it
+   * (or `undefined` while the backend is not set up), queued revocations go only to backends
+   * that name none.
    */
-  readonly server?: string;
+  readonly server?: string | undefined;
   /** Where `<user-session>` keeps this backend's session when no `storage-key` is set (OIDC: one key per issuer and client). */
   readonly defaultStorageKey?: string;
   /**

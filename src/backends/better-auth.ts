@@ -74,8 +74,8 @@ export class BetterAuthBackend implements AuthBackend {
   }
 
   /** The server, as the storage key: a revocation queued for this backend is sent to no other. */
-  get server(): string {
-    return this.defaultStorageKey;
+  get server(): string | undefined {
+    return this.#options.serverURL ? this.defaultStorageKey : undefined;
   }
 
   /** A name with `@` signs in by email, any other by username (Better Auth's username plugin). */

@@ -86,8 +86,8 @@ export class OidcBackend implements AuthBackend {
   }
 
   /** The issuer and client, as the storage key: a revocation queued for this backend is sent to no other. */
-  get server(): string {
-    return this.defaultStorageKey;
+  get server(): string | undefined {
+    return this.#options.issuer && this.#client.client_id ? this.defaultStorageKey : undefined;
   }
 
   /** The same user at the same provider: the provider's session (and grant) may be shared. */

@@ -70,8 +70,10 @@ export class ParseBackend implements AuthBackend {
   }
 
   /** The server URL and app id: a revocation queued for this backend is sent to no other. */
-  get server(): string {
-    return `${String(this.#options.serverURL).trim().replace(/\/+$/, '')} ${this.#options.appId}`;
+  get server(): string | undefined {
+    const { serverURL, appId } = this.#options;
+    // Not set up yet (a framework sets the attributes after connecting): no server.
+    return serverURL && appId ? `${String(serverURL).trim().replace(/\/+$/, '')} ${appId}` : undefined;
   }
 
   async logIn(username: string, password: string, { signal }: { signal: AbortSignal }): Promise<StoredSession> {
@@ -361,12 +363,7 @@ function installationId(appId: string, storage: StorageMode): string {
   return id;
 }
 
+/** A UUID; outside a secure context (no `randomUUID`), any unique string: Parse Server takes it as it is. */
 function uuid(): string {
-  return (
-    globalThis.crypto?.randomUUID?.() ??
-    'xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx'.replace(/[xy]/g, (c) => {
-      const r = (Math.random() * 16) | 0;
-      return (c === 'x' ? r : (r & 0x3) | 0x8).toString(16);
-    })
-  );
+  return globalThis.crypto?.randomUUID?.() ?? Date.now().toString(16) + Math.random().toString(16).slice(2);
 }

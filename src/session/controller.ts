@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from '@lit/reactive-element';
-import { Capability, hasCapability, type PublicUser, type StoredSession } from '../backends/backend.js';
+import { Capability, hasCapability, type AuthBackend, type PublicUser, type StoredSession } from '../backends/backend.js';
 import { onBackendRegistered } from '../backends/registrations.js';
 import { CachedDecoder, encodeWith, sameUserFields, toPublicUser } from '../backends/session-codec.js';
 import { AuthError, toAuthError } from '../errors.js';
@@ -19,6 +19,7 @@ import {
 import { AttachedFeatures } from './attached-features.js';
 import { loadFeature } from './load-feature.js';
 import { logOutOf } from './log-out.js';
+import { serverOf } from './outbox.js';
 import { outboxRevoker } from './revocations.js';
 import type { LogOutResult } from './log-out-result.js';
 import { asLoggedInReason, asLoggedOutReason, type ChangeReason } from './reasons.js';
@@ -169,6 +170,10 @@ export class SessionController implements ReactiveController {
       if (shared.key === storageKey) shared.moveTo(storage);
       this.hostConnected();
     } else if (backend !== this.#decoder.backend) {
+      const before = this.#decoder.backend;
+      const server = before && serverOf(before);
+      // Pointed at another server: the session is ended at its own one, and never sent to the new one.
+      if (this.#session && server !== undefined && server !== serverOf(backend)) void this.logOut(null, 'session-lost', before!);
       this.#onStoredChange(shared.raw, 'restored');
     }
     // A setting of a feature not imported (`idle-timeout`…) loads it.
@@ -215,11 +220,12 @@ export class SessionController implements ReactiveController {
   /** Signs out, local first (SPEC §3, `session/log-out.ts`), also on a disconnected host (SPEC §7.8). Never rejects. */
   logOut(
     options?: { scope?: unknown; endSession?: unknown } | null,
-    reason: 'log-out' | 'idle' = 'log-out',
+    reason: 'log-out' | 'idle' | 'session-lost' = 'log-out',
+    backend?: AuthBackend,
   ): Promise<LogOutResult> {
     this.#changes++;
     return this.#withShared((shared) =>
-      logOutOf(shared, this.#core, this.#features, () => this.#signIn?.abort(superseded()), options, reason),
+      logOutOf(shared, this.#core, this.#features, () => this.#signIn?.abort(superseded()), options, reason, backend),
     );
   }
 

@@ -31,7 +31,9 @@ export async function logOutOf(
   /** Outdates a sign-in under way. */
   abortSignIn: () => void,
   options: { scope?: unknown; endSession?: unknown } | null | undefined,
-  reason: 'log-out' | 'idle',
+  reason: 'log-out' | 'idle' | 'session-lost',
+  /** Another than the one in use: the server the session belongs to (the settings changed). */
+  backend = core.settings.backend,
 ): Promise<LogOutResult> {
   const scope = isRecord(options) ? options.scope : undefined;
   const endSession = isRecord(options) && options.endSession === true;
@@ -43,7 +45,6 @@ export async function logOutOf(
   const raw = shared.read(reason === 'idle' ? reason : undefined);
   const session = core.decode(raw);
   abortSignIn();
-  const { backend } = core.settings;
   const needed = effective === 'local' ? null : capabilityForScope(effective);
   const able = !needed || hasCapability(backend, needed);
   // `all` on a backend that cannot: this browser's session is still ended on the server.

@@ -30,7 +30,7 @@ const retryable = new Set<string>(['network', 'timeout', 'server']);
 const backoffMs = (attempts: number) => Math.min(1000 * 2 ** attempts, 10 * 60_000);
 
 /** The server a backend names (`AuthBackend.server`); a getter that throws names none. */
-function serverOf(backend: AuthBackend): string | undefined {
+export function serverOf(backend: AuthBackend): string | undefined {
   try {
     return backend.server;
   } catch {

@@ -13,6 +13,7 @@ import {
   rest,
   signUpRest,
   storageKeyFor,
+  storeSession,
   stored,
   uniqueName,
   until,
@@ -194,6 +195,53 @@ describe('Parse Server: where features meet', function () {
         frame.remove();
       }
     });
+  });
+
+  describe('settings changed while signed in', () => {
+    it('server-url pointed at another server: the session is ended at its own server, reason session-lost, nothing sent to the new one', async () => {
+      await collector.reset();
+      const { url: elsewhere } = await collector.info();
+      const session = await reload(cfg.serverURL);
+      await session.signUp(uniqueName('moved'), password);
+      const token = String(stored(cfg.appId)?.sessionToken);
+      const out: string[] = [];
+      session.addEventListener('logged-out', (e) => out.push((e as CustomEvent<{ reason: string }>).detail.reason));
+      session.serverUrl = `${elsewhere}/parse`;
+      await session.updateComplete;
+      expect(out).to.deep.equal(['session-lost']);
+      expect(session.authenticated).to.equal(false);
+      expect(stored(cfg.appId), 'nothing left stored').to.equal(null);
+      const deadline = Date.now() + 5000;
+      while ((await whoAmI(token)).status === 200 && Date.now() < deadline) await sleep(100);
+      expect((await whoAmI(token)).body.code, 'revoked at the server that issued it').to.equal(209);
+      await session.refresh();
+      expect(await collector.requests([token]), 'nothing reached the new server').to.deep.equal([]);
+    });
+
+    for (const explicitKey of [false, true]) {
+      it(`attributes set just after connecting (as Angular binds them)${explicitKey ? ', explicit storage-key' : ''}: the restored session stays`, async () => {
+        const user = await signUpRest(uniqueName('late'));
+        storeSession(cfg.appId, user);
+        const session = document.createElement('user-session');
+        if (explicitKey) session.setAttribute('storage-key', storageKeyFor(cfg.appId));
+        const out: string[] = [];
+        session.addEventListener('logged-out', (e) => out.push((e as CustomEvent<{ reason: string }>).detail.reason));
+        document.body.append(session);
+        try {
+          await Promise.resolve();
+          session.setAttribute('app-id', cfg.appId);
+          session.setAttribute('server-url', cfg.serverURL);
+          await session.ready;
+          await sleep(100);
+          expect(out).to.deep.equal([]);
+          expect(session.user?.username).to.equal(user.username);
+          expect(stored(cfg.appId)?.sessionToken).to.equal(user.sessionToken);
+          expect((await whoAmI(user.sessionToken)).status).to.equal(200);
+        } finally {
+          session.remove();
+        }
+      });
+    }
   });
 
   it('(self-check) a second session of a user is counted by the server', async () => {
