@@ -2,7 +2,7 @@
 export const LoggedInReason = { logIn: 'log-in', signUp: 'sign-up', restored: 'restored', otherTab: 'other-tab' } as const;
 export type LoggedInReason = (typeof LoggedInReason)[keyof typeof LoggedInReason];
 
-/** Why a user is now signed out: a log-out on this page, another tab, the server refusing the session, or no activity for `idle-timeout`. */
+/** Why a user is now signed out: a log-out on this page, another tab, the server refusing the session (or the page pointing at another server), or no activity for `idle-timeout`. */
 export const LoggedOutReason = { logOut: 'log-out', otherTab: 'other-tab', sessionLost: 'session-lost', idle: 'idle' } as const;
 export type LoggedOutReason = (typeof LoggedOutReason)[keyof typeof LoggedOutReason];
 
