@@ -1,6 +1,9 @@
 // Helpers shared by the attack regression tests in this folder (test/attack/*.test.ts).
-import type { StoredSession } from '../../src/backends/backend.js';
-import { storageKey } from '../helpers/fixtures.js';
+import { fixture, html } from '@open-wc/testing';
+import type { RevokeOptions, StoredSession } from '../../src/backends/backend.js';
+import type { MemoryBackendOptions } from '../../src/backends/memory.js';
+import type { UserSessionElement } from '../../src/elements/user-session.js';
+import { afterConnect, storageKey } from '../helpers/fixtures.js';
 import { errorText } from '../helpers/error-text.js';
 import { RecordingBackend } from '../helpers/recording-backend.js';
 
@@ -76,4 +79,26 @@ export class IssuingBackend extends RecordingBackend {
     this.issued.push(session.token);
     return session;
   }
+}
+
+/** A RecordingBackend naming a server (`AuthBackend.server`), that keeps the tokens it was asked to revoke. */
+export class ServerBackend extends RecordingBackend {
+  readonly revokedTokens: string[] = [];
+  constructor(
+    readonly server?: string,
+    options?: MemoryBackendOptions,
+  ) {
+    super(options);
+  }
+  override async logOut(session: StoredSession, o: RevokeOptions): Promise<void> {
+    this.revokedTokens.push(String(session.token));
+    return super.logOut(session, o);
+  }
+}
+
+/** A `<user-session>` on `backend` and the storage key `key`, once its connect task ran. */
+export async function sessionOnKey(backend: object, key: string): Promise<UserSessionElement> {
+  const el = await fixture<UserSessionElement>(html`<user-session .backend=${backend} storage-key=${key}></user-session>`);
+  await afterConnect();
+  return el;
 }

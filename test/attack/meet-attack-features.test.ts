@@ -4,28 +4,11 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { AuthError } from '../../src/errors.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
-import type { RevokeOptions, StoredSession } from '../../src/backends/backend.js';
-import { RecordingBackend } from '../helpers/recording-backend.js';
 import { afterConnect, clearStorage, uncaught } from '../helpers/fixtures.js';
-import { outboxKeyOf, sleep } from './attack-helpers.js';
-
-class ServerBackend extends RecordingBackend {
-  readonly revokedTokens: string[] = [];
-  constructor(readonly server?: string) {
-    super();
-  }
-  override async logOut(session: StoredSession, o: RevokeOptions): Promise<void> {
-    this.revokedTokens.push(String(session.token));
-    return super.logOut(session, o);
-  }
-}
+import { outboxKeyOf, ServerBackend, sessionOnKey, sleep } from './attack-helpers.js';
 
 const KEY = 'meet/features';
-async function on(backend: object, key = KEY): Promise<UserSessionElement> {
-  const el = await fixture<UserSessionElement>(html`<user-session .backend=${backend} storage-key=${key}></user-session>`);
-  await afterConnect();
-  return el;
-}
+const on = (backend: object, key = KEY) => sessionOnKey(backend, key);
 
 describe('meet-attack: features meeting', function () {
   this.timeout(20_000);

@@ -5,22 +5,10 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { AuthError } from '../../src/errors.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
-import type { RevokeOptions, StoredSession } from '../../src/backends/backend.js';
+import type { StoredSession } from '../../src/backends/backend.js';
 import { RecordingBackend } from '../helpers/recording-backend.js';
 import { afterConnect, clearStorage, recordEvents, signIn, uncaught } from '../helpers/fixtures.js';
-import { outboxKeyOf, printable, recordConsole, sleep } from './attack-helpers.js';
-
-/** A RecordingBackend naming a server, that keeps the tokens it was asked to revoke. */
-class ServerBackend extends RecordingBackend {
-  readonly revokedTokens: string[] = [];
-  constructor(readonly server?: string) {
-    super();
-  }
-  override async logOut(session: StoredSession, o: RevokeOptions): Promise<void> {
-    this.revokedTokens.push(String(session.token));
-    return super.logOut(session, o);
-  }
-}
+import { outboxKeyOf, printable, recordConsole, ServerBackend, sleep } from './attack-helpers.js';
 
 const KEY = 'meet/outbox';
 const outbox = (key = KEY, area: Storage = localStorage) =>

@@ -6,33 +6,23 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { AuthError } from '../../src/errors.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
-import type { RevokeOptions, StoredSession } from '../../src/backends/backend.js';
-import { RecordingBackend } from '../helpers/recording-backend.js';
 import { afterConnect, clearStorage, recordEvents, uncaught } from '../helpers/fixtures.js';
-import { outboxKeyOf, rejectionOf, sleep } from './attack-helpers.js';
+import { outboxKeyOf, rejectionOf, ServerBackend as NamedServerBackend, sessionOnKey, sleep } from './attack-helpers.js';
 
-class ServerBackend extends RecordingBackend {
-  readonly revokedTokens: string[] = [];
-  constructor(readonly server?: string) {
-    super({
+/** A server knowing Ada and Bob. */
+class ServerBackend extends NamedServerBackend {
+  constructor(server?: string) {
+    super(server, {
       users: [
         { username: 'ada', password: 'secret-pw', email: 'ada@example.com' },
         { username: 'bob', password: 'bob-pw' },
       ],
     });
   }
-  override async logOut(session: StoredSession, o: RevokeOptions): Promise<void> {
-    this.revokedTokens.push(String(session.token));
-    return super.logOut(session, o);
-  }
 }
 
 const KEY = 'meet/overtake';
-async function on(backend: object, key = KEY): Promise<UserSessionElement> {
-  const el = await fixture<UserSessionElement>(html`<user-session .backend=${backend} storage-key=${key}></user-session>`);
-  await afterConnect();
-  return el;
-}
+const on = (backend: object, key = KEY) => sessionOnKey(backend, key);
 
 describe('meet-attack: a sign-in under way overtaken on the same key', function () {
   this.timeout(20_000);
