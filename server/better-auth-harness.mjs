@@ -12,7 +12,7 @@
 //   await ba.stop(); await ba.start();      // "the server is down", then up again (same data)
 //   await ba.close();
 //
-// Email and password (no verification) and the username plugin; CORS with credentials for the
+// Email and password (no verification), the username and passkey plugins; CORS with credentials for the
 // trusted origins only, answered here (Better Auth sets no CORS headers itself); Better Auth's own
 // Origin (CSRF) check stays on. See server/README.md, "The Better Auth harness".
 import { startFaultProxy } from './fault-proxy.mjs';
@@ -90,13 +90,15 @@ export async function startBetterAuth(options = {}) {
   let trusted = checkOrigins(options.trustedOrigins ?? []);
   // Loaded here, not at the top: users of server/index.mjs that never start Better Auth never load
   // it (nor the native better-sqlite3 module).
-  const [{ default: Database }, { betterAuth }, { username }, { getMigrations }, { toNodeHandler }] = await Promise.all([
-    import('better-sqlite3'),
-    import('better-auth'),
-    import('better-auth/plugins/username'),
-    import('better-auth/db/migration'),
-    import('better-auth/node'),
-  ]);
+  const [{ default: Database }, { betterAuth }, { username }, { passkey }, { getMigrations }, { toNodeHandler }] =
+    await Promise.all([
+      import('better-sqlite3'),
+      import('better-auth'),
+      import('better-auth/plugins/username'),
+      import('@better-auth/passkey'),
+      import('better-auth/db/migration'),
+      import('better-auth/node'),
+    ]);
 
   // Better Auth's HTTP server first (its port is the proxy's target), then the proxy (its port is
   // the public URL's, which Better Auth needs as baseURL for its cookies and Origin check).
@@ -134,7 +136,13 @@ export async function startBetterAuth(options = {}) {
     // Read per request, so setTrustedOrigins() applies at once (npm start learns the page's port late).
     trustedOrigins: () => trusted,
     emailAndPassword: { enabled: true, autoSignIn: true, requireEmailVerification: false },
-    plugins: [username()],
+    plugins: [
+      username(),
+      // Passkeys (WebAuthn) for the pages on `localhost` (browsers refuse an IP address as the
+      // relying party). No fixed `origin`: the plugin then expects the request's own Origin, which
+      // Better Auth's Origin check (below) holds to the trusted origins, read per request.
+      passkey({ rpID: publicHost, rpName: 'user-session-elements' }),
+    ],
     rateLimit: { enabled: false },
     telemetry: { enabled: false },
     advanced: {
@@ -184,7 +192,7 @@ export async function startBetterAuth(options = {}) {
     });
   });
 
-  const tables = ['session', 'account', 'verification', 'user'];
+  const tables = ['passkey', 'session', 'account', 'verification', 'user'];
   const userWhere = `lower("email") = lower(?) or "username" = lower(?)`;
   const findUserId = (/** @type {string} */ emailOrUsername) =>
     /** @type {{ id: string } | undefined} */ (

@@ -25,7 +25,11 @@ export type AuthErrorCode =
   /** The request itself is wrong (empty username, unknown `scope`…). */
   | 'bad-request'
   /** The call was cancelled: a newer sign-in or sign-out made it moot. */
-  | 'aborted';
+  | 'aborted'
+  /** The person cancelled a browser dialog (a passkey prompt), or had no passkey for this site. */
+  | 'cancelled'
+  /** This browser (or page: not a secure context) cannot do what was asked, such as passkeys. */
+  | 'unsupported';
 
 export interface AuthErrorOptions {
   status?: number;
@@ -58,7 +62,8 @@ export class AuthError extends Error {
 }
 Object.defineProperty(AuthError.prototype, brand, { value: true });
 
-const defaultMessages: Record<AuthErrorCode, string> = {
+// The codes of add-on features always come with their own message.
+const defaultMessages: Partial<Record<AuthErrorCode, string>> = {
   'no-session': 'No <user-session> for this action.',
   'invalid-session': 'The session is no longer valid.',
   'invalid-credentials': 'Wrong username or password.',

@@ -64,6 +64,8 @@ export const Capability = {
   revokeSession: 'revoke-session',
   /** `serverSession()`: the session the server already keeps for this browser (a cookie), signed in outside the kit. */
   serverSession: 'server-session',
+  /** Passkeys (WebAuthn): sign in with one, add one, list and remove the user's (`user-session-elements/passkeys.js`). */
+  passkeys: 'passkeys',
 } as const;
 export type Capability = (typeof Capability)[keyof typeof Capability];
 

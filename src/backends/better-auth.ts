@@ -58,6 +58,7 @@ export class BetterAuthBackend implements AuthBackend {
     Capability.listSessions,
     Capability.revokeSession,
     Capability.serverSession,
+    Capability.passkeys,
   ];
   readonly #options: BetterAuthBackendOptions;
   #target: ServerTarget | undefined;
@@ -81,11 +82,11 @@ export class BetterAuthBackend implements AuthBackend {
   /** A name with `@` signs in by email, any other by username (Better Auth's username plugin). */
   async logIn(username: string, password: string, { signal }: { signal: AbortSignal }): Promise<StoredSession> {
     const byEmail = username.includes('@');
-    await this.#request('POST', byEmail ? '/sign-in/email' : '/sign-in/username', signal, {
+    await this.request('POST', byEmail ? '/sign-in/email' : '/sign-in/username', signal, {
       ...(byEmail ? { email: username } : { username }),
       password,
     });
-    return this.#signedIn(signal);
+    return this.signedIn(signal);
   }
 
   /**
@@ -109,14 +110,14 @@ export class BetterAuthBackend implements AuthBackend {
       );
     }
     const name = nonEmptyString(extra.name) ? extra.name : byEmail ? username.split('@')[0] : username;
-    await this.#request('POST', '/sign-up/email', signal, {
+    await this.request('POST', '/sign-up/email', signal, {
       ...extra,
       email,
       name,
       ...(byEmail ? {} : { username }),
       password,
     });
-    return this.#signedIn(signal);
+    return this.signedIn(signal);
   }
 
   /**
@@ -139,7 +140,7 @@ export class BetterAuthBackend implements AuthBackend {
     if (scope !== 'current' && createdBefore === undefined && cookie === mine) {
       // `all` is the others, then this one by its token: `/revoke-sessions` would also end a
       // session signed in here meanwhile (the cookie it goes with may be newer by then).
-      await this.#request('POST', '/revoke-other-sessions', signal, {});
+      await this.request('POST', '/revoke-other-sessions', signal, {});
       if (scope === 'others') return;
     } else if (scope !== 'current') {
       const listed = await this.#list(signal);
@@ -148,10 +149,10 @@ export class BetterAuthBackend implements AuthBackend {
       const ended = listed.filter(
         (s) => s.id !== cookie && s.id !== mine && !(toTime(s.createdAt)! > (createdBefore ?? Infinity)),
       );
-      await Promise.all(ended.map((s) => this.#request('POST', '/revoke-session', signal, { token: s.token })));
+      await Promise.all(ended.map((s) => this.request('POST', '/revoke-session', signal, { token: s.token })));
       if (scope === 'others') return;
     }
-    if (cookie === mine) await this.#request('POST', '/revoke-session', signal, { token: current!.token });
+    if (cookie === mine) await this.request('POST', '/revoke-session', signal, { token: current!.token });
     else await this.revokeSession(session, mine, { signal });
   }
 
@@ -184,7 +185,7 @@ export class BetterAuthBackend implements AuthBackend {
   /** `/revoke-session` with the token the list gives for `id` (read here, sent back, never kept). */
   async revokeSession(_session: StoredSession, id: string, { signal }: { signal: AbortSignal }): Promise<void> {
     const target = (await this.#list(signal)).find((s) => s.id === id);
-    if (target) await this.#request('POST', '/revoke-session', signal, { token: target.token });
+    if (target) await this.request('POST', '/revoke-session', signal, { token: target.token });
   }
 
   /** A stored session of this backend (a marker); anything else (a Parse token, an OIDC set) is none. */
@@ -199,8 +200,8 @@ export class BetterAuthBackend implements AuthBackend {
     return reply && { token: markerPrefix + reply.sessionId, user: reply.user };
   }
 
-  /** After sign-in: the session the cookie now names. No cookie kept by the browser is a setup fault, said plainly. */
-  async #signedIn(signal: AbortSignal): Promise<StoredSession> {
+  /** After sign-in (password, passkey): the session the cookie now names. No cookie kept by the browser is a setup fault, said plainly. */
+  async signedIn(signal: AbortSignal): Promise<StoredSession> {
     const session = await this.serverSession({ signal });
     if (!session) {
       throw new AuthError(
@@ -214,7 +215,7 @@ export class BetterAuthBackend implements AuthBackend {
   /** The session behind the cookie (`token`: its credential, for one request in memory only), or `null`. */
   async #getSession(signal: AbortSignal): Promise<{ sessionId: string; token: string; user: PublicUser } | null> {
     // `disableCookieCache`: the server's word, not a copy cached in another cookie.
-    const reply = await this.#request('GET', '/get-session?disableCookieCache=true', signal);
+    const reply = await this.request('GET', '/get-session?disableCookieCache=true', signal);
     if (reply === null) return null;
     const { session, user } = isRecord(reply) ? reply : {};
     if (
@@ -235,12 +236,17 @@ export class BetterAuthBackend implements AuthBackend {
   }
 
   async #list(signal: AbortSignal): Promise<ListedSession[]> {
-    const reply = await this.#request('GET', '/list-sessions', signal);
+    const reply = await this.request('GET', '/list-sessions', signal);
     if (!Array.isArray(reply)) throw new AuthError('server', 'list-sessions answered without a list.');
     return reply.filter((s: unknown): s is ListedSession => isRecord(s) && nonEmptyString(s.id) && nonEmptyString(s.token));
   }
 
-  async #request(method: 'GET' | 'POST', path: string, signal: AbortSignal, body?: Record<string, unknown>): Promise<unknown> {
+  /**
+   * One request to the server's REST API, `path` under its base path: the cookie goes with it,
+   * redirects are refused, the reply is read up to 1 MB and turned into JSON or an `AuthError`.
+   * What add-on features call for their own endpoints (passkeys).
+   */
+  async request(method: 'GET' | 'POST', path: string, signal: AbortSignal, body?: Record<string, unknown>): Promise<unknown> {
     const target = (this.#target ??= toServerTarget(this.#options.serverURL, '/api/auth'));
     const init: RequestInit = { method, credentials: 'include', cache: 'no-store' };
     if (body) {

@@ -5,7 +5,7 @@ import type { SessionManagement } from '../features/sessions.js';
 import type { UserSessionEventMap } from '../events.js';
 import { SessionController, type SessionChange } from '../session/controller.js';
 import type { LogOutResult } from '../session/log-out-result.js';
-import { Feature, type SessionFeature } from '../session/feature.js';
+import { Feature, type FeatureName, type SessionFeature } from '../session/feature.js';
 import { HeldEvents } from './held-events.js';
 import { sessionBrand } from './session-brand.js';
 import { SessionSettingsElement } from './session-settings.js';
@@ -152,12 +152,12 @@ export class UserSessionElement extends SessionSettingsElement {
    * before any request; `misconfigured` when the backend cannot, like `memory`; `network`…).
    */
   requestPasswordReset(email: string): Promise<void> {
-    return this.#use(Feature.mail, (f: Mail) => f.requestPasswordReset(email));
+    return this.use(Feature.mail, (f: Mail) => f.requestPasswordReset(email));
   }
 
   /** Mails (again) the link that verifies `email` (feature `mail`). Resolves and rejects like `requestPasswordReset`. */
   requestVerificationEmail(email: string): Promise<void> {
-    return this.#use(Feature.mail, (f: Mail) => f.requestVerificationEmail(email));
+    return this.use(Feature.mail, (f: Mail) => f.requestVerificationEmail(email));
   }
 
   /**
@@ -197,7 +197,7 @@ export class UserSessionElement extends SessionSettingsElement {
    * `misconfigured` (OIDC), `invalid-session` (signs out), `network`…; `signal` aborts it.
    */
   listSessions(options: { signal?: AbortSignal } = {}): Promise<readonly SessionInfo[]> {
-    return this.#use(Feature.sessions, (f: SessionManagement) => f.listSessions(options?.signal));
+    return this.use(Feature.sessions, (f: SessionManagement) => f.listSessions(options?.signal));
   }
 
   /**
@@ -206,7 +206,7 @@ export class UserSessionElement extends SessionSettingsElement {
    * tab. Rejects like `listSessions`, and `bad-request` for an empty id.
    */
   revokeSession(id: string, options: { signal?: AbortSignal } = {}): Promise<void> {
-    return this.#use(Feature.sessions, (f: SessionManagement) => f.revokeSession(id, options?.signal));
+    return this.use(Feature.sessions, (f: SessionManagement) => f.revokeSession(id, options?.signal));
   }
 
   /**
@@ -216,7 +216,7 @@ export class UserSessionElement extends SessionSettingsElement {
   accessToken(): Promise<string | null> {
     // A backend without access tokens (Parse) needs no feature to say `null`.
     if (typeof this.backend.accessToken !== 'function') return (this.#release(), Promise.resolve(null));
-    return this.#use(Feature.redirectSignIn, (f: RedirectSignIn) => f.accessToken());
+    return this.use(Feature.redirectSignIn, (f: RedirectSignIn) => f.accessToken());
   }
 
   /** Reflects a change of the signed-in state, then fires its event (after the held ones). */
@@ -234,8 +234,11 @@ export class UserSessionElement extends SessionSettingsElement {
     return this.#controller;
   }
 
-  /** Runs a method of a feature (loaded first if the page did not import it). */
-  #use<F extends SessionFeature, T>(name: Feature, run: (feature: F) => Promise<T>): Promise<T> {
+  /**
+   * Runs `run` with this session's feature `name` (loaded first if the page did not import it):
+   * how the methods of a feature reach it; add-on modules (passkeys) add theirs this way.
+   */
+  use<F extends SessionFeature, T>(name: FeatureName, run: (feature: F) => Promise<T>): Promise<T> {
     return this.#release().use(name, run);
   }
 

@@ -1,5 +1,5 @@
 import { Capability, hasCapability } from '../backends/backend.js';
-import { Feature, registeredFeatures, type SessionCore, type SessionFeature } from './feature.js';
+import { Feature, registeredFeatures, type FeatureName, type SessionCore, type SessionFeature } from './feature.js';
 
 /** The features a backend's capabilities need (the core loads a missing one on connect). */
 const featureOf: Partial<Record<Capability, Feature>> = {
@@ -12,7 +12,7 @@ const featureOf: Partial<Record<Capability, Feature>> = {
 /** The features attached to one core: one instance of each registered feature, in registration order. */
 export class AttachedFeatures {
   readonly #core: SessionCore;
-  readonly #features = new Map<Feature, SessionFeature>();
+  readonly #features = new Map<FeatureName, SessionFeature>();
 
   constructor(core: SessionCore) {
     this.#core = core;
@@ -24,7 +24,7 @@ export class AttachedFeatures {
   }
 
   /** The feature `name`, attached now if registered; `undefined` if no module registered it. */
-  get(name: Feature): SessionFeature | undefined {
+  get(name: FeatureName): SessionFeature | undefined {
     if (!this.#features.has(name)) this.attach();
     return this.#features.get(name);
   }

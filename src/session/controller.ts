@@ -10,6 +10,7 @@ import { clock, recheckGap } from './clock.js';
 import {
   Feature,
   onFeatureRegistered,
+  type FeatureName,
   type SessionChange,
   type SessionCore,
   type SessionFeature,
@@ -186,7 +187,7 @@ export class SessionController implements ReactiveController {
    * so the request starts in this task. A call that waited for the module is moot (`aborted`)
    * when, meanwhile, the session it was made on changed: a log-out, another user, a disconnect.
    */
-  use<F extends SessionFeature, T>(name: Feature, run: (feature: F) => Promise<T>): Promise<T> {
+  use<F extends SessionFeature, T>(name: FeatureName, run: (feature: F) => Promise<T>): Promise<T> {
     const attached = this.#features.get(name);
     if (attached) return run(attached as F);
     const changes = this.#changes;

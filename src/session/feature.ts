@@ -29,6 +29,19 @@ export const Feature = {
 } as const;
 export type Feature = (typeof Feature)[keyof typeof Feature];
 
+/**
+ * Add-on features: never loaded on first use and not in the self-contained bundles, so the
+ * pages that do not use them pay nothing, not even a loader. Their module (`user-session-elements/passkeys.js`)
+ * registers the feature and adds its methods to `<user-session>`.
+ */
+export const AddOnFeature = {
+  /** Passkeys: `logInWithPasskey()`, `addPasskey()`, `listPasskeys()`, `deletePasskey()`. */
+  passkeys: 'passkeys',
+} as const;
+export type AddOnFeature = (typeof AddOnFeature)[keyof typeof AddOnFeature];
+/** Any feature's name. */
+export type FeatureName = Feature | AddOnFeature;
+
 /** A change of the signed-in state, for the host to reflect and announce. */
 export type SessionChange =
   | { type: 'logged-in'; user: PublicUser; reason: LoggedInReason }
@@ -36,11 +49,13 @@ export type SessionChange =
   | { type: 'user-change'; user: PublicUser }
   /** The user's list of sessions on the server changed (one revoked, here or in another tab): list them again. */
   | { type: 'sessions-change' }
+  /** The user's passkeys changed (one added or removed here): list them again. */
+  | { type: 'passkeys-change' }
   /** A sign-in the page did not call for failed: the answer of a redirect sign-in (forged, refused, unreachable…). */
   | { type: 'failure'; error: AuthError };
 
 /** What a sign-in call does with the session the server gives. */
-export type SignInReason = 'log-in' | 'sign-up';
+export type SignInReason = 'log-in' | 'sign-up' | 'passkey';
 
 /** A stored value and its session, ready for use. */
 export type Usable = [raw: string | null, session: StoredSession | null];
@@ -125,18 +140,18 @@ export interface SessionFeature {
 /** Makes a feature for one core; `core.host` may take it as a `ReactiveController`. */
 export type FeatureFactory = (core: SessionCore) => SessionFeature;
 
-const factories = new Map<Feature, FeatureFactory>();
+const factories = new Map<FeatureName, FeatureFactory>();
 const loaded = new Set<() => void>();
 
 /** Makes a feature available to every `<user-session>` (what `src/define/<feature>.ts` does). */
-export function registerFeature(name: Feature, factory: FeatureFactory): void {
+export function registerFeature(name: FeatureName, factory: FeatureFactory): void {
   if (factories.has(name)) return; // a second copy of the module: the first one stays
   factories.set(name, factory);
   for (const listener of [...loaded]) listener();
 }
 
 /** The registered features, in registration order. */
-export function registeredFeatures(): ReadonlyMap<Feature, FeatureFactory> {
+export function registeredFeatures(): ReadonlyMap<FeatureName, FeatureFactory> {
   return factories;
 }
 

@@ -1,5 +1,5 @@
 import { AuthError } from '../errors.js';
-import { Feature, registeredFeatures } from './feature.js';
+import { Feature, registeredFeatures, type FeatureName } from './feature.js';
 
 /**
  * A feature the page did not import loads itself on first use: one request for its module
@@ -17,9 +17,10 @@ const loaders: Record<Feature, () => Promise<unknown>> = {
 };
 
 /** Loads `name` unless registered; rejects with `misconfigured` naming the import when it cannot. */
-export async function loadFeature(name: Feature): Promise<void> {
+export async function loadFeature(name: FeatureName): Promise<void> {
   if (!registeredFeatures().has(name))
-    await loaders[name]().catch((cause: unknown) => {
+    // An add-on has no loader: its module registers it before anything can use it.
+    await loaders[name as Feature]().catch((cause: unknown) => {
       throw new AuthError('misconfigured', `Feature "${name}" not loaded: import 'user-session-elements/features/${name}.js'.`, {
         cause,
       });

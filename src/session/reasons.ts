@@ -1,5 +1,12 @@
 /** Why a user is now signed in: a call on this page, read from storage on connect, or another tab. */
-export const LoggedInReason = { logIn: 'log-in', signUp: 'sign-up', restored: 'restored', otherTab: 'other-tab' } as const;
+export const LoggedInReason = {
+  logIn: 'log-in',
+  signUp: 'sign-up',
+  /** Signed in with a passkey on this page. */
+  passkey: 'passkey',
+  restored: 'restored',
+  otherTab: 'other-tab',
+} as const;
 export type LoggedInReason = (typeof LoggedInReason)[keyof typeof LoggedInReason];
 
 /** Why a user is now signed out: a log-out on this page, another tab, the server refusing the session (or the page pointing at another server), or no activity for `idle-timeout`. */
