@@ -30,9 +30,17 @@ const entries = {
   'define/better-auth-backend': 'src/define/better-auth-backend.ts',
   'define/parse-backend': 'src/define/parse-backend.ts',
   'index-oidc': 'src/index-oidc.ts',
+  // The passkeys add-on: its tags and feature, never in the package entry or the self-contained files.
+  passkeys: 'src/passkeys.ts',
+  'elements/passkey-log-in-action': 'src/elements/passkey-log-in-action.ts',
+  'elements/add-passkey-action': 'src/elements/add-passkey-action.ts',
+  'elements/passkey-list': 'src/elements/passkey-list.ts',
+  'define/passkey-log-in-action': 'src/define/passkey-log-in-action.ts',
+  'define/add-passkey-action': 'src/define/add-passkey-action.ts',
+  'define/passkey-list': 'src/define/passkey-list.ts',
   // Features (SPEC §10): `user-session-elements/features/<name>.js`; also loaded on first use.
   ...Object.fromEntries(
-    ['sign-in', 'redirect-sign-in', 'server-session', 'sessions', 'update-user', 'mail', 'watch'].map((name) => [
+    ['sign-in', 'redirect-sign-in', 'server-session', 'sessions', 'update-user', 'mail', 'watch', 'passkeys'].map((name) => [
       `define/features/${name}`,
       `src/define/features/${name}.ts`,
     ]),
@@ -42,7 +50,7 @@ const entries = {
 export default [
   {
     input: entries,
-    external: (id) => id.startsWith('@lit/') || id === 'oauth4webapi',
+    external: (id) => id.startsWith('@lit/') || id === 'oauth4webapi' || id === '@simplewebauthn/browser',
     output: { dir: 'dist', format: 'esm', preserveModules: true, preserveModulesRoot: 'src', sourcemap: true },
     plugins: [typescript({ tsconfig: './tsconfig.build.json' })],
   },

@@ -25,6 +25,8 @@ export interface IdleWarningDetail {
 
 /** `sessions-change` of `<user-session>`: no data (list the sessions again). */
 export type SessionsChangeDetail = Record<string, never>;
+/** `passkeys-change` (passkeys add-on): no detail; list the passkeys again. */
+export type PasskeysChangeDetail = Record<string, never>;
 
 export interface SessionFailureDetail {
   error: AuthError;
@@ -78,6 +80,8 @@ export interface UserSessionEventMap extends HTMLElementEventMap {
   /** Cancelable: `preventDefault()` keeps the user signed in. */
   'idle-warning': CustomEvent<IdleWarningDetail>;
   'sessions-change': CustomEvent<SessionsChangeDetail>;
+  /** With the passkeys add-on: a passkey was added or removed through this session. */
+  'passkeys-change': CustomEvent<PasskeysChangeDetail>;
   failure: CustomEvent<SessionFailureDetail>;
 }
 export interface LogOutActionEventMap extends HTMLElementEventMap {
@@ -99,4 +103,21 @@ export interface SessionListEventMap extends HTMLElementEventMap {
 export interface MailActionEventMap extends HTMLElementEventMap {
   success: CustomEvent<MailRequestSuccessDetail>;
   failure: CustomEvent<MailRequestFailureDetail>;
+}
+
+/** `<add-passkey-action>` `success`: the new passkey's public fields. */
+export interface AddPasskeySuccessDetail {
+  passkey: import('./backends/passkey-server.js').PasskeyInfo;
+}
+export interface AddPasskeyActionEventMap extends HTMLElementEventMap {
+  success: CustomEvent<AddPasskeySuccessDetail>;
+  failure: CustomEvent<SignInFailureDetail>;
+}
+/** `<passkey-list>` `removed`: the passkey removed. */
+export interface PasskeyRemovedDetail {
+  passkey: import('./backends/passkey-server.js').PasskeyInfo;
+}
+export interface PasskeyListEventMap extends HTMLElementEventMap {
+  removed: CustomEvent<PasskeyRemovedDetail>;
+  failure: CustomEvent<SessionListFailureDetail>;
 }

@@ -5,18 +5,8 @@ import { deviceLabel, fullTime, relativeTime, usableLang } from '../internal/dev
 import { upgradeProperty } from '../internal/upgrade-property.js';
 import { SessionListController } from '../session/session-list-controller.js';
 import { findSession } from './find-session.js';
+import { h } from '../internal/dom.js';
 import type { UserSessionElement } from './user-session.js';
-
-/**
- * An element with these attributes and this content. Everything here is built with DOM calls, never
- * HTML from a string: a page whose Content-Security-Policy requires Trusted Types refuses those.
- */
-function h(tag: string, attributes: Record<string, string>, ...content: (Node | string)[]): HTMLElement {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
-  element.append(...content);
-  return element;
-}
 
 /** The content of one item when the page brings no `<template>`. */
 const defaultItem = (): (Node | string)[] => [

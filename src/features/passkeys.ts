@@ -4,7 +4,7 @@ import { betterAuthPasskeys } from '../backends/better-auth-passkeys.js';
 import type { PasskeyInfo, PasskeyServer } from '../backends/passkey-server.js';
 import { AuthError } from '../errors.js';
 import { nonEmptyString } from '../internal/guards.js';
-import { createPasskey, getPasskey } from '../internal/webauthn.js';
+import { createPasskey, getPasskey, requireWebAuthn } from '../internal/webauthn.js';
 import type { SessionCore, SessionFeature } from '../session/feature.js';
 import { onSession, signedIn } from './on-session.js';
 import { signInWith } from './sign-in-flow.js';
@@ -35,6 +35,7 @@ export function passkeys(core: SessionCore): Passkeys {
   return {
     async logInWithPasskey({ autofill = false, signal } = {}) {
       const server = passkeyServerOf(core.settings.backend);
+      requireWebAuthn();
       // The ceremony waits for the person, so it is not timed; a newer sign-in, a sign-out or
       // `signal` ends it. Each request to the server is timed as any other.
       const ceremony = core.beginSignIn();
@@ -54,6 +55,7 @@ export function passkeys(core: SessionCore): Passkeys {
     addPasskey: (name, cancel) =>
       core.withShared(async (shared) => {
         const server = passkeyServerOf(core.settings.backend);
+        requireWebAuthn();
         const label = nonEmptyString(name) && name.trim() ? name.trim() : undefined;
         const session = await signedIn(core, shared, cancel, 'Sign in to add a passkey.');
         const options = await onSession(core, shared, session, (s) => server.registrationOptions(label, { signal: s }), cancel);

@@ -68,7 +68,8 @@ export async function getPasskey(
   });
 }
 
-function requireWebAuthn(): void {
+/** Throws `unsupported` when this browser or page cannot use passkeys: checked before any request. */
+export function requireWebAuthn(): void {
   if (!webAuthnAvailable())
     throw new AuthError(
       'unsupported',
