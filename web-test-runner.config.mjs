@@ -12,6 +12,7 @@ import { countReporter } from './scripts/count-reporter.mjs';
 import { parseServerPlugin } from './scripts/wtr-parse-plugin.mjs';
 import { oidcProviderPlugin } from './scripts/wtr-oidc-plugin.mjs';
 import { betterAuthPlugin } from './scripts/wtr-better-auth-plugin.mjs';
+import { webauthnPlugin } from './scripts/wtr-webauthn-plugin.mjs';
 
 /**
  * `/__kit-copy.js`: the whole kit bundled into one module by esbuild, as a second bundle of the
@@ -68,6 +69,15 @@ const launchers = {
         browser: 'firefox',
         executablePath: firefoxPath,
         headless: true,
+        // For the WebAuthn virtual authenticator (scripts/wtr-webauthn-plugin.mjs): Firefox offers it only
+        // through Marionette (WebDriver BiDi has no WebAuthn commands), on a free port the plugin reads from
+        // the profile's MarionetteActivePort; without the softtoken pref every ceremony fails (NotAllowedError).
+        args: ['--marionette'],
+        extraPrefsFirefox: {
+          'marionette.port': 0,
+          'security.webauth.webauthn_enable_softtoken': true,
+          'security.webauth.webauthn_enable_usbtoken': false,
+        },
       },
     }),
   webkit: () =>
@@ -105,6 +115,8 @@ export default {
     parseServer,
     oidcProvider,
     betterAuth,
+    // A WebAuthn virtual authenticator for the test page (test/helpers/webauthn.ts), where the engine's driver has one.
+    webauthnPlugin(),
     kitCopyPlugin(),
   ],
   // `/same-origin/parse/…` on the test server itself reaches the same Parse Server.

@@ -38,6 +38,8 @@ export function passkeys(core: SessionCore): Passkeys {
       requireWebAuthn();
       // The ceremony waits for the person, so it is not timed; a newer sign-in, a sign-out or
       // `signal` ends it. Each request to the server is timed as any other.
+      // Autofill only waits: it never displaces a sign-in under way (a password log-in).
+      if (autofill && core.signingIn) throw new AuthError('aborted', 'Another sign-in is under way.');
       const ceremony = core.beginSignIn();
       const stop = () => ceremony.abort(new AuthError('aborted'));
       signal?.addEventListener('abort', stop, { once: true });

@@ -17,6 +17,7 @@ import {
   addVirtualAuthenticator,
   removeVirtualAuthenticator,
   removeVirtualCredential,
+  setPresence,
   virtualAuthenticatorSupported,
   virtualCredentials,
 } from '../helpers/webauthn.js';
@@ -144,22 +145,38 @@ describe('Passkeys on Better Auth (real server, virtual authenticator)', functio
     expect(await requestCount('POST', '/passkey/verify-authentication')).to.equal(before);
   });
 
-  it('a form with autocomplete="username webauthn" waits for autofill while signed out; leaving the page ends that request', async () => {
-    const { session, logIn } = await withPasskey();
-    await session.logOut();
-    // After the sign-out the element asks the server for options and waits on the browser's autofill.
-    await waitUntil(async () => (await requestCount('GET', '/passkey/generate-authenticate-options')) >= 1, 'autofill armed');
-    const form = logIn.closest('form')!;
+  it('passkey autofill: signed out in a form with autocomplete="username webauthn", picking the passkey signs in without a click', async () => {
+    const { session, logIn, account } = await withPasskey();
     const outcome = recordEvents(logIn, ['success', 'failure']);
-    // A click while autofill waits: the waiting request gives way, the dialog signs in.
-    expect(await logIn.do()).to.equal(true);
-    expect(outcome.map((e) => e.type)).to.deep.equal(['success']);
+    const seen = recordEvents(session, ['logged-in']);
     await session.logOut();
-    await waitUntil(async () => (await requestCount('GET', '/passkey/generate-authenticate-options')) >= 3, 'armed again');
-    form.remove();
-    await new Promise((r) => setTimeout(r, 100));
+    // The virtual authenticator answers the waiting autofill request as a person picking the passkey would.
+    await waitUntil(() => outcome.length > 0, 'autofill signed in', { timeout: 10_000 });
+    expect(outcome.map((e) => e.type)).to.deep.equal(['success']);
+    expect(outcome[0].detail.user.email).to.equal(account.email);
+    expect(seen.map((e) => e.detail.reason)).to.deep.equal(['passkey']);
+    expect(logIn.busy).to.equal(false);
+    expect(await requestCount('POST', '/passkey/verify-authentication')).to.equal(1);
+  });
+
+  it('a password log-in while autofill waits goes first; an element that left the page never asks again', async () => {
+    const { session, logIn, account } = await withPasskey();
+    await setPresence(false); // the person has not picked anything: the autofill request waits
+    const outcome = recordEvents(logIn, ['success', 'failure']);
+    await session.logOut();
+    await waitUntil(async () => (await requestCount('GET', '/passkey/generate-authenticate-options')) === 1, 'autofill armed');
+    // The password sign-in ends the waiting request (a newer sign-in) and wins.
+    const seen = recordEvents(session, ['logged-in']);
+    await session.logIn(account.email, account.password);
+    expect(seen.map((e) => e.detail.reason)).to.deep.equal(['log-in']);
+    logIn.closest('form')!.remove();
+    await setPresence(true);
+    await session.logOut();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await requestCount('GET', '/passkey/generate-authenticate-options')).to.equal(1);
+    expect(await requestCount('POST', '/passkey/verify-authentication')).to.equal(0);
+    expect(outcome).to.deep.equal([]);
     expect(session.authenticated).to.equal(false);
-    expect(outcome).to.have.length(1);
   });
 
   it('a second <user-session> on the key follows a passkey sign-in (logged-in once)', async () => {

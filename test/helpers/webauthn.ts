@@ -1,0 +1,62 @@
+// Browser-side helpers for a WebAuthn virtual authenticator on the test page, given by
+// scripts/wtr-webauthn-plugin.mjs (Chromium through CDP; Firefox through Marionette when the
+// launcher turns it on; WebDriver engines when their driver has the W3C extension). One
+// authenticator per test session: adding again replaces it, and it goes when the session finishes.
+// Where the engine has none, `virtualAuthenticatorSupported()` says why and every other helper rejects.
+import { executeServerCommand } from '@web/test-runner-commands';
+
+export interface VirtualAuthenticatorOptions {
+  /** Default 'ctap2'. U2F is 'u2f' in Chromium (CDP), 'ctap1/u2f' over WebDriver. */
+  protocol?: 'ctap2' | 'ctap2_1' | 'u2f' | 'ctap1/u2f';
+  /** Default 'internal' (a platform authenticator, as a passkey). */
+  transport?: 'internal' | 'usb' | 'nfc' | 'ble' | 'hybrid';
+  /** Default true: it can store discoverable credentials (passkeys). */
+  hasResidentKey?: boolean;
+  /** Default true. */
+  hasUserVerification?: boolean;
+  /** Default true: user verification succeeds (see `setUserVerified`). */
+  isUserVerified?: boolean;
+  /** Default true: the user is always present (touches the key) without being asked. */
+  automaticPresenceSimulation?: boolean;
+}
+
+/** A credential the authenticator holds (no private key). Ids and handles are base64url. */
+export interface VirtualCredential {
+  credentialId: string;
+  rpId: string;
+  isResidentKey: boolean;
+  signCount: number;
+  userHandle: string | null;
+}
+
+export interface VirtualAuthenticatorSupport {
+  supported: boolean;
+  /** Why not: the error the engine's driver gave. */
+  reason?: string;
+}
+
+/** Whether this engine's driver offers a virtual authenticator here, and if not, why. */
+export const virtualAuthenticatorSupported = () =>
+  executeServerCommand<VirtualAuthenticatorSupport, undefined>('webauthn-supported');
+
+/** Adds the test session's authenticator (removing one added before). */
+export const addVirtualAuthenticator = (options: VirtualAuthenticatorOptions = {}) =>
+  executeServerCommand<{ authenticatorId: string }, VirtualAuthenticatorOptions>('webauthn-add-authenticator', options);
+
+/** Removes it, with its credentials (fine when there is none). */
+export const removeVirtualAuthenticator = () => executeServerCommand<true, undefined>('webauthn-remove-authenticator');
+
+/** What it holds: one entry per credential made by `navigator.credentials.create()`. */
+export const virtualCredentials = () => executeServerCommand<VirtualCredential[], undefined>('webauthn-credentials');
+
+/** Forgets one credential (base64url id, as `PublicKeyCredential.id`). */
+export const removeVirtualCredential = (credentialId: string) =>
+  executeServerCommand<true, { credentialId: string }>('webauthn-remove-credential', { credentialId });
+
+/** Whether user verification succeeds from now on (false: ceremonies requiring it fail with NotAllowedError). */
+export const setUserVerified = (isUserVerified: boolean) =>
+  executeServerCommand<true, { isUserVerified: boolean }>('webauthn-set-user-verified', { isUserVerified });
+
+/** Whether the user is present without being asked (Chromium only: other drivers reject). */
+export const setPresence = (automaticPresenceSimulation: boolean) =>
+  executeServerCommand<true, { automaticPresenceSimulation: boolean }>('webauthn-set-presence', { automaticPresenceSimulation });
