@@ -58,6 +58,7 @@ export default [
     input: 'src/index.ts',
     output: { file: 'dist/user-session-elements.min.js', format: 'esm', sourcemap: true, inlineDynamicImports: true },
     plugins: [
+      withoutRedirectSignIn(),
       resolve({ exportConditions: ['production'] }),
       typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationDir: undefined, outDir: 'dist' }),
       terser({ ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false } }),
@@ -73,3 +74,22 @@ export default [
     ],
   },
 ];
+
+/**
+ * The file without OpenID Connect leaves out its machinery too: the `redirect-sign-in` feature
+ * (sign-in at a provider, renewal, end-session), which only a redirect backend needs, is in
+ * user-session-elements-oidc.min.js. Its loader here rejects, so a page that sets such a backend
+ * on this file gets `misconfigured` saying where it is, never a half-loaded feature.
+ */
+function withoutRedirectSignIn() {
+  const dynamicImport = "import('../define/features/redirect-sign-in.js')";
+  return {
+    name: 'without-redirect-sign-in',
+    transform(code, id) {
+      if (!id.endsWith('/src/session/load-feature.ts')) return null;
+      if (!code.includes(dynamicImport)) this.error(`load-feature.ts no longer has ${dynamicImport}`);
+      const refusal = "Promise.reject(new Error('Redirect sign-in is not in this file: use user-session-elements-oidc.min.js.'))";
+      return { code: code.replace(dynamicImport, refusal), map: null };
+    },
+  };
+}

@@ -15,8 +15,8 @@ import './define/request-password-reset-action.js';
 import './define/request-verification-email-action.js';
 import './define/session-list.js';
 // Every feature (SPEC §10): the tags above import theirs; these are the ones no tag needs.
+// `redirect-sign-in` (OpenID Connect) loads on first use; the oidc entry imports it.
 import './define/features/watch.js';
-import './define/features/redirect-sign-in.js';
 import './define/features/server-session.js';
 
 export { UserSessionElement } from './elements/user-session.js';

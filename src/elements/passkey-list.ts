@@ -50,7 +50,11 @@ export class PasskeyListElement extends ReactiveElement {
       findSession: () => findSession(this),
       emit: (type, detail) => this.#emit(type, detail),
     },
-    { fetch: (session, signal) => session.listPasskeys({ signal }), events: ['passkeys-change'], noun: 'the passkeys' },
+    {
+      fetch: (session, signal) => session.listPasskeys({ signal }),
+      events: ['logged-in', 'logged-out', 'user-change', 'passkeys-change'],
+      failed: 'Could not list the passkeys: ',
+    },
   );
   readonly #removing = new Map<string, Promise<boolean>>();
   #list: HTMLUListElement | null = null;

@@ -15,8 +15,9 @@ const autofillField = 'input[autocomplete~="webauthn" i]';
  * Inside a `<form>` holding an `<input autocomplete="username webauthn">`, it also offers the
  * passkeys in that field's autofill (WebAuthn conditional mediation) while signed out, without a
  * click: picking one signs in and fires `success` as a click would. That waiting request stops
- * when the element leaves the page, when another sign-in starts (a click here, a password log-in),
- * and after a sign-in; it starts again after a sign-out. A dismissed autofill fires nothing.
+ * when the element leaves the page, when another sign-in starts (a click here, the form's submit)
+ * and when a user signs in by any other way; it starts again after a sign-out. It never ends
+ * another sign-in itself. A dismissed autofill fires nothing.
  *
  * @tagname passkey-log-in-action
  * @summary A "Sign in with a passkey" button, and passkey autofill in its form.
@@ -34,8 +35,9 @@ const autofillField = 'input[autocomplete~="webauthn" i]';
 export class PasskeyLogInActionElement extends ActionElement<SignInSuccessDetail, SignInFailureDetail> {
   /** The waiting autofill request, while there is one. */
   #autofill: AbortController | null = null;
-  /** The session whose `logged-out` re-arms the autofill. */
+  /** The session whose `logged-out` re-arms the autofill, and whose `logged-in` ends it. */
   #followed: UserSessionElement | null = null;
+  #form: HTMLFormElement | null = null;
 
   protected get defaultLabel(): string {
     return 'Sign in with a passkey';
@@ -43,13 +45,18 @@ export class PasskeyLogInActionElement extends ActionElement<SignInSuccessDetail
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.closest('form')?.addEventListener('focusin', this.#onFocus);
+    this.#form = this.closest('form');
+    this.#form?.addEventListener('focusin', this.#onFocus);
+    // A sign-in of the form (a password log-in) starts: the waiting request gives way.
+    this.#form?.addEventListener('submit', this.#disarm, true);
     void this.#armAutofill();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.closest('form')?.removeEventListener('focusin', this.#onFocus);
+    this.#form?.removeEventListener('focusin', this.#onFocus);
+    this.#form?.removeEventListener('submit', this.#disarm, true);
+    this.#form = null;
     this.#disarm();
     this.#follow(null);
   }
@@ -94,10 +101,10 @@ export class PasskeyLogInActionElement extends ActionElement<SignInSuccessDetail
     }
   }
 
-  #disarm(): void {
+  #disarm = (): void => {
     this.#autofill?.abort();
     this.#autofill = null;
-  }
+  };
 
   #emit(type: 'success' | 'failure', detail: SignInSuccessDetail | SignInFailureDetail): void {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: false, composed: false }));
@@ -106,8 +113,10 @@ export class PasskeyLogInActionElement extends ActionElement<SignInSuccessDetail
   #follow(session: UserSessionElement | null): void {
     if (session === this.#followed) return;
     this.#followed?.removeEventListener('logged-out', this.#onLoggedOut);
+    this.#followed?.removeEventListener('logged-in', this.#disarm);
     this.#followed = session;
     session?.addEventListener('logged-out', this.#onLoggedOut);
+    session?.addEventListener('logged-in', this.#disarm);
   }
 
   #onLoggedOut = (): void => void this.#armAutofill();

@@ -104,7 +104,7 @@ export class SessionListElement extends ReactiveElement {
 
   /** The sessions shown: frozen `SessionInfo`s, this browser's first. Empty when signed out. */
   get sessions(): readonly SessionInfo[] {
-    return this.#controller.sessions;
+    return this.#controller.items;
   }
 
   /** True while loading or revoking (the list's `aria-busy`). */
@@ -161,7 +161,7 @@ export class SessionListElement extends ReactiveElement {
 
   #render(): void {
     const list = this.#list!;
-    const { sessions, revoking, loading } = this.#controller;
+    const { items: sessions, revoking, loading } = this.#controller;
     const busy = this.#controller.busy;
     if (busy) list.setAttribute('aria-busy', 'true');
     else list.removeAttribute('aria-busy');

@@ -36,11 +36,10 @@ export function passkeys(core: SessionCore): Passkeys {
     async logInWithPasskey({ autofill = false, signal } = {}) {
       const server = passkeyServerOf(core.settings.backend);
       requireWebAuthn();
-      // The ceremony waits for the person, so it is not timed; a newer sign-in, a sign-out or
-      // `signal` ends it. Each request to the server is timed as any other.
-      // Autofill only waits: it never displaces a sign-in under way (a password log-in).
-      if (autofill && core.signingIn) throw new AuthError('aborted', 'Another sign-in is under way.');
-      const ceremony = core.beginSignIn();
+      // The ceremony waits for the person, so it is not timed; `signal` ends it. A dialog is a
+      // sign-in of its own (a newer sign-in or a sign-out ends it); autofill only waits beside
+      // the page's other sign-ins and never ends one (its element stops it when one starts).
+      const ceremony = autofill ? new AbortController() : core.beginSignIn();
       const stop = () => ceremony.abort(new AuthError('aborted'));
       signal?.addEventListener('abort', stop, { once: true });
       let credential: PublicKeyCredentialJSON;

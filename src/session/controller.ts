@@ -280,9 +280,6 @@ export class SessionController implements ReactiveController {
       get shared() {
         return core.#shared;
       },
-      get signingIn() {
-        return !!core.#signIn;
-      },
       withShared: (flow) => this.#withShared(flow),
       call: (task, cancel, onLate) => this.#call(task, cancel, onLate),
       decode: (raw) => this.#decode(raw),

@@ -90,8 +90,6 @@ export interface SessionCore {
   call<T>(task: (signal: AbortSignal) => Promise<T>, cancel?: AbortSignal, onLate?: (value: T) => void): Promise<T>;
   decode(raw: string | null): StoredSession | null;
   encode(backend: AuthBackend, session: StoredSession): string;
-  /** Whether a sign-in is under way (begun, not ended). */
-  readonly signingIn: boolean;
   /** A sign-in starts: the one under way is aborted (a newer sign-in or a sign-out aborts this one too). */
   beginSignIn(): AbortController;
   /** The sign-in `call` has its answer. */

@@ -15,10 +15,10 @@ export interface ListHost {
 /** What one list shows: how to fetch it, which session events make it out of date, its name in messages. */
 export interface ListSource<T> {
   fetch(session: UserSessionElement, signal: AbortSignal): Promise<readonly T[]>;
-  /** Session events after which the list is fetched again (`logged-in`, `logged-out`, `user-change` always). */
+  /** Session events after which the list is fetched again (`logged-in`, `logged-out`, `user-change` and its own). */
   events: readonly string[];
-  /** "the sessions", "the passkeys": for the status line. */
-  noun: string;
+  /** The status line's start when the list cannot load: "Could not list the sessions: ". */
+  failed: string;
 }
 
 /**
@@ -32,7 +32,7 @@ export class ListLoader<T> implements ReactiveController {
   items: readonly T[] = [];
   /** A message for the live region: the last action's outcome, or why the list could not load. */
   status = '';
-  protected readonly host: ListHost;
+  readonly #host: ListHost;
   readonly #source: ListSource<T>;
   /** The session element whose events are followed. */
   #session: UserSessionElement | null = null;
@@ -46,7 +46,7 @@ export class ListLoader<T> implements ReactiveController {
   #connected = false;
 
   constructor(host: ListHost, source: ListSource<T>) {
-    this.host = host;
+    this.#host = host;
     this.#source = source;
   }
 
@@ -79,7 +79,7 @@ export class ListLoader<T> implements ReactiveController {
     if (!this.#connected) return Promise.resolve();
     let found: UserSessionElement | Promise<UserSessionElement>;
     try {
-      found = this.host.findSession();
+      found = this.#host.findSession();
     } catch (caught) {
       return Promise.resolve(this.#noSession(caught));
     }
@@ -100,13 +100,13 @@ export class ListLoader<T> implements ReactiveController {
     if (!session.authenticated) {
       this.#loadedFor = null;
       this.items = Object.freeze([]);
-      this.host.requestUpdate();
+      this.#host.requestUpdate();
       return;
     }
     const load = (this.#load = new AbortController());
     this.#loadedFor = session.userId;
-    this.host.requestUpdate();
-    const couldNotList = `Could not list ${this.#source.noun}: `;
+    this.#host.requestUpdate();
+    const couldNotList = this.#source.failed;
     try {
       // The session's first check after connect goes first: a session the server refuses ends
       // there (session-lost), without a list request refused too.
@@ -129,10 +129,10 @@ export class ListLoader<T> implements ReactiveController {
         if (this.#misconfiguredReported) return;
         this.#misconfiguredReported = true;
       }
-      this.host.emit('failure', { error });
+      this.#host.emit('failure', { error });
     } finally {
       if (this.#load === load) this.#load = null;
-      this.host.requestUpdate();
+      this.#host.requestUpdate();
     }
   }
 
@@ -140,21 +140,21 @@ export class ListLoader<T> implements ReactiveController {
     this.#follow(null);
     this.items = Object.freeze([]);
     const error = toAuthError(caught);
-    this.say(`Could not list ${this.#source.noun}: ${error.message}`);
-    this.host.emit('failure', { error });
-    this.host.requestUpdate();
+    this.say(this.#source.failed + error.message);
+    this.#host.emit('failure', { error });
+    this.#host.requestUpdate();
   }
 
   /** Puts `message` in the live region. */
   protected say(message: string): void {
     this.status = message;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
   /** Follows the events of `session` (and no other). */
   #follow(session: UserSessionElement | null): void {
     if (session === this.#session) return;
-    const events = ['logged-in', 'logged-out', 'user-change', ...this.#source.events];
+    const { events } = this.#source;
     for (const type of events) this.#session?.removeEventListener(type, this.#onSessionEvent);
     this.#session = session;
     for (const type of events) session?.addEventListener(type, this.#onSessionEvent);

@@ -15,24 +15,20 @@ export interface SessionListHost extends ListHost {
 /**
  * The state and flows of `<session-list>`, with no DOM of its own: the user's sessions, loaded
  * as `ListLoader` does (again on `sessions-change` too); revokes one session or all the others.
- * The host renders `sessions`, `loading`, `revoking`, `status`.
+ * The host renders `items` (the sessions), `loading`, `revoking`, `status`.
  */
 export class SessionListController extends ListLoader<SessionInfo> {
-  declare protected readonly host: SessionListHost;
+  readonly #host: SessionListHost;
   readonly #revoking = new Map<string, Promise<boolean>>();
   #revokingOthers: Promise<boolean> | null = null;
 
   constructor(host: SessionListHost) {
     super(host, {
       fetch: (session, signal) => session.listSessions({ signal }),
-      events: ['sessions-change'],
-      noun: 'the sessions',
+      events: ['logged-in', 'logged-out', 'user-change', 'sessions-change'],
+      failed: 'Could not list the sessions: ',
     });
-  }
-
-  /** The sessions last listed (empty when signed out). */
-  get sessions(): readonly SessionInfo[] {
-    return this.items;
+    this.#host = host;
   }
 
   /** Ids of the sessions being revoked now. */
@@ -57,13 +53,13 @@ export class SessionListController extends ListLoader<SessionInfo> {
   revoke(id: string): Promise<boolean> {
     const running = this.#revoking.get(id);
     if (running) return running;
-    const info = this.sessions.find((s) => s.id === id) ?? Object.freeze({ id, current: false });
+    const info = this.items.find((s) => s.id === id) ?? Object.freeze({ id, current: false });
     const run = this.#revoke(info).finally(() => {
       this.#revoking.delete(id);
-      this.host.requestUpdate();
+      this.#host.requestUpdate();
     });
     this.#revoking.set(id, run);
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
     return run;
   }
 
@@ -71,25 +67,25 @@ export class SessionListController extends ListLoader<SessionInfo> {
   revokeOthers(): Promise<boolean> {
     this.#revokingOthers ??= this.#revokeOthers().finally(() => {
       this.#revokingOthers = null;
-      this.host.requestUpdate();
+      this.#host.requestUpdate();
     });
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
     return this.#revokingOthers;
   }
 
   async #revoke(info: SessionInfo): Promise<boolean> {
-    const device = this.host.describe(info);
+    const device = this.#host.describe(info);
     try {
-      const session = await this.host.findSession();
+      const session = await this.#host.findSession();
       await session.revokeSession(info.id);
       this.items = Object.freeze(this.items.filter((s) => s.id !== info.id));
       this.say(`Signed out ${device}.`);
-      this.host.emit('revoked', { scope: 'session', session: info });
+      this.#host.emit('revoked', { scope: 'session', session: info });
       return true;
     } catch (caught) {
       const error = toAuthError(caught);
       this.say(`Could not sign out ${device}: ${error.message}`);
-      this.host.emit('failure', { error });
+      this.#host.emit('failure', { error });
       return false;
     }
   }
@@ -97,12 +93,12 @@ export class SessionListController extends ListLoader<SessionInfo> {
   async #revokeOthers(): Promise<boolean> {
     let error: AuthError;
     try {
-      const session = await this.host.findSession();
+      const session = await this.#host.findSession();
       const result = await session.logOut({ scope: 'others' });
       if (result.ok) {
         this.items = Object.freeze(this.items.filter((s) => s.current));
         this.say('Signed out all other devices.');
-        this.host.emit('revoked', { scope: 'others' });
+        this.#host.emit('revoked', { scope: 'others' });
         return true;
       }
       error = result.error;
@@ -110,7 +106,7 @@ export class SessionListController extends ListLoader<SessionInfo> {
       error = toAuthError(caught);
     }
     this.say(`Could not sign out the other devices: ${error.message}`);
-    this.host.emit('failure', { error });
+    this.#host.emit('failure', { error });
     return false;
   }
 }
