@@ -64,10 +64,18 @@ export const Capability = {
   revokeSession: 'revoke-session',
   /** `serverSession()`: the session the server already keeps for this browser (a cookie), signed in outside the kit. */
   serverSession: 'server-session',
-  /** Passkeys (WebAuthn): sign in with one, add one, list and remove the user's (`user-session-elements/passkeys.js`). */
+} as const;
+/**
+ * Capabilities of add-on features (`user-session-elements/passkeys.js`): declared like the others,
+ * kept apart so a page without the add-on carries none of their names.
+ */
+export const AddOnCapability = {
+  /** Passkeys (WebAuthn): sign in with one, add one, list and remove the user's. */
   passkeys: 'passkeys',
 } as const;
-export type Capability = (typeof Capability)[keyof typeof Capability];
+export type Capability =
+  | (typeof Capability)[keyof typeof Capability]
+  | (typeof AddOnCapability)[keyof typeof AddOnCapability];
 
 /**
  * One session of the signed-in user, as `listSessions` gives it. Holds no secret: `id` is the

@@ -46,7 +46,9 @@ export function betterAuthPasskeys(backend: BetterAuthBackend): PasskeyServer {
           });
         throw caught;
       }
-      return backend.signedIn(signal);
+      const session = await backend.serverSession({ signal });
+      if (!session) throw new AuthError('misconfigured', 'Signed in, but the browser kept no session cookie (see server-url).');
+      return session;
     },
     list: ({ signal }) => list(signal),
     async remove(id, { signal }) {

@@ -58,7 +58,8 @@ export class BetterAuthBackend implements AuthBackend {
     Capability.listSessions,
     Capability.revokeSession,
     Capability.serverSession,
-    Capability.passkeys,
+    // With @better-auth/passkey on the server (AddOnCapability.passkeys).
+    'passkeys' as const,
   ];
   readonly #options: BetterAuthBackendOptions;
   #target: ServerTarget | undefined;
@@ -86,7 +87,7 @@ export class BetterAuthBackend implements AuthBackend {
       ...(byEmail ? { email: username } : { username }),
       password,
     });
-    return this.signedIn(signal);
+    return this.#signedIn(signal);
   }
 
   /**
@@ -117,7 +118,7 @@ export class BetterAuthBackend implements AuthBackend {
       ...(byEmail ? {} : { username }),
       password,
     });
-    return this.signedIn(signal);
+    return this.#signedIn(signal);
   }
 
   /**
@@ -200,8 +201,8 @@ export class BetterAuthBackend implements AuthBackend {
     return reply && { token: markerPrefix + reply.sessionId, user: reply.user };
   }
 
-  /** After sign-in (password, passkey): the session the cookie now names. No cookie kept by the browser is a setup fault, said plainly. */
-  async signedIn(signal: AbortSignal): Promise<StoredSession> {
+  /** After sign-in: the session the cookie now names. No cookie kept by the browser is a setup fault, said plainly. */
+  async #signedIn(signal: AbortSignal): Promise<StoredSession> {
     const session = await this.serverSession({ signal });
     if (!session) {
       throw new AuthError(
@@ -314,7 +315,7 @@ function readReply(status: number, text: string, url: string): unknown {
   if (code === 'SESSION_NOT_FRESH') {
     throw new AuthError(
       'bad-request',
-      `The server lists sessions only soon after sign-in (session.freshAge): sign in again.${said}`,
+      `The server allows this only soon after a sign-in (session.freshAge): sign in again.${said}`,
       options,
     );
   }

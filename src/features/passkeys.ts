@@ -1,4 +1,4 @@
-import { Capability, hasCapability, type AuthBackend, type PublicUser } from '../backends/backend.js';
+import { AddOnCapability, Capability, hasCapability, type AuthBackend, type PublicUser } from '../backends/backend.js';
 import { BetterAuthBackend } from '../backends/better-auth.js';
 import { betterAuthPasskeys } from '../backends/better-auth-passkeys.js';
 import type { PasskeyInfo, PasskeyServer } from '../backends/passkey-server.js';
@@ -84,7 +84,7 @@ export function passkeys(core: SessionCore): Passkeys {
 
 /** The backend's passkey endpoints, or `misconfigured` saying why there are none. */
 function passkeyServerOf(backend: AuthBackend): PasskeyServer {
-  if (hasCapability(backend, Capability.passkeys) && backend instanceof BetterAuthBackend) return betterAuthPasskeys(backend);
+  if (hasCapability(backend, AddOnCapability.passkeys) && backend instanceof BetterAuthBackend) return betterAuthPasskeys(backend);
   throw new AuthError(
     'misconfigured',
     hasCapability(backend, Capability.redirectLogIn)
