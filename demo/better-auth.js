@@ -29,12 +29,15 @@ if (betterAuth) {
 // The event log: every event of every element, with its detail as JSON.
 
 const sources = [
-  [session, '<user-session>', ['logged-in', 'logged-out', 'user-change', 'sessions-change', 'failure']],
+  [session, '<user-session>', ['logged-in', 'logged-out', 'user-change', 'sessions-change', 'passkeys-change', 'failure']],
   [$('log-in'), '<log-in-action>', ['success', 'failure']],
   [$('sign-up'), '<sign-up-action>', ['success', 'failure']],
   [$('log-out'), '<log-out-action>', ['success', 'failure']],
   [$('log-out-others'), '<log-out-action scope="others">', ['success', 'failure']],
   [list, '<session-list>', ['revoked', 'failure']],
+  [$('passkey-log-in'), '<passkey-log-in-action>', ['success', 'failure']],
+  [$('add-passkey'), '<add-passkey-action>', ['success', 'failure']],
+  [$('passkeys'), '<passkey-list>', ['removed', 'failure']],
 ];
 createEventLog($('log'), $('log-empty'), $('clear-log'), sources);
 
@@ -54,6 +57,17 @@ $('log-out').addEventListener('success', ({ detail }) =>
   showNotice(detail.revoked ? 'Signed out. The server has ended the session.' : 'Signed out.'),
 );
 $('log-out-others').addEventListener('success', () => showNotice('Your other devices are signed out; this one stays signed in.'));
+
+// Passkeys: a dismissed dialog is no error, only a notice; anything else shows as one.
+$('passkey-log-in').addEventListener('click', () => showError(''), { capture: true });
+$('passkey-log-in').addEventListener('failure', ({ detail }) =>
+  detail.error.code === 'cancelled' ? showNotice(detail.error.message) : showError(detail.error.message),
+);
+$('add-passkey').addEventListener('failure', ({ detail }) =>
+  detail.error.code === 'cancelled' ? showNotice(detail.error.message) : showError(detail.error.message),
+);
+$('add-passkey').addEventListener('success', () => showNotice('Passkey added: next time, sign in with it.'));
+$('passkeys').addEventListener('failure', ({ detail }) => showError(detail.error.message));
 
 // <session-list> says what it did in its own live region; a failure also shows here.
 list.addEventListener('failure', ({ detail }) => showError(detail.error.message));
@@ -84,4 +98,6 @@ followSession(session, {
 // Now define the tags (the package entry registers backend="better-auth"): <user-session> reads
 // the stored session and checks it with get-session; <session-list> loads once signed in.
 await import('/src/index.ts');
+// The passkeys add-on: its three tags and session.logInWithPasskey()… (not in the package entry).
+await import('/src/passkeys.ts');
 renderUser();

@@ -47,6 +47,11 @@ const pages = [
   ['OpenID Connect: `oidc.js` + `define/log-out-action.js`', oidc, '17.5 kB'],
   ['Better Auth: `better-auth.js` + `define/log-out-action.js`', betterAuth, '12.0 kB'],
   ['Better Auth + `session-list`', [...betterAuth, 'define/session-list'], ''],
+  [
+    'Better Auth passkey page: the pair + `log-in-action` + `passkeys.js` (its three tags)',
+    [...betterAuth, 'define/log-in-action', 'passkeys'],
+    '',
+  ],
 ];
 const tags = ['log-in-action', 'sign-up-action', 'set-user-properties-action', 'request-password-reset-action', 'session-list'];
 const features = ['sign-in', 'sessions', 'update-user', 'mail', 'watch', 'server-session', 'redirect-sign-in'];
@@ -68,6 +73,13 @@ for (const feature of features)
   added.push(
     `| feature \`${feature}\` (\`features/${feature}.js\`, or loaded on first use) | ${plus((await size([...parse, `define/features/${feature}`])) - core)} |`,
   );
+
+// The passkeys add-on, on the Better Auth pair it needs (a Parse page cannot use it).
+const baCore = await size(betterAuth);
+added.push(
+  `| add-on \`passkeys.js\` (feature + three tags), on the Better Auth pair | ${plus((await size([...betterAuth, 'passkeys'])) - baCore)} |`,
+  `| add-on feature \`features/passkeys.js\` alone (\`logInWithPasskey()\`…), on the Better Auth pair | ${plus((await size([...betterAuth, 'define/features/passkeys'])) - baCore)} |`,
+);
 
 const table = [
   start,

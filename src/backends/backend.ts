@@ -73,9 +73,7 @@ export const AddOnCapability = {
   /** Passkeys (WebAuthn): sign in with one, add one, list and remove the user's. */
   passkeys: 'passkeys',
 } as const;
-export type Capability =
-  | (typeof Capability)[keyof typeof Capability]
-  | (typeof AddOnCapability)[keyof typeof AddOnCapability];
+export type Capability = (typeof Capability)[keyof typeof Capability] | (typeof AddOnCapability)[keyof typeof AddOnCapability];
 
 /**
  * One session of the signed-in user, as `listSessions` gives it. Holds no secret: `id` is the

@@ -84,7 +84,8 @@ export function passkeys(core: SessionCore): Passkeys {
 
 /** The backend's passkey endpoints, or `misconfigured` saying why there are none. */
 function passkeyServerOf(backend: AuthBackend): PasskeyServer {
-  if (hasCapability(backend, AddOnCapability.passkeys) && backend instanceof BetterAuthBackend) return betterAuthPasskeys(backend);
+  if (hasCapability(backend, AddOnCapability.passkeys) && backend instanceof BetterAuthBackend)
+    return betterAuthPasskeys(backend);
   throw new AuthError(
     'misconfigured',
     hasCapability(backend, Capability.redirectLogIn)

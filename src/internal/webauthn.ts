@@ -28,12 +28,27 @@ const platformJson = () =>
   typeof PublicKeyCredential.parseRequestOptionsFromJSON === 'function' &&
   typeof PublicKeyCredential.prototype.toJSON === 'function';
 
+/**
+ * The waiting autofill request, if any. The browser runs one WebAuthn request at a time: a dialog
+ * (a click, "Add a passkey") first ends it and waits until the browser has let it go, or the
+ * browser would refuse the dialog as "a request is already pending".
+ */
+let waitingAutofill: { stop: AbortController; settled: Promise<unknown> } | null = null;
+
+async function endWaitingAutofill(): Promise<void> {
+  const waiting = waitingAutofill;
+  if (!waiting) return;
+  waiting.stop.abort(new AuthError('aborted', 'A passkey dialog was opened.'));
+  await waiting.settled;
+}
+
 /** Makes a passkey with these creation options; resolves to the credential as JSON. */
 export async function createPasskey(
   options: PublicKeyCredentialCreationOptionsJSON,
   signal: AbortSignal,
 ): Promise<PublicKeyCredentialJSON> {
   requireWebAuthn();
+  await endWaitingAutofill();
   return ceremony(signal, 'create', async () => {
     if (platformJson()) {
       const publicKey = PublicKeyCredential.parseCreationOptionsFromJSON(options);
@@ -47,7 +62,7 @@ export async function createPasskey(
 /**
  * Asks for a passkey with these request options; resolves to the assertion as JSON. With
  * `autofill`, the browser offers the passkeys in a field's autofill instead of a dialog, and the
- * request waits (until `signal` aborts) for the person to pick one.
+ * request waits (until `signal` aborts, or a dialog ends it) for the person to pick one.
  */
 export async function getPasskey(
   options: PublicKeyCredentialRequestOptionsJSON,
@@ -55,6 +70,27 @@ export async function getPasskey(
   autofill = false,
 ): Promise<PublicKeyCredentialJSON> {
   requireWebAuthn();
+  await endWaitingAutofill();
+  if (!autofill) return request(options, signal, false);
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(signal.reason);
+  if (signal.aborted) onAbort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  const waiting = request(options, stop.signal, true);
+  const entry = (waitingAutofill = { stop, settled: waiting.catch(() => {}) });
+  try {
+    return await waiting;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    if (waitingAutofill === entry) waitingAutofill = null;
+  }
+}
+
+function request(
+  options: PublicKeyCredentialRequestOptionsJSON,
+  signal: AbortSignal,
+  autofill: boolean,
+): Promise<PublicKeyCredentialJSON> {
   return ceremony(signal, 'get', async () => {
     if (platformJson()) {
       const publicKey = PublicKeyCredential.parseRequestOptionsFromJSON(options);

@@ -45,11 +45,12 @@ describe('Passkeys on Better Auth (real server, virtual authenticator)', functio
     await removeVirtualAuthenticator().catch(() => {});
   });
 
-  async function page() {
+  /** `autofill`: the form's username field asks for passkeys (`autocomplete="username webauthn"`). */
+  async function page({ autofill = false } = {}) {
     const session = await fixture<UserSessionElement>(html`
       <user-session backend="better-auth" server-url=${serverUrl} storage-key=${storageKey}>
         <form>
-          <input name="username" autocomplete="username webauthn" />
+          <input name="username" autocomplete=${autofill ? 'username webauthn' : 'username'} />
           <passkey-log-in-action></passkey-log-in-action>
         </form>
         <add-passkey-action name="Test key"></add-passkey-action>
@@ -69,10 +70,10 @@ describe('Passkeys on Better Auth (real server, virtual authenticator)', functio
   }
 
   /** A signed-in account (by password) with one passkey added through <add-passkey-action>. */
-  async function withPasskey() {
+  async function withPasskey({ autofill = false } = {}) {
     const account = newAccount('pk');
     await createUser(account);
-    const p = await page();
+    const p = await page({ autofill });
     await p.session.logIn(account.email, account.password);
     const added = recordEvents(p.add, ['success', 'failure']);
     expect(await p.add.do(), added[0]?.detail?.error?.message).to.equal(true);
@@ -146,7 +147,7 @@ describe('Passkeys on Better Auth (real server, virtual authenticator)', functio
   });
 
   it('passkey autofill: signed out in a form with autocomplete="username webauthn", picking the passkey signs in without a click', async () => {
-    const { session, logIn, account } = await withPasskey();
+    const { session, logIn, account } = await withPasskey({ autofill: true });
     const outcome = recordEvents(logIn, ['success', 'failure']);
     const seen = recordEvents(session, ['logged-in']);
     await session.logOut();
@@ -160,7 +161,7 @@ describe('Passkeys on Better Auth (real server, virtual authenticator)', functio
   });
 
   it('a password log-in while autofill waits goes first; an element that left the page never asks again', async () => {
-    const { session, logIn, account } = await withPasskey();
+    const { session, logIn, account } = await withPasskey({ autofill: true });
     await setPresence(false); // the person has not picked anything: the autofill request waits
     const outcome = recordEvents(logIn, ['success', 'failure']);
     const options = () => requestCount('GET', '/passkey/generate-authenticate-options');

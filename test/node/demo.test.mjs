@@ -936,8 +936,62 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
     assert.equal(await phonePage.evaluate(() => localStorage.getItem('demo/better-auth')), null, 'forgotten there');
   });
 
+  test('passkeys: "Add a passkey" (Chromium\'s virtual authenticator), sign out, and the username field\'s autofill signs Ada in with it', async () => {
+    // A platform authenticator that answers as a person would (presence and screen lock confirmed).
+    const cdp = await baPage.context().newCDPSession(baPage);
+    await cdp.send('WebAuthn.enable', { enableUI: false });
+    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    });
+    const entry = (log, type, source) => log.find((e) => e.type === type && e.source === source);
+    await baPage.getByRole('button', { name: 'Add a passkey' }).click();
+    await baPage.waitForFunction(() => document.getElementById('passkeys').passkeys.length === 1);
+    let log = await readLog(baPage);
+    const added = entry(log, 'success', '<add-passkey-action>');
+    assert.ok(added, `added: ${JSON.stringify(logSummary(log))}`);
+    assert.deepEqual(Object.keys(added.detail.passkey).sort(), ['createdAt', 'id', 'synced']);
+    assert.match(await baPage.textContent('#auth-notice'), /Passkey added/);
+    assert.ok(await baPage.getByRole('button', { name: /^Remove passkey Passkey, added/ }).isVisible());
+
+    // Signed out, the form's username field asks for passkeys (autocomplete="username webauthn"):
+    // the authenticator picks Ada's, and she is signed in without typing anything.
+    const before = log.length;
+    await baPage.locator('#log-out').click();
+    await baPage.waitForFunction(
+      (n) =>
+        [...document.querySelectorAll('#log > li')].slice(0, -n).some((li) => li.textContent.includes('<passkey-log-in-action>')),
+      before,
+    );
+    await baPage.waitForSelector('user-session[authenticated]');
+    log = (await readLog(baPage)).slice(before);
+    assert.deepEqual(logSummary(log), [
+      'logged-out <user-session>',
+      'success <log-out-action>',
+      'logged-in <user-session>',
+      'success <passkey-log-in-action>',
+    ]);
+    assert.equal(log[2].detail.reason, 'passkey');
+    assert.equal(log[3].detail.user.email, 'ada@example.test');
+    assert.equal(await baPage.textContent('#who-email'), 'ada@example.test');
+    assert.equal(await baPage.textContent('#auth-error'), '', 'no error');
+    baTokens.push(await sessionTokenOf(baPage));
+    // The credential's id never reached what the page keeps or shows.
+    const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+    assert.equal(credentials.length, 1);
+    const credentialId = Buffer.from(credentials[0].credentialId, 'base64').toString('base64url');
+    const { html, storage, log: logText } = await everythingIn(baPage);
+    for (const text of [html, storage, logText]) assert.equal(text.includes(credentialId), false);
+  });
+
   test('no session token in either page (DOM, shadow roots, storage, event log) or console; no page errors', async (t) => {
-    assert.equal(baTokens.length, 2, 'both tokens read by earlier tests');
+    assert.ok(baTokens.length >= 3, 'the tokens read by earlier tests (the passkey sign-in too)');
     for (const [name, p, messages, errors] of [
       ['first browser', baPage, baConsoleMessages, baPageErrors],
       ['iPhone', phonePage, phoneConsoleMessages, phonePageErrors],
@@ -968,10 +1022,14 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
     // refuses the revoked session to both (the list ends empty, with no failure of its own).
     const phoneErrors = phoneConsoleMessages.filter((m) => m.type === 'error');
     assert.ok(
-      phoneErrors.every((m) => m.url === `${ba.serverUrl}/list-sessions` && /\b401\b/.test(m.text)),
-      `no console errors on the iPhone but the 401 of list-sessions: ${JSON.stringify(phoneErrors.map((m) => `${m.text} ${m.url}`))}`,
+      phoneErrors.every(
+        (m) =>
+          [`${ba.serverUrl}/list-sessions`, `${ba.serverUrl}/passkey/list-user-passkeys`].includes(m.url) &&
+          /\b401\b/.test(m.text),
+      ),
+      `no console errors on the iPhone but the 401s of the two lists: ${JSON.stringify(phoneErrors.map((m) => `${m.text} ${m.url}`))}`,
     );
-    assert.ok(phoneErrors.length <= 1, 'one list-sessions at most');
+    assert.ok(phoneErrors.length <= 2, 'one request per list at most');
   });
 
   test('Ctrl-C (SIGINT to the process group) stops it: exit code 0, no PostgreSQL left', async () => {
