@@ -10,7 +10,7 @@ import {
   type SessionInfo,
   type StoredSession,
 } from './backend.js';
-import { bySessionOrder, deserializeSession, toPublicUser } from './session-codec.js';
+import { deserializeSession, toPublicUser } from './session-codec.js';
 
 export interface BetterAuthBackendOptions {
   /**
@@ -24,7 +24,7 @@ export interface BetterAuthBackendOptions {
 const markerPrefix = 'better-auth-session:';
 
 /** One of the user's sessions as Better Auth lists it: `token` is its credential, used in memory only. */
-interface ListedSession {
+export interface ListedSession {
   id: string;
   token: string;
   createdAt?: unknown;
@@ -169,18 +169,9 @@ export class BetterAuthBackend implements AuthBackend {
     const mine = sessionIdOf(session);
     const listed = await this.#list(signal);
     if (!listed.some((s) => s.id === mine)) throw new AuthError('invalid-session');
-    // Nothing shown may quote a token of the list: such an entry goes, such a user agent is dropped.
-    const quotesToken = (text: string) => listed.some((s) => text.includes(s.token));
-    return listed
-      .filter((s) => !quotesToken(s.id))
-      .map((s): SessionInfo => {
-        const info: SessionInfo = { id: s.id, current: s.id === mine };
-        const times = { createdAt: toTime(s.createdAt), lastActiveAt: toTime(s.updatedAt), expiresAt: toTime(s.expiresAt) };
-        for (const [name, time] of Object.entries(times)) if (time !== undefined) info[name as 'createdAt'] = time;
-        if (nonEmptyString(s.userAgent) && !quotesToken(s.userAgent)) info.userAgent = s.userAgent;
-        return info;
-      })
-      .sort(bySessionOrder);
+    // Read on first use: pages without <session-list> never download it.
+    const { sessionInfos } = await import('./better-auth-sessions.js');
+    return sessionInfos(listed, mine);
   }
 
   /** `/revoke-session` with the token the list gives for `id` (read here, sent back, never kept). */
@@ -268,7 +259,7 @@ function sessionIdOf(session: StoredSession): string {
 }
 
 /** A date as Better Auth sends it (ISO string), in ms; `undefined` if it is none. */
-function toTime(value: unknown): number | undefined {
+export function toTime(value: unknown): number | undefined {
   const time = typeof value === 'string' || typeof value === 'number' ? new Date(value).getTime() : NaN;
   return Number.isFinite(time) ? time : undefined;
 }

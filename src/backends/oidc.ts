@@ -214,7 +214,7 @@ export class OidcBackend implements AuthBackend {
     if (!pending || Date.now() - pending.startedAt > pendingLifetimeMs) {
       throw new AuthError(
         'bad-request',
-        'This sign-in answer does not belong to a sign-in started in this tab (already used, expired, or forged): nothing was stored. Sign in again.',
+        'This sign-in answer is not for a sign-in started in this tab (used, expired or forged): nothing was stored. Sign in again.',
       );
     }
     return this.#guard(

@@ -3,7 +3,7 @@ import { isRecord, nonEmptyString, parseJson } from '../internal/guards.js';
 import { sendRequest } from '../internal/http-reply.js';
 import { toServerTarget, type ServerTarget } from '../internal/server-url.js';
 import { KeyStore, type StorageMode } from '../storage/key-store.js';
-import { bySessionOrder, toPublicUser } from './session-codec.js';
+import { toPublicUser } from './session-codec.js';
 import {
   Capability,
   type AuthBackend,
@@ -134,18 +134,9 @@ export class ParseBackend implements AuthBackend {
    */
   async listSessions(session: StoredSession, { signal }: { signal: AbortSignal }): Promise<SessionInfo[]> {
     const { results } = await this.#request('GET', '/sessions', { signal, token: session.token });
-    if (!Array.isArray(results)) throw new AuthError('server', 'No list of sessions in the answer.');
-    const infos: SessionInfo[] = [];
-    for (const entry of results as unknown[]) {
-      if (!isRecord(entry) || !nonEmptyString(entry.objectId)) continue;
-      const info: SessionInfo = { id: entry.objectId, current: entry.sessionToken === session.token };
-      const createdAt = parseDate(entry.createdAt);
-      const expiresAt = parseDate(entry.expiresAt);
-      if (createdAt !== undefined) info.createdAt = createdAt;
-      if (expiresAt !== undefined) info.expiresAt = expiresAt;
-      infos.push(info);
-    }
-    return infos.sort(bySessionOrder);
+    // Read on first use: pages without <session-list> never download it.
+    const { sessionInfos } = await import('./parse-sessions.js');
+    return sessionInfos(results, session.token);
   }
 
   /**
@@ -332,13 +323,6 @@ function readReply(status: number, text: string, path: string, endpoint: string)
   if (serverCode === 202) throw new AuthError('username-taken', `Username taken.${said}`, options);
   if (status >= 500) throw new AuthError('server', `HTTP ${status}.${said}`, options);
   throw new AuthError('bad-request', `Refused.${said}`, options);
-}
-
-/** A Parse date (an ISO string, or `{ __type: 'Date', iso }`) in ms since the epoch; `undefined` if unreadable. */
-function parseDate(value: unknown): number | undefined {
-  const iso = isRecord(value) ? value.iso : value;
-  const ms = typeof iso === 'string' ? Date.parse(iso) : NaN;
-  return Number.isFinite(ms) ? ms : undefined;
 }
 
 /** A session from Parse's user JSON (a login/sign-up reply, `/users/me`, or stored SDK JSON). */

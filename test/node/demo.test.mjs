@@ -808,7 +808,7 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
     assert.equal(await baPage.textContent('#account'), 'ada@example.test (or ada) / lovelace-secret');
     assert.equal(await baPage.textContent('#server-url'), ba.serverUrl, 'the footer names the server');
     assert.ok(await baPage.getByLabel('Email or username').isVisible());
-    assert.ok(await baPage.getByRole('button', { name: 'Sign in' }).isVisible());
+    assert.ok(await baPage.getByRole('button', { name: 'Sign in', exact: true }).isVisible());
     assert.ok(await baPage.getByRole('button', { name: 'Create account' }).isVisible());
     assert.ok(
       await baPage.getByText('Sign in to see the devices signed in to your account.').isVisible(),
@@ -825,7 +825,7 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
   test('a wrong password: the alert says so, and the page stays signed out', async () => {
     await baPage.getByLabel('Email or username').fill(ba.account.username);
     await baPage.getByLabel('Password').fill('not-the-password');
-    await baPage.getByRole('button', { name: 'Sign in' }).click();
+    await baPage.getByRole('button', { name: 'Sign in', exact: true }).click();
     await baPage.waitForSelector('#log .entry-failure');
     const log = await readLog(baPage);
     assert.deepEqual(logSummary(log), ['failure <log-in-action>']);
@@ -840,7 +840,7 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
   test('sign-in with the demo account (by email): signed in as Ada, this device in the list', async () => {
     await baPage.getByLabel('Email or username').fill(ba.account.email);
     await baPage.getByLabel('Password').fill(ba.account.password);
-    await baPage.getByRole('button', { name: 'Sign in' }).click();
+    await baPage.getByRole('button', { name: 'Sign in', exact: true }).click();
     await baPage.waitForSelector('user-session[authenticated]');
     await baPage.waitForSelector('#log .entry-success');
     const log = await readLog(baPage);
@@ -866,7 +866,7 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
     assert.equal(await phonePage.getAttribute('user-session', 'authenticated'), null, 'another browser: no cookie');
     await phonePage.getByLabel('Email or username').fill(ba.account.username);
     await phonePage.getByLabel('Password').fill(ba.account.password);
-    await phonePage.getByRole('button', { name: 'Sign in' }).click();
+    await phonePage.getByRole('button', { name: 'Sign in', exact: true }).click();
     await phonePage.waitForSelector('user-session[authenticated]');
     assert.equal(await phonePage.textContent('#status-text'), 'Signed in as Ada Lovelace');
     await waitForListed(phonePage, 2);
