@@ -1,7 +1,7 @@
 import { AddOnCapability, Capability, hasCapability, type AuthBackend, type PublicUser } from '../backends/backend.js';
 import { BetterAuthBackend } from '../backends/better-auth.js';
 import { betterAuthPasskeys } from '../backends/better-auth-passkeys.js';
-import type { PasskeyInfo, PasskeyServer } from '../backends/passkey-server.js';
+import type { CredentialJSON, PasskeyInfo, PasskeyServer } from '../backends/passkey-server.js';
 import { AuthError } from '../errors.js';
 import { nonEmptyString } from '../internal/guards.js';
 import { createPasskey, getPasskey, requireWebAuthn } from '../internal/webauthn.js';
@@ -42,7 +42,7 @@ export function passkeys(core: SessionCore): Passkeys {
       const ceremony = autofill ? new AbortController() : core.beginSignIn();
       const stop = () => ceremony.abort(new AuthError('aborted'));
       signal?.addEventListener('abort', stop, { once: true });
-      let credential: PublicKeyCredentialJSON;
+      let credential: CredentialJSON;
       try {
         if (signal?.aborted) stop();
         const options = await core.call((s) => server.authenticationOptions({ signal: s }), ceremony.signal);

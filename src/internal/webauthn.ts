@@ -1,3 +1,4 @@
+import type { CredentialJSON } from '../backends/passkey-server.js';
 import { AuthError } from '../errors.js';
 
 /**
@@ -46,7 +47,7 @@ async function endWaitingAutofill(): Promise<void> {
 export async function createPasskey(
   options: PublicKeyCredentialCreationOptionsJSON,
   signal: AbortSignal,
-): Promise<PublicKeyCredentialJSON> {
+): Promise<CredentialJSON> {
   requireWebAuthn();
   await endWaitingAutofill();
   return ceremony(signal, 'create', async () => {
@@ -55,7 +56,7 @@ export async function createPasskey(
       return asJson(await navigator.credentials.create({ publicKey, signal }));
     }
     const lib = await fallback(signal);
-    return lib.startRegistration({ optionsJSON: options as never }) as Promise<PublicKeyCredentialJSON>;
+    return lib.startRegistration({ optionsJSON: options as never });
   });
 }
 
@@ -68,7 +69,7 @@ export async function getPasskey(
   options: PublicKeyCredentialRequestOptionsJSON,
   signal: AbortSignal,
   autofill = false,
-): Promise<PublicKeyCredentialJSON> {
+): Promise<CredentialJSON> {
   requireWebAuthn();
   await endWaitingAutofill();
   if (!autofill) return request(options, signal, false);
@@ -90,7 +91,7 @@ function request(
   options: PublicKeyCredentialRequestOptionsJSON,
   signal: AbortSignal,
   autofill: boolean,
-): Promise<PublicKeyCredentialJSON> {
+): Promise<CredentialJSON> {
   return ceremony(signal, 'get', async () => {
     if (platformJson()) {
       const publicKey = PublicKeyCredential.parseRequestOptionsFromJSON(options);
@@ -100,7 +101,7 @@ function request(
     return lib.startAuthentication({
       optionsJSON: options as never,
       useBrowserAutofill: autofill,
-    }) as Promise<PublicKeyCredentialJSON>;
+    });
   });
 }
 
@@ -127,9 +128,9 @@ async function fallback(signal: AbortSignal): Promise<Fallback> {
   return lib;
 }
 
-function asJson(credential: Credential | null): PublicKeyCredentialJSON {
+function asJson(credential: Credential | null): CredentialJSON {
   if (!(credential instanceof PublicKeyCredential)) throw new AuthError('cancelled', 'No passkey was chosen.');
-  return credential.toJSON();
+  return credential.toJSON() as CredentialJSON;
 }
 
 /**
