@@ -115,13 +115,16 @@ test('a feature a page did not import is a chunk of its own, loaded on first use
     assert.equal(chunksWith(`src/features/${name}.ts`).length, 1, `src/features/${name}.ts is one lazy chunk`);
 });
 
-test('the package entry has every feature and the Parse, Memory and Better Auth backends, not OIDC', async () => {
+test('the package entry has every feature but redirect sign-in (a chunk on first use), and the Parse, Memory and Better Auth backends, not OIDC', async () => {
   const files = await bundledFiles(['src/index.ts']);
   assert.deepEqual(
     featureFiles(files)
       .filter((f) => !f.endsWith('user-fields.ts'))
       .sort(),
-    features.map((n) => `src/features/${n}.ts`).sort(),
+    features
+      .filter((n) => n !== 'redirect-sign-in')
+      .map((n) => `src/features/${n}.ts`)
+      .sort(),
   );
   for (const backend of ['parse', 'memory', 'better-auth']) assert.ok(files.includes(`src/backends/${backend}.ts`), backend);
   const oidc = files.filter((file) => file.includes('oidc') || file.includes('oauth4webapi'));
@@ -144,3 +147,47 @@ test('the resolver imports no backend', async () => {
     [],
   );
 });
+
+// The one-file bundles that `npm run build` writes (CI builds before it tests), by their source maps.
+import { existsSync, readFileSync } from 'node:fs';
+const sourcesOf = (file) => JSON.parse(readFileSync(`dist/${file}.map`, 'utf8')).sources.map((s) => s.replace(/^(\.\.\/)+/, ''));
+const built = existsSync('dist/user-session-elements.min.js.map') && existsSync('dist/user-session-elements-oidc.min.js.map');
+
+test(
+  'the one-file bundle without OIDC leaves out redirect sign-in (its loader refuses, naming the oidc file); the oidc one has it',
+  { skip: !built && 'run npm run build first' },
+  () => {
+    const plain = sourcesOf('user-session-elements.min.js');
+    const oidc = sourcesOf('user-session-elements-oidc.min.js');
+    assert.equal(plain.includes('src/features/redirect-sign-in.ts'), false);
+    assert.equal(oidc.includes('src/features/redirect-sign-in.ts'), true);
+    assert.match(
+      readFileSync('dist/user-session-elements.min.js', 'utf8'),
+      /Redirect sign-in is not in this file: use user-session-elements-oidc\.min\.js/,
+    );
+  },
+);
+
+test(
+  'the passkeys add-on is in no one-file bundle and not in the package entry',
+  { skip: !built && 'run npm run build first' },
+  async () => {
+    for (const file of ['user-session-elements.min.js', 'user-session-elements-oidc.min.js']) {
+      const sources = sourcesOf(file);
+      assert.deepEqual(
+        sources.filter((s) => /passkey|webauthn/.test(s)),
+        [],
+        file,
+      );
+    }
+    const entry = await bundledFiles(['src/index.ts']);
+    assert.deepEqual(
+      entry.filter((s) => /passkey|webauthn/.test(s)),
+      [],
+    );
+    // A passkey page brings the add-on's feature, its Better Auth endpoints and the WebAuthn helpers.
+    const passkeyPage = await bundledFiles(['src/define/better-auth-backend.ts', 'src/passkeys.ts']);
+    for (const file of ['src/features/passkeys.ts', 'src/backends/better-auth-passkeys.ts', 'src/internal/webauthn.ts'])
+      assert.ok(passkeyPage.includes(file), file);
+  },
+);
