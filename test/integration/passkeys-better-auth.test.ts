@@ -21,7 +21,15 @@ import {
   virtualAuthenticatorSupported,
   virtualCredentials,
 } from '../helpers/webauthn.js';
-import { createUser, newAccount, requestCount, useBetterAuthServer } from './better-auth-server.js';
+import {
+  createUser,
+  newAccount,
+  requestCount,
+  sessionsOf,
+  startBetterAuth,
+  stopBetterAuth,
+  useBetterAuthServer,
+} from './better-auth-server.js';
 
 describe('Passkeys on Better Auth (real server, virtual authenticator)', function () {
   this.timeout(30_000);
@@ -180,6 +188,24 @@ describe('Passkeys on Better Auth (real server, virtual authenticator)', functio
     expect(await requestCount('POST', '/passkey/verify-authentication')).to.equal(0);
     expect(outcome).to.deep.equal([]);
     expect(session.authenticated).to.equal(false);
+  });
+
+  it('a passkey session is an ordinary one: listed by listSessions as this device, and a sign-out queued while the server is down ends it later', async () => {
+    const { session, logIn, account } = await withPasskey();
+    await session.logOut();
+    expect(await logIn.do()).to.equal(true);
+    const sessions = await session.listSessions();
+    expect(sessions.map((s) => s.current)).to.deep.equal([true]);
+    expect(await sessionsOf(account.email)).to.have.length(1);
+    await stopBetterAuth();
+    const result = await session.logOut();
+    expect(result.signedOutLocally).to.equal(true);
+    expect(result.revocationPending).to.equal(true);
+    expect(session.authenticated).to.equal(false);
+    session.remove();
+    await startBetterAuth();
+    await page(); // the next page load sends the queued sign-out
+    await waitUntil(async () => (await sessionsOf(account.email)).length === 0, 'the queued sign-out', { timeout: 10_000 });
   });
 
   it('a second <user-session> on the key follows a passkey sign-in (logged-in once)', async () => {
