@@ -72,7 +72,9 @@ const launchers = {
         // For the WebAuthn virtual authenticator (scripts/wtr-webauthn-plugin.mjs): Firefox offers it only
         // through Marionette (WebDriver BiDi has no WebAuthn commands), on a free port the plugin reads from
         // the profile's MarionetteActivePort; without the softtoken pref every ceremony fails (NotAllowedError).
-        args: ['--marionette'],
+        // --remote-allow-system-access lets the plugin pick the passkey in a waiting autofill request
+        // (conditional mediation), as Chromium's virtual authenticator does by itself.
+        args: ['--marionette', '--remote-allow-system-access'],
         extraPrefsFirefox: {
           'marionette.port': 0,
           'security.webauth.webauthn_enable_softtoken': true,

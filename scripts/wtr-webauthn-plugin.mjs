@@ -15,13 +15,24 @@
 //   NotAllowedError). The port comes from the profile's MarionetteActivePort file. No new session:
 //   Marionette runs these commands in the session puppeteer's BiDi connection made (a second one
 //   is refused with "Maximum number of active sessions").
+//   Passkey autofill (a conditional `navigator.credentials.get({ mediation: 'conditional' })`):
+//   Chromium's virtual authenticator answers it at once with its passkey for the site while presence
+//   is on; Firefox keeps it waiting for a pick in the autofill popup, which its virtual authenticator
+//   never makes. With `args: ['--remote-allow-system-access']` as well, the plugin makes that pick
+//   (the first passkey offered), as Chromium does, through puppeteer's BiDi connection (privileged
+//   script in the browser window: nsIWebAuthnService on each "webauthn:conditional-get-pending");
+//   without that argument conditional requests just wait, and the plugin says so once in the log.
+//   Presence (`webauthn-set-presence`) is the W3C `isUserConsenting`, fixed when adding: the plugin
+//   adds the authenticator again with the new value and the same credentials (a new authenticator id).
+//   Presence off in Firefox: a conditional request waits (as in Chromium), a modal ceremony gets an
+//   assertion without the user-present flag, which a server refuses (Chromium: it waits for a touch).
 // - WebKit (webdriverio, WebDriver classic): the extension's endpoints (`POST /session/{id}/webauthn/
 //   authenticator`…) when the driver has them. WebKitWebDriver 2.50 answers "unknown command"; its
 //   MiniBrowser has no `PublicKeyCredential` at all, even on the secure localhost page.
 // In Firefox and over WebDriver the authenticator belongs to the whole browser, not to one page:
 // it is isolated per test session only with `concurrency: 1` (as web-test-runner.config.mjs runs).
 // The W3C extension cannot change user presence after adding (`automaticPresenceSimulation` maps to
-// its `isUserConsenting` when adding); `webauthn-set-presence` throws there.
+// its `isUserConsenting` when adding); `webauthn-set-presence` throws over WebDriver classic.
 //
 // Browser side (test/helpers/webauthn.ts) calls these with `executeServerCommand`. One authenticator
 // per test session: adding again removes the previous one; it is removed when the session finishes.
@@ -36,7 +47,8 @@
 //                                    (ids and user handles base64url; userHandle null when absent)
 //   webauthn-remove-credential     payload { credentialId } → true
 //   webauthn-set-user-verified     payload { isUserVerified: boolean } → true
-//   webauthn-set-presence          payload { automaticPresenceSimulation: boolean } → true (Chromium only)
+//   webauthn-set-presence          payload { automaticPresenceSimulation: boolean } → true (Chromium; Firefox
+//                                    by adding the authenticator again, see above)
 // Unsupported engines: every command but `webauthn-supported` throws an Error with the reason.
 import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
@@ -83,7 +95,7 @@ const firstLine = (error) =>
  *   credentials(id: string): Promise<Array<Record<string, any>>>,
  *   removeCredential(id: string, credentialId: string): Promise<unknown>,
  *   setUserVerified(id: string, value: boolean): Promise<unknown>,
- *   setPresence(id: string, value: boolean): Promise<unknown>,
+ *   setPresence(id: string, value: boolean): Promise<unknown>, // a string: the authenticator's new id
  *   close(): Promise<unknown>,
  * }} Backend
  */
@@ -115,28 +127,71 @@ async function cdpBackend(cdp) {
 
 /**
  * The W3C WebAuthn WebDriver extension, its commands named as in the spec (`AddVirtualAuthenticator`…):
- * `call(name, params)` sends one. `engine` names the browser in errors. @returns {Backend}
+ * `call(name, params)` sends one. `engine` names the browser in errors.
+ * `readd`: presence changes by adding the authenticator again with its credentials (the driver has
+ * `AddCredential`, and `GetCredentials` gives their private keys). `autofill`: whether conditional
+ * requests are answered (Firefox), told each time presence changes. @returns {Backend}
  */
-function w3cBackend(engine, call) {
+function w3cBackend(engine, call, { readd = false, autofill = null } = {}) {
+  /** The options each authenticator was added with, to add it again with another presence. */
+  const added = new Map();
+  const add = async (o) => {
+    const authenticatorId = await call('AddVirtualAuthenticator', {
+      protocol: o.protocol,
+      transport: o.transport,
+      hasResidentKey: o.hasResidentKey,
+      hasUserVerification: o.hasUserVerification,
+      isUserConsenting: o.automaticPresenceSimulation,
+      isUserVerified: o.isUserVerified,
+    });
+    added.set(authenticatorId, o);
+    await autofill?.(o.automaticPresenceSimulation);
+    return authenticatorId;
+  };
+  const remove = async (authenticatorId) => {
+    added.delete(authenticatorId);
+    await autofill?.(false);
+    return call('RemoveVirtualAuthenticator', { authenticatorId });
+  };
   return {
-    add: async (o) =>
-      call('AddVirtualAuthenticator', {
-        protocol: o.protocol,
-        transport: o.transport,
-        hasResidentKey: o.hasResidentKey,
-        hasUserVerification: o.hasUserVerification,
-        isUserConsenting: o.automaticPresenceSimulation,
-        isUserVerified: o.isUserVerified,
-      }),
-    remove: (authenticatorId) => call('RemoveVirtualAuthenticator', { authenticatorId }),
+    add,
+    remove,
     credentials: (authenticatorId) => call('GetCredentials', { authenticatorId }),
     removeCredential: (authenticatorId, credentialId) => call('RemoveCredential', { authenticatorId, credentialId }),
-    setUserVerified: (authenticatorId, isUserVerified) => call('SetUserVerified', { authenticatorId, isUserVerified }),
-    setPresence: async () => {
-      throw new Error(
-        `webauthn plugin: ${engine}'s driver cannot change user presence after adding an authenticator (the W3C WebAuthn ` +
-          'WebDriver extension has no such command): pass automaticPresenceSimulation to webauthn-add-authenticator instead',
-      );
+    setUserVerified: async (authenticatorId, isUserVerified) => {
+      await call('SetUserVerified', { authenticatorId, isUserVerified });
+      const options = added.get(authenticatorId);
+      if (options) added.set(authenticatorId, { ...options, isUserVerified });
+    },
+    setPresence: async (authenticatorId, automaticPresenceSimulation) => {
+      const options = added.get(authenticatorId);
+      if (!readd || !options)
+        throw new Error(
+          `webauthn plugin: ${engine}'s driver cannot change user presence after adding an authenticator (the W3C WebAuthn ` +
+            'WebDriver extension has no such command): pass automaticPresenceSimulation to webauthn-add-authenticator instead',
+        );
+      if (options.automaticPresenceSimulation === automaticPresenceSimulation) return authenticatorId;
+      const credentials = await call('GetCredentials', { authenticatorId });
+      added.delete(authenticatorId);
+      await call('RemoveVirtualAuthenticator', { authenticatorId });
+      const replacement = await add({ ...options, automaticPresenceSimulation });
+      try {
+        for (const c of credentials)
+          await call('AddCredential', {
+            authenticatorId: replacement,
+            credentialId: c.credentialId,
+            isResidentCredential: c.isResidentCredential,
+            rpId: c.rpId,
+            privateKey: c.privateKey,
+            ...(c.userHandle ? { userHandle: c.userHandle } : {}),
+            signCount: c.signCount,
+          });
+      } catch (error) {
+        // No half-made authenticator left behind: the session has none now.
+        await remove(replacement).catch(() => {});
+        throw error;
+      }
+      return replacement;
     },
     close: async () => {},
   };
@@ -230,14 +285,87 @@ function marionette(port) {
 }
 
 /**
+ * Privileged script in Firefox's browser window (puppeteer's BiDi connection, `moz:scope: 'chrome'`,
+ * allowed by `--remote-allow-system-access`): on each pending conditional request, while `on`,
+ * picks the first passkey its autofill offers, as a person would. Installed once per browser.
+ */
+const autofillScript = (on) => `(async () => {
+  const key = Symbol.for('wtr-webauthn-plugin/autofill');
+  let state = globalThis[key];
+  if (!state) {
+    const service = Cc['@mozilla.org/webauthn/service;1'].getService(Ci.nsIWebAuthnService);
+    // Recent Firefox answers through a callback; older ones return the entries.
+    const entriesOf = (tid) =>
+      new Promise((resolve, reject) => {
+        const returned = service.getAutoFillEntries(tid, { resolve, reject });
+        if (returned) resolve(returned);
+      });
+    const pick = async () => {
+      for (const win of Services.wm.getEnumerator('navigator:browser'))
+        for (const tab of win.gBrowser?.tabs ?? [])
+          for (const context of tab.linkedBrowser?.browsingContext?.getAllBrowsingContextsInSubtree() ?? []) {
+            const origin = context.currentWindowGlobal?.documentPrincipal?.originNoSuffix;
+            const tid = origin ? service.hasPendingConditionalGet(context.id, origin) : 0;
+            if (!tid) continue;
+            const entries = await entriesOf(tid);
+            if (entries.length > 0 && state.on) service.selectAutoFillEntry(tid, entries[0].credentialId);
+          }
+    };
+    state = globalThis[key] = { on: false, errors: [] };
+    state.observer = {
+      QueryInterface: ChromeUtils.generateQI(['nsIObserver']),
+      observe() {
+        if (state.on) pick().catch((error) => state.errors.push(String(error)));
+      },
+    };
+    Services.obs.addObserver(state.observer, 'webauthn:conditional-get-pending');
+  }
+  state.on = ${on ? 'true' : 'false'};
+  return JSON.stringify(state.errors.splice(0));
+})()`;
+
+/**
+ * Firefox's autofill answerer (see `autofillScript`), or why there is none.
+ * @returns {Promise<{ answer: (on: boolean) => Promise<void> } | { reason: string }>}
+ */
+async function firefoxAutofill(browser, args, log) {
+  if (!args.includes('--remote-allow-system-access') && !args.includes('-remote-allow-system-access'))
+    return { reason: "Firefox was not started with args ['--remote-allow-system-access']" };
+  const send = async (method, params) => {
+    const answer = await browser.connection.send(method, params);
+    return answer?.result ?? answer;
+  };
+  try {
+    const { contexts } = await send('browsingContext.getTree', { 'moz:scope': 'chrome' });
+    const window = contexts.find((c) => c.url === 'chrome://browser/content/browser.xhtml') ?? contexts[0];
+    if (!window) return { reason: 'no browser window in the chrome contexts' };
+    const answer = async (on) => {
+      const result = await send('script.evaluate', {
+        expression: autofillScript(on),
+        target: { context: window.context },
+        awaitPromise: true,
+      });
+      if (result.type === 'exception')
+        throw new Error(`webauthn plugin: Firefox autofill script: ${result.exceptionDetails?.text}`);
+      const errors = JSON.parse(result.result?.value ?? '[]');
+      for (const error of errors) log(`Firefox autofill pick failed: ${error}`);
+    };
+    await answer(false);
+    return { answer };
+  } catch (error) {
+    return { reason: `no privileged script over BiDi (${firstLine(error)})` };
+  }
+}
+
+/**
  * Firefox through puppeteer (BiDi): Marionette if the launcher turned it on, else why not. Its
  * connection goes to `connections` (closed when the server stops). @returns {Promise<Backend>}
  */
-async function firefoxBackend(engine, browser, connections) {
+async function firefoxBackend(engine, browser, connections, log) {
   const args = browser.process()?.spawnargs ?? [];
   const profile = args.includes('--profile') ? args[args.indexOf('--profile') + 1] : undefined;
   const howTo =
-    `Firefox offers it through Marionette only: launch it with args ['--marionette'] and ` +
+    `Firefox offers it through Marionette only: launch it with args ['--marionette', '--remote-allow-system-access'] and ` +
     `extraPrefsFirefox ${JSON.stringify(FIREFOX_PREFS)}`;
   if (!args.includes('--marionette') || !profile) {
     // What BiDi answers (no module of that name; puppeteer offers no CDP for Firefox either).
@@ -257,7 +385,22 @@ async function firefoxBackend(engine, browser, connections) {
   if (!port) throw new Unsupported(`${engine}: no MarionetteActivePort file in ${profile}. ${howTo}`);
   const connection = await marionette(port);
   connections.add(connection);
-  return w3cBackend(engine, (name, params) => connection.call(`WebAuthn:${name}`, params));
+  const autofill = await firefoxAutofill(browser, args, log);
+  if ('reason' in autofill)
+    console.warn(
+      `[webauthn-plugin] ${engine}: passkey autofill requests (conditional mediation) will wait unanswered: ` +
+        `${autofill.reason} (launch it with args ['--marionette', '--remote-allow-system-access'])`,
+    );
+  // Marionette takes AddCredential's credential apart from the authenticator id (geckodriver nests it so).
+  const call = (name, { authenticatorId, ...rest }) =>
+    connection.call(
+      `WebAuthn:${name}`,
+      name === 'AddCredential' ? { authenticatorId, credentials: rest } : { authenticatorId, ...rest },
+    );
+  return w3cBackend(engine, call, {
+    readd: true,
+    autofill: 'answer' in autofill ? autofill.answer : null,
+  });
 }
 
 /** Adds and removes one authenticator: whether the driver really offers them. @param {Backend} backend */
@@ -309,7 +452,7 @@ export function webauthnPlugin(options = {}) {
           const page = launcher.getPage(session.id);
           const browser = page.browser();
           if (browser.cdpSupported !== false) return cdpBackend(await page.createCDPSession());
-          if (!shared.has(launcher)) shared.set(launcher, firefoxBackend(engine, browser, connections).then(probe));
+          if (!shared.has(launcher)) shared.set(launcher, firefoxBackend(engine, browser, connections, log).then(probe));
           return shared.get(launcher);
         }
         if (launcher.type === 'webdriver') {
@@ -394,12 +537,15 @@ export function webauthnPlugin(options = {}) {
       case 'webauthn-set-user-verified':
         await backend.setUserVerified(needsAuthenticator(state, command), bool(payload?.isUserVerified, 'isUserVerified'));
         return true;
-      case 'webauthn-set-presence':
-        await backend.setPresence(
+      case 'webauthn-set-presence': {
+        // Firefox adds the authenticator again (another id, same credentials).
+        const replacement = await backend.setPresence(
           needsAuthenticator(state, command),
           bool(payload?.automaticPresenceSimulation, 'automaticPresenceSimulation'),
         );
+        if (typeof replacement === 'string') state.authenticatorId = replacement;
         return true;
+      }
       default:
         return undefined;
     }

@@ -1,7 +1,8 @@
 // Browser-side helpers for a WebAuthn virtual authenticator on the test page, given by
 // scripts/wtr-webauthn-plugin.mjs (Chromium through CDP; Firefox through Marionette when the
-// launcher turns it on; WebDriver engines when their driver has the W3C extension). One
-// authenticator per test session: adding again replaces it, and it goes when the session finishes.
+// launcher turns it on, with passkey autofill answered too given --remote-allow-system-access;
+// WebDriver engines when their driver has the W3C extension). One authenticator per test
+// session: adding again replaces it, and it goes when the session finishes.
 // Where the engine has none, `virtualAuthenticatorSupported()` says why and every other helper rejects.
 import { executeServerCommand } from '@web/test-runner-commands';
 
@@ -57,6 +58,11 @@ export const removeVirtualCredential = (credentialId: string) =>
 export const setUserVerified = (isUserVerified: boolean) =>
   executeServerCommand<true, { isUserVerified: boolean }>('webauthn-set-user-verified', { isUserVerified });
 
-/** Whether the user is present without being asked (Chromium only: other drivers reject). */
+/**
+ * Whether the user is present without being asked: with it on, a waiting autofill request (conditional
+ * mediation) is answered with the site's passkey; off, it waits. Chromium; Firefox adds the
+ * authenticator again with the same credentials (without presence a modal ceremony there gets no
+ * user-present flag, which the server refuses, where Chromium waits). WebDriver classic rejects.
+ */
 export const setPresence = (automaticPresenceSimulation: boolean) =>
   executeServerCommand<true, { automaticPresenceSimulation: boolean }>('webauthn-set-presence', { automaticPresenceSimulation });
