@@ -46,9 +46,7 @@ export function betterAuthPasskeys(backend: BetterAuthBackend): PasskeyServer {
           });
         throw caught;
       }
-      const session = await backend.serverSession({ signal });
-      if (!session) throw new AuthError('misconfigured', 'Signed in, but the browser kept no session cookie (see server-url).');
-      return session;
+      return backend.signedIn(signal);
     },
     list: ({ signal }) => list(signal),
     async remove(id, { signal }) {

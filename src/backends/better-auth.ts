@@ -87,7 +87,7 @@ export class BetterAuthBackend implements AuthBackend {
       ...(byEmail ? { email: username } : { username }),
       password,
     });
-    return this.#signedIn(signal);
+    return this.signedIn(signal);
   }
 
   /**
@@ -118,7 +118,7 @@ export class BetterAuthBackend implements AuthBackend {
       ...(byEmail ? {} : { username }),
       password,
     });
-    return this.#signedIn(signal);
+    return this.signedIn(signal);
   }
 
   /**
@@ -192,9 +192,19 @@ export class BetterAuthBackend implements AuthBackend {
     return reply && { token: markerPrefix + reply.sessionId, user: reply.user };
   }
 
-  /** After sign-in: the session the cookie now names. No cookie kept by the browser is a setup fault, said plainly. */
-  async #signedIn(signal: AbortSignal): Promise<StoredSession> {
-    const session = await this.serverSession({ signal });
+  /**
+   * After sign-in (password, passkey): the session the cookie now names. No cookie kept by the browser is a setup
+   * fault, said plainly. When the server cannot say (get-session fails), the session the sign-in
+   * just made is ended (`/sign-out`, best effort): a failed sign-in leaves none for a reload to take up.
+   */
+  async signedIn(signal: AbortSignal): Promise<StoredSession> {
+    let session: StoredSession | null;
+    try {
+      session = await this.serverSession({ signal });
+    } catch (error) {
+      await this.request('POST', '/sign-out', AbortSignal.timeout(10_000), {}).catch(() => {});
+      throw error;
+    }
     if (!session) {
       throw new AuthError(
         'misconfigured',

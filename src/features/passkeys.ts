@@ -2,7 +2,7 @@ import { AddOnCapability, Capability, hasCapability, type AuthBackend, type Publ
 import { BetterAuthBackend } from '../backends/better-auth.js';
 import { betterAuthPasskeys } from '../backends/better-auth-passkeys.js';
 import type { CredentialJSON, PasskeyInfo, PasskeyServer } from '../backends/passkey-server.js';
-import { AuthError } from '../errors.js';
+import { AuthError, toAuthError } from '../errors.js';
 import { nonEmptyString } from '../internal/guards.js';
 import { createPasskey, getPasskey, requireWebAuthn } from '../internal/webauthn.js';
 import type { SessionCore, SessionFeature } from '../session/feature.js';
@@ -32,10 +32,37 @@ export interface Passkeys extends SessionFeature {
 /** The `passkeys` feature, an add-on: `user-session-elements/passkeys.js` (its tags import it). */
 export function passkeys(core: SessionCore): Passkeys {
   const changed = () => core.report({ type: 'passkeys-change' });
+  /**
+   * Requests made on the signed-in session end when it is signed out here: a late answer to one
+   * (Better Auth answers a revoked cookie with a Set-Cookie that clears it) must not clear the
+   * cookie of a user signed in since.
+   */
+  const onTheSession = new Set<AbortController>();
+  const bound = async <T>(cancel: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+    const call = new AbortController();
+    const end = () => call.abort(cancel?.reason);
+    cancel?.addEventListener('abort', end, { once: true });
+    if (cancel?.aborted) end();
+    onTheSession.add(call);
+    try {
+      return await work(call.signal);
+    } finally {
+      onTheSession.delete(call);
+      cancel?.removeEventListener('abort', end);
+    }
+  };
   return {
+    loggedOut() {
+      for (const call of onTheSession) call.abort(new AuthError('aborted', 'Signed out meanwhile.'));
+    },
     async logInWithPasskey({ autofill = false, signal } = {}) {
-      const server = passkeyServerOf(core.settings.backend);
+      const { backend } = core.settings;
+      const server = passkeyServerOf(backend);
       requireWebAuthn();
+      // Signed in already: that session ends first, its revocation answered before the options
+      // are asked for. Both go with the cookie: the options of a signed-in user name only their
+      // passkeys, and a late answer to the revocation would clear the new session's cookie.
+      if (!autofill && core.decode(core.shared?.read() ?? null)) await core.logOut({ scope: 'current' });
       // The ceremony waits for the person, so it is not timed; `signal` ends it. A dialog is a
       // sign-in of its own (a newer sign-in or a sign-out ends it); autofill only waits beside
       // the page's other sign-ins and never ends one (its element stops it when one starts).
@@ -47,39 +74,65 @@ export function passkeys(core: SessionCore): Passkeys {
         if (signal?.aborted) stop();
         const options = await core.call((s) => server.authenticationOptions({ signal: s }), ceremony.signal);
         credential = await getPasskey(options, ceremony.signal, autofill);
+        // An answer that came as the request was ended (a newer sign-in) is dropped, never verified.
+        if (ceremony.signal.aborted) throw ceremony.signal.reason;
       } finally {
         signal?.removeEventListener('abort', stop);
         core.endSignIn(ceremony);
       }
-      return signInWith(core, 'passkey', (s) => server.authenticate(credential, { signal: s }));
+      if (core.settings.backend !== backend)
+        throw new AuthError('aborted', 'The <user-session> was pointed at another server during the passkey dialog.');
+      return signInWith(core, 'passkey', (s) => redacting(credential, server.authenticate(credential, { signal: s })));
     },
     addPasskey: (name, cancel) =>
-      core.withShared(async (shared) => {
-        const server = passkeyServerOf(core.settings.backend);
-        requireWebAuthn();
-        const label = nonEmptyString(name) && name.trim() ? name.trim() : undefined;
-        const session = await signedIn(core, shared, cancel, 'Sign in to add a passkey.');
-        const options = await onSession(core, shared, session, (s) => server.registrationOptions(label, { signal: s }), cancel);
-        const credential = await createPasskey(options, cancel ?? new AbortController().signal);
-        const passkey = await onSession(core, shared, session, (s) => server.register(credential, label, { signal: s }), cancel);
-        changed();
-        return passkey;
-      }),
+      core.withShared((shared) =>
+        bound(cancel, async (signal) => {
+          const server = passkeyServerOf(core.settings.backend);
+          requireWebAuthn();
+          const label = nonEmptyString(name) && name.trim() ? name.trim() : undefined;
+          const session = await signedIn(core, shared, signal, 'Sign in to add a passkey.');
+          const options = await onSession(core, shared, session, (s) => server.registrationOptions(label, { signal: s }), signal);
+          const credential = await createPasskey(options, signal);
+          const passkey = await onSession(
+            core,
+            shared,
+            session,
+            (s) => redacting(credential, server.register(credential, label, { signal: s })),
+            signal,
+          );
+          changed();
+          return passkey;
+        }),
+      ),
     listPasskeys: (cancel) =>
-      core.withShared(async (shared) => {
-        const server = passkeyServerOf(core.settings.backend);
-        const session = await signedIn(core, shared, cancel);
-        return Object.freeze(await onSession(core, shared, session, (s) => server.list({ signal: s }), cancel));
-      }),
+      core.withShared((shared) =>
+        bound(cancel, async (signal) => {
+          const server = passkeyServerOf(core.settings.backend);
+          const session = await signedIn(core, shared, signal);
+          const list = await onSession(core, shared, session, (s) => server.list({ signal: s }), signal);
+          // Each passkey once, whatever the server (or something in front of it) sent.
+          const ids = new Set<string>();
+          return Object.freeze(list.filter((passkey) => !ids.has(passkey.id) && !!ids.add(passkey.id)));
+        }),
+      ),
     deletePasskey: (id, cancel) =>
-      core.withShared(async (shared) => {
-        if (!nonEmptyString(id) || !id.trim()) throw new AuthError('bad-request', 'Name the passkey to remove (its id).');
-        const server = passkeyServerOf(core.settings.backend);
-        const session = await signedIn(core, shared, cancel);
-        await onSession(core, shared, session, (s) => server.remove(id, { signal: s }), cancel);
-        changed();
-      }),
+      core.withShared((shared) =>
+        bound(cancel, async (signal) => {
+          if (!nonEmptyString(id) || !id.trim()) throw new AuthError('bad-request', 'Name the passkey to remove (its id).');
+          const server = passkeyServerOf(core.settings.backend);
+          const session = await signedIn(core, shared, signal);
+          await onSession(core, shared, session, (s) => server.remove(id, { signal: s }), signal);
+          changed();
+        }),
+      ),
   };
+}
+
+/** `work`, with the credential's id kept out of any error it rejects with (a server may quote it). */
+function redacting<T>(credential: CredentialJSON, work: Promise<T>): Promise<T> {
+  return work.catch((caught: unknown) => {
+    throw toAuthError(caught, credential.id);
+  });
 }
 
 /** The backend's passkey endpoints, or `misconfigured` saying why there are none. */

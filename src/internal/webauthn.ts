@@ -80,7 +80,10 @@ export async function getPasskey(
   const waiting = request(options, stop.signal, true);
   const entry = (waitingAutofill = { stop, settled: waiting.catch(() => {}) });
   try {
-    return await waiting;
+    const credential = await waiting;
+    // Picked just as a dialog (or `signal`) ended the request: dropped, the newer one goes on.
+    if (stop.signal.aborted) throw new AuthError('aborted', 'The passkey autofill was ended.');
+    return credential;
   } finally {
     signal.removeEventListener('abort', onAbort);
     if (waitingAutofill === entry) waitingAutofill = null;
