@@ -33,27 +33,30 @@ export interface Passkeys extends SessionFeature {
 export function passkeys(core: SessionCore): Passkeys {
   const changed = () => core.report({ type: 'passkeys-change' });
   /**
-   * Requests made on the signed-in session end when it is signed out here: a late answer to one
-   * (Better Auth answers a revoked cookie with a Set-Cookie that clears it) must not clear the
-   * cookie of a user signed in since.
+   * Requests made on a session end when it is no longer the stored one (signed out or replaced,
+   * here, by another element or in another tab): a late answer to one (Better Auth answers a
+   * revoked cookie with a Set-Cookie that clears it) must not clear the cookie of a user signed in since.
    */
-  const onTheSession = new Set<AbortController>();
+  const onASession = new Map<AbortController, string | undefined>();
+  const storedToken = () => core.decode(core.shared?.read() ?? null)?.token;
   const bound = async <T>(cancel: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> => {
     const call = new AbortController();
     const end = () => call.abort(cancel?.reason);
     cancel?.addEventListener('abort', end, { once: true });
     if (cancel?.aborted) end();
-    onTheSession.add(call);
+    onASession.set(call, storedToken());
     try {
       return await work(call.signal);
     } finally {
-      onTheSession.delete(call);
+      onASession.delete(call);
       cancel?.removeEventListener('abort', end);
     }
   };
   return {
-    loggedOut() {
-      for (const call of onTheSession) call.abort(new AuthError('aborted', 'Signed out meanwhile.'));
+    changed() {
+      const now = storedToken();
+      for (const [call, token] of onASession)
+        if (token !== now) call.abort(new AuthError('aborted', 'The session changed meanwhile.'));
     },
     async logInWithPasskey({ autofill = false, signal } = {}) {
       const { backend } = core.settings;
@@ -73,6 +76,9 @@ export function passkeys(core: SessionCore): Passkeys {
       try {
         if (signal?.aborted) stop();
         const options = await core.call((s) => server.authenticationOptions({ signal: s }), ceremony.signal);
+        // Any passkey of this site: a cookie the server still honours (a `local` log-out) makes it
+        // name only that user's, and the verification does not hold the sign-in to that list.
+        delete options.allowCredentials;
         credential = await getPasskey(options, ceremony.signal, autofill);
         // An answer that came as the request was ended (a newer sign-in) is dropped, never verified.
         if (ceremony.signal.aborted) throw ceremony.signal.reason;
