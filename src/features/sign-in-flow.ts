@@ -35,11 +35,6 @@ export async function signInWith(
   }
   const fresh = asStoredSession(answer);
   if (!fresh) throw new AuthError('server', 'No session in the answer.');
-  // Pointed at another server (or backend) meanwhile: the old server's session is not this page's.
-  if (core.settings.backend !== backend) {
-    abandon(fresh);
-    throw new AuthError('aborted', 'The <user-session> changed its server during the sign-in.');
-  }
   // Still connected to that key (possibly after a move in the document: another object, same key)?
   const now = core.shared;
   if (now?.id !== shared.id) {

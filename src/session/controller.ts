@@ -171,6 +171,8 @@ export class SessionController implements ReactiveController {
       if (shared.key === storageKey) shared.moveTo(storage);
       this.hostConnected();
     } else if (backend !== this.#decoder.backend) {
+      // A sign-in under way at the server it pointed at before is not this page's any more.
+      this.#signIn?.abort(superseded());
       const before = this.#decoder.backend;
       const server = before && serverOf(before);
       // Pointed at another server: the session is ended at its own one, and never sent to the new one.

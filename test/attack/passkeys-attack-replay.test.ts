@@ -6,6 +6,7 @@
 // between the dialog and the verification). README "Passkeys (Better Auth)", Errors table:
 // `invalid-credentials` — "a failed signature, a challenge spent or expired (replayed)"; "nothing
 // stored on any of them". Each test asserts the safe behaviour.
+// Status: every test held (the server spends each challenge; the kit reports invalid-credentials and stores nothing).
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/passkeys.js';
 import '../../src/define/user-session.js';

@@ -150,6 +150,24 @@ describe('Better Auth (real server on SQLite): <user-session backend="better-aut
     });
   });
 
+  it('server-url changed while a password sign-in is at the server: aborted, nothing stored, the session it made is ended there', async () => {
+    const account = newAccount();
+    await createUser(account);
+    const { session } = await page();
+    await betterAuthFault({ path: '/api/auth/sign-in/email', delayMs: 500, times: 1 });
+    const signingIn = session.logIn(account.email, account.password).catch((e: AuthError) => e);
+    await new Promise((r) => setTimeout(r, 100));
+    session.setAttribute('server-url', `${serverUrl}/../elsewhere`);
+    const error = await signingIn;
+    expect(error).to.be.instanceOf(AuthError);
+    expect((error as AuthError).code).to.equal('aborted');
+    expect(session.authenticated).to.equal(false);
+    expect(localStorage.getItem(storageKey)).to.equal(null);
+    await waitUntil(async () => (await sessionsOf(account.email)).length === 0, 'the session given up on is ended', {
+      timeout: 5_000,
+    });
+  });
+
   it('a wrong password is invalid-credentials, stores nothing and leaves no cookie session', async () => {
     const account = newAccount();
     await createUser(account);
