@@ -17,12 +17,7 @@ import '../../src/define/better-auth-backend.js';
 import { afterConnect, recordEvents } from '../helpers/fixtures.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { PasskeyLogInActionElement } from '../../src/elements/passkey-log-in-action.js';
-import {
-  addVirtualAuthenticator,
-  removeVirtualAuthenticator,
-  setPresence,
-  virtualAuthenticatorSupported,
-} from '../helpers/webauthn.js';
+import { setPresence, useVirtualAuthenticator } from '../helpers/webauthn.js';
 import {
   betterAuthFault,
   call,
@@ -86,22 +81,14 @@ describe('attack: passkey autofill left running (real Better Auth, virtual authe
   let keys = 0;
 
   useBetterAuthServer((config) => (serverUrl = config.serverUrl));
-  before(async function () {
-    const { supported, reason } = await virtualAuthenticatorSupported();
-    if (!supported) {
-      console.info(`No virtual authenticator in this engine: ${reason}`);
-      this.skip();
-    }
-  });
+  useVirtualAuthenticator();
   beforeEach(async () => {
     storageKey = `passkey-attack-autofill/${Date.now()}/${keys++}`;
     calls.length = 0;
     conditionalStub = null;
-    await addVirtualAuthenticator();
   });
   afterEach(async () => {
     conditionalStub = null;
-    await removeVirtualAuthenticator().catch(() => {});
   });
 
   /** A signed-in account with a passkey, on a page whose form offers passkey autofill; presence off. */

@@ -17,7 +17,7 @@ import { afterConnect, recordEvents } from '../helpers/fixtures.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { PasskeyListElement } from '../../src/elements/passkey-list.js';
 import { AuthError } from '../../src/errors.js';
-import { addVirtualAuthenticator, removeVirtualAuthenticator, virtualAuthenticatorSupported } from '../helpers/webauthn.js';
+import { useVirtualAuthenticator } from '../helpers/webauthn.js';
 import {
   betterAuthFault,
   call,
@@ -36,19 +36,9 @@ describe('attack: passkeys of another user (real Better Auth, virtual authentica
   let keys = 0;
 
   useBetterAuthServer((config) => (serverUrl = config.serverUrl));
-  before(async function () {
-    const { supported, reason } = await virtualAuthenticatorSupported();
-    if (!supported) {
-      console.info(`No virtual authenticator in this engine: ${reason}`);
-      this.skip();
-    }
-  });
+  useVirtualAuthenticator();
   beforeEach(async () => {
     storageKey = `passkey-attack-cross/${Date.now()}/${keys++}`;
-    await addVirtualAuthenticator();
-  });
-  afterEach(async () => {
-    await removeVirtualAuthenticator().catch(() => {});
   });
 
   /** B with a passkey (its id), then A signed in on the same page with a passkey of its own. */

@@ -19,12 +19,7 @@ import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { PasskeyLogInActionElement } from '../../src/elements/passkey-log-in-action.js';
 import type { AddPasskeyActionElement } from '../../src/elements/add-passkey-action.js';
 import { AuthError } from '../../src/errors.js';
-import {
-  addVirtualAuthenticator,
-  removeVirtualAuthenticator,
-  virtualAuthenticatorSupported,
-  virtualCredentials,
-} from '../helpers/webauthn.js';
+import { useVirtualAuthenticator, virtualCredentials } from '../helpers/webauthn.js';
 import { cookieSession, createUser, newAccount, requestCount, useBetterAuthServer } from '../integration/better-auth-server.js';
 import { sleep } from './attack-helpers.js';
 
@@ -52,24 +47,16 @@ describe('attack: passkey ceremonies without a gesture, and the browser refusing
   let keys = 0;
 
   useBetterAuthServer((config) => (serverUrl = config.serverUrl));
-  before(async function () {
-    const { supported, reason } = await virtualAuthenticatorSupported();
-    if (!supported) {
-      console.info(`No virtual authenticator in this engine: ${reason}`);
-      this.skip();
-    }
-  });
+  useVirtualAuthenticator();
   beforeEach(async () => {
     storageKey = `passkey-attack-gesture/${Date.now()}/${keys++}`;
     modalGets.length = 0;
     getStub = null;
     createStub = null;
-    await addVirtualAuthenticator();
   });
   afterEach(async () => {
     getStub = null;
     createStub = null;
-    await removeVirtualAuthenticator().catch(() => {});
   });
 
   /** An account with a passkey, signed out, on a page whose <passkey-log-in-action> is not in an autofill form. */

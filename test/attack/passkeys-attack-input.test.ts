@@ -18,13 +18,7 @@ import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { AddPasskeyActionElement } from '../../src/elements/add-passkey-action.js';
 import type { PasskeyListElement } from '../../src/elements/passkey-list.js';
 import { AuthError } from '../../src/errors.js';
-import {
-  addVirtualAuthenticator,
-  removeVirtualAuthenticator,
-  removeVirtualCredential,
-  virtualAuthenticatorSupported,
-  virtualCredentials,
-} from '../helpers/webauthn.js';
+import { removeVirtualCredential, useVirtualAuthenticator, virtualCredentials } from '../helpers/webauthn.js';
 import {
   betterAuthFault,
   betterAuthRequests,
@@ -73,20 +67,10 @@ describe('attack: passkeys with bad input and garbage replies (real Better Auth,
   let keys = 0;
 
   useBetterAuthServer((config) => (serverUrl = config.serverUrl));
-  before(async function () {
-    const { supported, reason } = await virtualAuthenticatorSupported();
-    if (!supported) {
-      console.info(`No virtual authenticator in this engine: ${reason}`);
-      this.skip();
-    }
-  });
+  useVirtualAuthenticator();
   beforeEach(async () => {
     storageKey = `passkey-attack-input/${Date.now()}/${keys++}`;
     delete window.__pwned;
-    await addVirtualAuthenticator();
-  });
-  afterEach(async () => {
-    await removeVirtualAuthenticator().catch(() => {});
   });
 
   async function signedIn(addName = 'Input key') {

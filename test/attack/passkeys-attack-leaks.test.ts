@@ -20,14 +20,7 @@ import type { PasskeyLogInActionElement } from '../../src/elements/passkey-log-i
 import type { AddPasskeyActionElement } from '../../src/elements/add-passkey-action.js';
 import type { PasskeyListElement } from '../../src/elements/passkey-list.js';
 import { AuthError } from '../../src/errors.js';
-import {
-  addVirtualAuthenticator,
-  removeVirtualAuthenticator,
-  removeVirtualCredential,
-  setPresence,
-  virtualAuthenticatorSupported,
-  virtualCredentials,
-} from '../helpers/webauthn.js';
+import { removeVirtualCredential, setPresence, useVirtualAuthenticator, virtualCredentials } from '../helpers/webauthn.js';
 import {
   betterAuthFault,
   call,
@@ -114,22 +107,12 @@ describe('attack: passkey secrets leaking to the page (real Better Auth, virtual
   const errors: unknown[] = [];
 
   useBetterAuthServer((config) => (serverUrl = config.serverUrl));
-  before(async function () {
-    const { supported, reason } = await virtualAuthenticatorSupported();
-    if (!supported) {
-      console.info(`No virtual authenticator in this engine: ${reason}`);
-      this.skip();
-    }
-  });
+  useVirtualAuthenticator();
   beforeEach(async () => {
     storageKey = `passkey-attack-leaks/${Date.now()}/${keys++}`;
     dispatched.length = 0;
     consoleLines.length = 0;
     errors.length = 0;
-    await addVirtualAuthenticator();
-  });
-  afterEach(async () => {
-    await removeVirtualAuthenticator().catch(() => {});
   });
 
   async function page() {

@@ -24,13 +24,7 @@ import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { PasskeyLogInActionElement } from '../../src/elements/passkey-log-in-action.js';
 import type { AddPasskeyActionElement } from '../../src/elements/add-passkey-action.js';
 import { AuthError } from '../../src/errors.js';
-import {
-  addVirtualAuthenticator,
-  removeVirtualAuthenticator,
-  removeVirtualCredential,
-  virtualAuthenticatorSupported,
-  virtualCredentials,
-} from '../helpers/webauthn.js';
+import { removeVirtualCredential, useVirtualAuthenticator, virtualCredentials } from '../helpers/webauthn.js';
 import {
   betterAuthFault,
   cookieSession,
@@ -98,13 +92,7 @@ describe('attack: passkeys where features meet (real Better Auth, virtual authen
   let keys = 0;
 
   useBetterAuthServer((config) => (serverUrl = config.serverUrl));
-  before(async function () {
-    const { supported, reason } = await virtualAuthenticatorSupported();
-    if (!supported) {
-      console.info(`No virtual authenticator in this engine: ${reason}`);
-      this.skip();
-    }
-  });
+  useVirtualAuthenticator();
   beforeEach(async () => {
     storageKey = `passkey-attack-meet/${Date.now()}/${keys++}`;
     dialog = null;
@@ -112,14 +100,12 @@ describe('attack: passkeys where features meet (real Better Auth, virtual authen
     createDialog = null;
     createOpen = deferred();
     getCalls = 0;
-    await addVirtualAuthenticator();
   });
   afterEach(async () => {
     dialog?.resolve();
     dialog = null;
     createDialog?.resolve();
     createDialog = null;
-    await removeVirtualAuthenticator().catch(() => {});
   });
 
   async function page(timeout = 10_000) {

@@ -17,7 +17,7 @@ import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { PasskeyLogInActionElement } from '../../src/elements/passkey-log-in-action.js';
 import type { AddPasskeyActionElement } from '../../src/elements/add-passkey-action.js';
 import { AuthError } from '../../src/errors.js';
-import { addVirtualAuthenticator, removeVirtualAuthenticator, virtualAuthenticatorSupported } from '../helpers/webauthn.js';
+import { useVirtualAuthenticator } from '../helpers/webauthn.js';
 import {
   call,
   cookieSession,
@@ -66,25 +66,17 @@ describe('attack: passkeys, replayed challenges and assertions (real Better Auth
   let keys = 0;
 
   useBetterAuthServer((config) => (serverUrl = config.serverUrl));
-  before(async function () {
-    const { supported, reason } = await virtualAuthenticatorSupported();
-    if (!supported) {
-      console.info(`No virtual authenticator in this engine: ${reason}`);
-      this.skip();
-    }
-  });
+  useVirtualAuthenticator();
   beforeEach(async () => {
     storageKey = `passkey-attack-replay/${Date.now()}/${keys++}`;
     answers.length = 0;
     made.length = 0;
     replace = null;
     replaceMade = null;
-    await addVirtualAuthenticator();
   });
   afterEach(async () => {
     replace = null;
     replaceMade = null;
-    await removeVirtualAuthenticator().catch(() => {});
   });
 
   async function page() {

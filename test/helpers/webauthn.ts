@@ -66,3 +66,23 @@ export const setUserVerified = (isUserVerified: boolean) =>
  */
 export const setPresence = (automaticPresenceSimulation: boolean) =>
   executeServerCommand<true, { automaticPresenceSimulation: boolean }>('webauthn-set-presence', { automaticPresenceSimulation });
+
+/**
+ * The hooks of a suite that needs a virtual authenticator: skipped (saying why) in an engine whose
+ * driver offers none; a fresh authenticator before each test, removed after it.
+ */
+export function useVirtualAuthenticator(options: VirtualAuthenticatorOptions = {}): void {
+  before(async function () {
+    const { supported, reason } = await virtualAuthenticatorSupported();
+    if (!supported) {
+      console.info(`No virtual authenticator in this engine: ${reason}`);
+      this.skip();
+    }
+  });
+  beforeEach(async () => {
+    await addVirtualAuthenticator(options);
+  });
+  afterEach(async () => {
+    await removeVirtualAuthenticator().catch(() => {});
+  });
+}

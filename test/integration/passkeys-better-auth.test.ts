@@ -13,14 +13,7 @@ import type { PasskeyLogInActionElement } from '../../src/elements/passkey-log-i
 import type { AddPasskeyActionElement } from '../../src/elements/add-passkey-action.js';
 import type { PasskeyListElement } from '../../src/elements/passkey-list.js';
 import { AuthError } from '../../src/errors.js';
-import {
-  addVirtualAuthenticator,
-  removeVirtualAuthenticator,
-  removeVirtualCredential,
-  setPresence,
-  virtualAuthenticatorSupported,
-  virtualCredentials,
-} from '../helpers/webauthn.js';
+import { removeVirtualCredential, setPresence, useVirtualAuthenticator, virtualCredentials } from '../helpers/webauthn.js';
 import {
   createUser,
   newAccount,
@@ -38,19 +31,9 @@ describe('Passkeys on Better Auth (real server, virtual authenticator)', functio
   let keys = 0;
 
   useBetterAuthServer((config) => (serverUrl = config.serverUrl));
-  before(async function () {
-    const { supported, reason } = await virtualAuthenticatorSupported();
-    if (!supported) {
-      console.info(`No virtual authenticator in this engine: ${reason}`);
-      this.skip();
-    }
-  });
+  useVirtualAuthenticator();
   beforeEach(async () => {
     storageKey = `passkey-test/${Date.now()}/${keys++}`;
-    await addVirtualAuthenticator();
-  });
-  afterEach(async () => {
-    await removeVirtualAuthenticator().catch(() => {});
   });
 
   /** `autofill`: the form's username field asks for passkeys (`autocomplete="username webauthn"`). */
