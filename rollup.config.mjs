@@ -59,6 +59,7 @@ export default [
     output: { file: 'dist/user-session-elements.min.js', format: 'esm', sourcemap: true, inlineDynamicImports: true },
     plugins: [
       withoutRedirectSignIn(),
+      withoutAddOns(),
       resolve({ exportConditions: ['production'] }),
       typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationDir: undefined, outDir: 'dist' }),
       terser({ ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false } }),
@@ -68,6 +69,7 @@ export default [
     input: 'src/index-oidc.ts',
     output: { file: 'dist/user-session-elements-oidc.min.js', format: 'esm', sourcemap: true, inlineDynamicImports: true },
     plugins: [
+      withoutAddOns(),
       resolve({ exportConditions: ['production'] }),
       typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationDir: undefined, outDir: 'dist' }),
       terser({ ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false } }),
@@ -90,6 +92,22 @@ function withoutRedirectSignIn() {
       if (!code.includes(dynamicImport)) this.error(`load-feature.ts no longer has ${dynamicImport}`);
       const refusal = "Promise.reject(new Error('Redirect sign-in is not in this file: use user-session-elements-oidc.min.js.'))";
       return { code: code.replace(dynamicImport, refusal), map: null };
+    },
+  };
+}
+
+/**
+ * The one-file bundles leave out the add-ons (passkeys) that the package entry re-exports: a page
+ * that loads the kit from a CDN with one <script> and uses no passkeys pays nothing for them.
+ */
+function withoutAddOns() {
+  const addOns = "export * from './passkeys.js';";
+  return {
+    name: 'without-add-ons',
+    transform(code, id) {
+      if (!id.endsWith('/src/index.ts')) return null;
+      if (!code.includes(addOns)) this.error(`src/index.ts no longer has ${addOns}`);
+      return { code: code.replace(addOns, ''), map: null };
     },
   };
 }

@@ -98,6 +98,7 @@ followSession(session, {
 // Now define the tags (the package entry registers backend="better-auth"): <user-session> reads
 // the stored session and checks it with get-session; <session-list> loads once signed in.
 await import('/src/index.ts');
-// The passkeys add-on: its three tags and session.logInWithPasskey()… (not in the package entry).
+// The passkeys add-on: its three tags and session.logInWithPasskey()… (the package entry above
+// already brings it; a page built from define modules imports it like this).
 await import('/src/passkeys.ts');
 renderUser();

@@ -52,3 +52,7 @@ export { LoggedInReason, LoggedOutReason } from './session/reasons.js';
 export { StorageMode } from './storage/key-store.js';
 export type * from './events.js';
 export type * from './jsx.js';
+
+// Add-ons (SPEC §10, §11): in the package entry, which imports everything; left out of the
+// one-file bundles (rollup.config.mjs), whose pages import `user-session-elements/passkeys.js`.
+export * from './passkeys.js';

@@ -1,7 +1,7 @@
 // The passkeys add-on (`user-session-elements/passkeys.js`): the `passkeys` feature, the methods it
 // gives `<user-session>` (`logInWithPasskey`, `addPasskey`, `listPasskeys`, `deletePasskey`) and
-// its three tags. Not in the package entry nor in the self-contained files: a page that does not
-// use passkeys downloads none of it.
+// its three tags. The package entry re-exports it; the define modules and the self-contained
+// files do not: a page built from them that does not use passkeys downloads none of it.
 import './define/features/passkeys.js';
 import './define/passkey-log-in-action.js';
 import './define/add-passkey-action.js';
