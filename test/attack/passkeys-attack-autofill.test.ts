@@ -35,13 +35,18 @@ interface GetCall {
   signal: AbortSignal | undefined;
   settled: boolean;
 }
-const realGet = navigator.credentials.get.bind(navigator.credentials);
+// WebKitGTK's MiniBrowser has no WebAuthn at all (no navigator.credentials): the suite skips there,
+// and the wrappers below need something to wrap.
+const credentialsContainer: CredentialsContainer =
+  navigator.credentials ??
+  ({ get: () => Promise.resolve(null), create: () => Promise.resolve(null) } as unknown as CredentialsContainer);
+const realGet = credentialsContainer.get.bind(credentialsContainer);
 const calls: GetCall[] = [];
 /** When set, a conditional request is answered this way instead of by the authenticator. */
 let conditionalStub: ((options: CredentialRequestOptions) => Promise<Credential | null>) | null = null;
 /** The options of the last conditional request (for a stub that asks the authenticator itself). */
 let lastConditional: CredentialRequestOptions | null = null;
-Object.defineProperty(navigator.credentials, 'get', {
+Object.defineProperty(credentialsContainer, 'get', {
   configurable: true,
   value: (options?: CredentialRequestOptions) => {
     const call: GetCall = { mediation: options?.mediation, signal: options?.signal ?? undefined, settled: false };

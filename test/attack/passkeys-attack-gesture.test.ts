@@ -23,19 +23,24 @@ import { useVirtualAuthenticator, virtualCredentials } from '../helpers/webauthn
 import { cookieSession, createUser, newAccount, requestCount, useBetterAuthServer } from '../integration/better-auth-server.js';
 import { sleep } from './attack-helpers.js';
 
-const realGet = navigator.credentials.get.bind(navigator.credentials);
-const realCreate = navigator.credentials.create.bind(navigator.credentials);
+// WebKitGTK's MiniBrowser has no WebAuthn at all (no navigator.credentials): the suite skips there,
+// and the wrappers below need something to wrap.
+const credentialsContainer: CredentialsContainer =
+  navigator.credentials ??
+  ({ get: () => Promise.resolve(null), create: () => Promise.resolve(null) } as unknown as CredentialsContainer);
+const realGet = credentialsContainer.get.bind(credentialsContainer);
+const realCreate = credentialsContainer.create.bind(credentialsContainer);
 const modalGets: { active: boolean }[] = [];
 let getStub: ((options?: CredentialRequestOptions) => Promise<Credential | null>) | null = null;
 let createStub: ((options?: CredentialCreationOptions) => Promise<Credential | null>) | null = null;
-Object.defineProperty(navigator.credentials, 'get', {
+Object.defineProperty(credentialsContainer, 'get', {
   configurable: true,
   value: (options?: CredentialRequestOptions) => {
     if (options?.mediation !== 'conditional') modalGets.push({ active: navigator.userActivation?.isActive ?? false });
     return getStub ? getStub(options) : realGet(options);
   },
 });
-Object.defineProperty(navigator.credentials, 'create', {
+Object.defineProperty(credentialsContainer, 'create', {
   configurable: true,
   value: (options?: CredentialCreationOptions) => (createStub ? createStub(options) : realCreate(options)),
 });

@@ -38,12 +38,17 @@ import {
 } from '../integration/better-auth-server.js';
 import { rejectionOf, sleep } from './attack-helpers.js';
 
+// WebKitGTK's MiniBrowser has no WebAuthn at all (no navigator.credentials): the suite skips there,
+// and the wrappers below need something to wrap.
+const credentialsContainer: CredentialsContainer =
+  navigator.credentials ??
+  ({ get: () => Promise.resolve(null), create: () => Promise.resolve(null) } as unknown as CredentialsContainer);
 /** The browser's dialog: while `dialog` is set, get() waits for it (or for the kit's abort), then the authenticator answers. */
-const realGet = navigator.credentials.get.bind(navigator.credentials);
+const realGet = credentialsContainer.get.bind(credentialsContainer);
 let dialog: Deferred<void> | null = null;
 let dialogOpen: Deferred<void> = deferred();
 let getCalls = 0;
-Object.defineProperty(navigator.credentials, 'get', {
+Object.defineProperty(credentialsContainer, 'get', {
   configurable: true,
   value: async (options?: CredentialRequestOptions) => {
     getCalls++;
@@ -64,10 +69,10 @@ Object.defineProperty(navigator.credentials, 'get', {
 });
 
 /** The same for navigator.credentials.create while `createDialog` is set. */
-const realCreate = navigator.credentials.create.bind(navigator.credentials);
+const realCreate = credentialsContainer.create.bind(credentialsContainer);
 let createDialog: Deferred<void> | null = null;
 let createOpen: Deferred<void> = deferred();
-Object.defineProperty(navigator.credentials, 'create', {
+Object.defineProperty(credentialsContainer, 'create', {
   configurable: true,
   value: async (options?: CredentialCreationOptions) => {
     if (createDialog) {

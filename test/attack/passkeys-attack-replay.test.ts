@@ -31,11 +31,16 @@ import { rejectionOf } from './attack-helpers.js';
 
 type Json = Record<string, unknown>;
 
+// WebKitGTK's MiniBrowser has no WebAuthn at all (no navigator.credentials): the suite skips there,
+// and the wrappers below need something to wrap.
+const credentialsContainer: CredentialsContainer =
+  navigator.credentials ??
+  ({ get: () => Promise.resolve(null), create: () => Promise.resolve(null) } as unknown as CredentialsContainer);
 /** navigator.credentials.get, wrapped: every answer kept (object and JSON); `replace` may swap the answer. */
-const realGet = navigator.credentials.get.bind(navigator.credentials);
+const realGet = credentialsContainer.get.bind(credentialsContainer);
 const answers: { credential: PublicKeyCredential; json: Json }[] = [];
 let replace: ((credential: PublicKeyCredential) => Promise<Credential | null>) | null = null;
-Object.defineProperty(navigator.credentials, 'get', {
+Object.defineProperty(credentialsContainer, 'get', {
   configurable: true,
   value: async (options?: CredentialRequestOptions) => {
     const credential = (await realGet(options)) as PublicKeyCredential | null;
@@ -46,10 +51,10 @@ Object.defineProperty(navigator.credentials, 'get', {
 });
 
 /** navigator.credentials.create, wrapped the same way. */
-const realCreate = navigator.credentials.create.bind(navigator.credentials);
+const realCreate = credentialsContainer.create.bind(credentialsContainer);
 const made: { credential: PublicKeyCredential; json: Json }[] = [];
 let replaceMade: ((credential: PublicKeyCredential) => Promise<Credential | null>) | null = null;
-Object.defineProperty(navigator.credentials, 'create', {
+Object.defineProperty(credentialsContainer, 'create', {
   configurable: true,
   value: async (options?: CredentialCreationOptions) => {
     const credential = (await realCreate(options)) as PublicKeyCredential | null;
