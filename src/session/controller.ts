@@ -171,11 +171,11 @@ export class SessionController implements ReactiveController {
       if (shared.key === storageKey) shared.moveTo(storage);
       this.hostConnected();
     } else if (backend !== this.#decoder.backend) {
-      // A sign-in under way at the server it pointed at before is not this page's any more.
+      // Pointed at another server: a sign-in under way at the old one is not this page's, and the
+      // session is ended at its own server, never sent to the new one.
       this.#signIn?.abort(superseded());
       const before = this.#decoder.backend;
       const server = before && serverOf(before);
-      // Pointed at another server: the session is ended at its own one, and never sent to the new one.
       if (this.#session && server !== undefined && server !== serverOf(backend)) void this.logOut(null, 'session-lost', before!);
       this.#onStoredChange(shared.raw, 'restored');
     }
