@@ -67,9 +67,9 @@ session.addEventListener('logged-out', ({ detail }) => {
   else if (detail.reason === 'session-lost') showNotice('The provider has ended your session. Please sign in again.');
 });
 
-// backend="oidc" registered before the tags are defined: <user-session> takes the provider's
-// answer (?code=…&state=…) when it connects, and with a backend it does not know yet it would
-// leave that answer in the address bar, unused.
-await import('/src/define/oidc-backend.ts');
-await import('/src/index.ts');
+// The package entry with backend="oidc" (what `import 'user-session-elements/oidc.js'` plus
+// `import 'user-session-elements'` give a bundled page) as one import: every module loads before
+// any runs, so every tag is defined in the same task. Two imports one after the other would
+// define <user-session> first, and its sign-in could finish before <log-out-action> existed.
+await import('/src/index-oidc.ts');
 renderUser();
