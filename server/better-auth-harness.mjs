@@ -90,11 +90,12 @@ export async function startBetterAuth(options = {}) {
   let trusted = checkOrigins(options.trustedOrigins ?? []);
   // Loaded here, not at the top: users of server/index.mjs that never start Better Auth never load
   // it (nor the native better-sqlite3 module).
-  const [{ default: Database }, { betterAuth }, { username }, { passkey }, { getMigrations }, { toNodeHandler }] =
+  const [{ default: Database }, { betterAuth }, { username }, { twoFactor }, { passkey }, { getMigrations }, { toNodeHandler }] =
     await Promise.all([
       import('better-sqlite3'),
       import('better-auth'),
       import('better-auth/plugins/username'),
+      import('better-auth/plugins/two-factor'),
       import('@better-auth/passkey'),
       import('better-auth/db/migration'),
       import('better-auth/node'),
@@ -142,6 +143,9 @@ export async function startBetterAuth(options = {}) {
       // relying party). No fixed `origin`: the plugin then expects the request's own Origin, which
       // Better Auth's Origin check (below) holds to the trusted origins, read per request.
       passkey({ rpID: publicHost, rpName: 'user-session-elements' }),
+      // Two-step sign-in (issue 21): TOTP from an authenticator app, backup codes. Its own
+      // limits stay on: 5 tries per code step, the account locked 15 min after 10 wrong codes.
+      twoFactor({ issuer: 'user-session-elements' }),
     ],
     rateLimit: { enabled: false },
     telemetry: { enabled: false },
@@ -192,7 +196,7 @@ export async function startBetterAuth(options = {}) {
     });
   });
 
-  const tables = ['passkey', 'session', 'account', 'verification', 'user'];
+  const tables = ['twoFactor', 'passkey', 'session', 'account', 'verification', 'user'];
   const userWhere = `lower("email") = lower(?) or "username" = lower(?)`;
   const findUserId = (/** @type {string} */ emailOrUsername) =>
     /** @type {{ id: string } | undefined} */ (

@@ -529,6 +529,12 @@ export async function startParseServer(options = {}) {
       protectedFieldsSaveResponseExempt: false,
       installation: { duplicateDeviceTokenActionEnforceAuth: true },
       allowAggregationForReadOnlyMasterKey: false,
+      // Two-step sign-in (issue 21): Parse's own `mfa` adapter, TOTP codes from an authenticator
+      // app. With it on, Parse 9.10 answers enrolment (PUT /users/:id authData.mfa) 500 unless
+      // routes run over HTTP (`directAccess: false`): the installed `router` lacks what in-process
+      // route matching reads (STACK-NOTES).
+      auth: { mfa: { enabled: true, options: ['TOTP'] } },
+      directAccess: false,
       // Links in mails (password reset, email verification) point at Parse's own pages here.
       publicServerURL: serverURL,
       appName: appId,

@@ -29,7 +29,11 @@ export type AuthErrorCode =
   /** The person cancelled a browser dialog (a passkey prompt), or had no passkey for this site. */
   | 'cancelled'
   /** This browser (or page: not a secure context) cannot do what was asked, such as passkeys. */
-  | 'unsupported';
+  | 'unsupported'
+  /** The password was right, and the account has two-step sign-in: log in again with a `code` (from the authenticator app, or a recovery code). */
+  | 'second-factor-required'
+  /** The one-time code (or recovery code) was wrong, expired or already used. */
+  | 'invalid-code';
 
 export interface AuthErrorOptions {
   status?: number;

@@ -1,10 +1,12 @@
 import type { LogOutScope, PublicUser, SessionInfo } from './backends/backend.js';
 import type { AuthError } from './errors.js';
 import type { LoggedInReason, LoggedOutReason } from './session/reasons.js';
+import type { SecondFactor } from './session/feature.js';
 
 export type { LogOutScope } from './backends/backend.js';
 export type { LogOutResult, LogOutSucceeded, LogOutFailed } from './session/log-out-result.js';
 export type { LoggedInReason, LoggedOutReason } from './session/reasons.js';
+export type { LogInOptions, SecondFactor } from './session/feature.js';
 
 export interface LoggedInDetail {
   /** Frozen public fields of the user (never a secret). */
@@ -25,6 +27,10 @@ export interface IdleWarningDetail {
 
 /** `sessions-change` of `<user-session>`: no data (list the sessions again). */
 export type SessionsChangeDetail = Record<string, never>;
+/** `second-factor-required` of `<user-session>`: what the code step of a two-step sign-in accepts (both in the one `code` field). */
+export interface SecondFactorRequiredDetail {
+  methods: readonly SecondFactor[];
+}
 /** `passkeys-change` (passkeys add-on): no detail; list the passkeys again. */
 export type PasskeysChangeDetail = Record<string, never>;
 
@@ -80,6 +86,7 @@ export interface UserSessionEventMap extends HTMLElementEventMap {
   /** Cancelable: `preventDefault()` keeps the user signed in. */
   'idle-warning': CustomEvent<IdleWarningDetail>;
   'sessions-change': CustomEvent<SessionsChangeDetail>;
+  'second-factor-required': CustomEvent<SecondFactorRequiredDetail>;
   /** With the passkeys add-on: a passkey was added or removed through this session. */
   'passkeys-change': CustomEvent<PasskeysChangeDetail>;
   failure: CustomEvent<SessionFailureDetail>;

@@ -72,6 +72,8 @@ export const Capability = {
 export const AddOnCapability = {
   /** Passkeys (WebAuthn): sign in with one, add one, list and remove the user's. */
   passkeys: 'passkeys',
+  /** Two-step sign-in: a code from an authenticator app (TOTP) or a recovery code after the password; turning it on and off. */
+  twoFactor: 'two-factor',
 } as const;
 export type Capability = (typeof Capability)[keyof typeof Capability] | (typeof AddOnCapability)[keyof typeof AddOnCapability];
 

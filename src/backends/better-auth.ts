@@ -10,6 +10,7 @@ import {
   type SessionInfo,
   type StoredSession,
 } from './backend.js';
+import { signInRequest } from './better-auth-sign-in.js';
 import { deserializeSession, toPublicUser } from './session-codec.js';
 
 export interface BetterAuthBackendOptions {
@@ -58,8 +59,9 @@ export class BetterAuthBackend implements AuthBackend {
     Capability.listSessions,
     Capability.revokeSession,
     Capability.serverSession,
-    // With @better-auth/passkey on the server (AddOnCapability.passkeys).
+    // With @better-auth/passkey and the twoFactor plugin on the server (AddOnCapability).
     'passkeys' as const,
+    'two-factor' as const,
   ];
   readonly #options: BetterAuthBackendOptions;
   #target: ServerTarget | undefined;
@@ -80,13 +82,15 @@ export class BetterAuthBackend implements AuthBackend {
     return this.#options.serverURL ? this.defaultStorageKey : undefined;
   }
 
-  /** A name with `@` signs in by email, any other by username (Better Auth's username plugin). */
+  /**
+   * A name with `@` signs in by email, any other by username (Better Auth's username plugin). An
+   * account with two-step sign-in (the `twoFactor` plugin) needs the add-on that asks for its code.
+   */
   async logIn(username: string, password: string, { signal }: { signal: AbortSignal }): Promise<StoredSession> {
-    const byEmail = username.includes('@');
-    await this.request('POST', byEmail ? '/sign-in/email' : '/sign-in/username', signal, {
-      ...(byEmail ? { email: username } : { username }),
-      password,
-    });
+    const [path, body] = signInRequest(username, password);
+    const reply = await this.request('POST', path, signal, body);
+    if (isRecord(reply) && reply.twoFactorRedirect)
+      throw new AuthError('misconfigured', "This account has two-step sign-in: import 'user-session-elements/two-factor.js'.");
     return this.signedIn(signal);
   }
 

@@ -28,7 +28,7 @@ export interface ParseBackendOptions {
   storage?: StorageMode;
 }
 
-interface RequestOptions {
+export interface RequestOptions {
   signal: AbortSignal;
   token?: string;
   body?: Record<string, unknown>;
@@ -58,6 +58,8 @@ export class ParseBackend implements AuthBackend {
     Capability.verificationEmail,
     Capability.listSessions,
     Capability.revokeSession,
+    // With the `mfa` auth adapter on the server (AddOnCapability).
+    'two-factor' as const,
   ];
   readonly #options: ParseBackendOptions;
   /** Per token, the stored SDK fields that `user` does not show. */
@@ -77,7 +79,7 @@ export class ParseBackend implements AuthBackend {
   }
 
   async logIn(username: string, password: string, { signal }: { signal: AbortSignal }): Promise<StoredSession> {
-    const reply = await this.#request('POST', '/login', { signal, body: { username, password } });
+    const reply = await this.request('POST', '/login', { signal, body: { username, password } });
     return this.#session(reply);
   }
 
@@ -91,7 +93,7 @@ export class ParseBackend implements AuthBackend {
     // request keys (`_method=PUT` turns the sign-up into another call): they are not user fields.
     const fields = Object.entries(extra).filter(([name]) => !name.startsWith('_'));
     const body = { ...Object.fromEntries(fields), username, password };
-    const reply = await this.#request('POST', '/users', { signal, body });
+    const reply = await this.request('POST', '/users', { signal, body });
     return this.#session({ ...body, ...reply });
   }
 
@@ -103,7 +105,7 @@ export class ParseBackend implements AuthBackend {
   async logOut(session: StoredSession, { scope, signal, createdBefore }: RevokeOptions): Promise<void> {
     const token = session.token;
     if (scope !== 'current') {
-      const { results } = await this.#request('GET', '/sessions', { signal, token });
+      const { results } = await this.request('GET', '/sessions', { signal, token });
       const ended = (Array.isArray(results) ? results : []).filter(
         (s: unknown): s is Record<string, unknown> =>
           isRecord(s) &&
@@ -114,7 +116,7 @@ export class ParseBackend implements AuthBackend {
       );
       await Promise.all(
         ended.map((other) =>
-          this.#request('DELETE', `/sessions/${encodeURIComponent(String(other.objectId))}`, { signal, token }).catch(
+          this.request('DELETE', `/sessions/${encodeURIComponent(String(other.objectId))}`, { signal, token }).catch(
             (error: AuthError) => {
               // Gone in the meantime (Parse code 101: object not found) is what we wanted.
               if (error.serverCode !== 101) throw error;
@@ -123,7 +125,7 @@ export class ParseBackend implements AuthBackend {
         ),
       );
     }
-    if (scope !== 'others') await this.#request('POST', '/logout', { signal, token });
+    if (scope !== 'others') await this.request('POST', '/logout', { signal, token });
   }
 
   /**
@@ -133,7 +135,7 @@ export class ParseBackend implements AuthBackend {
    * no last-use time (`createdWith` says only `login`/`signup` and `password`), so those are absent.
    */
   async listSessions(session: StoredSession, { signal }: { signal: AbortSignal }): Promise<SessionInfo[]> {
-    const { results } = await this.#request('GET', '/sessions', { signal, token: session.token });
+    const { results } = await this.request('GET', '/sessions', { signal, token: session.token });
     // Read on first use: pages without <session-list> never download it.
     const { sessionInfos } = await import('./parse-sessions.js');
     return sessionInfos(results, session.token);
@@ -146,7 +148,7 @@ export class ParseBackend implements AuthBackend {
    */
   async revokeSession(session: StoredSession, id: string, { signal }: { signal: AbortSignal }): Promise<void> {
     const path = `/sessions/${encodeURIComponent(id)}`;
-    await this.#request('DELETE', path, { signal, token: session.token }).catch((error: AuthError) => {
+    await this.request('DELETE', path, { signal, token: session.token }).catch((error: AuthError) => {
       if (error.serverCode !== 101) throw error;
     });
   }
@@ -167,14 +169,14 @@ export class ParseBackend implements AuthBackend {
    * account exists.
    */
   async #mail(path: string, email: string, signal: AbortSignal): Promise<void> {
-    await this.#request('POST', path, { signal, body: { email } }).catch((error: AuthError) => {
+    await this.request('POST', path, { signal, body: { email } }).catch((error: AuthError) => {
       if (![101, 205].includes(error.serverCode!)) throw error;
     });
   }
 
   async currentUser(session: StoredSession, { signal }: { signal: AbortSignal }): Promise<PublicUser> {
     return this.#session({
-      ...(await this.#request('GET', '/users/me', { signal, token: session.token })),
+      ...(await this.request('GET', '/users/me', { signal, token: session.token })),
       sessionToken: session.token,
     }).user;
   }
@@ -192,7 +194,7 @@ export class ParseBackend implements AuthBackend {
   ): Promise<PublicUser> {
     const { id, email } = session.user;
     const token = session.token;
-    const reply = await this.#request('PUT', `/users/${encodeURIComponent(id)}`, { signal, token, body: fields });
+    const reply = await this.request('PUT', `/users/${encodeURIComponent(id)}`, { signal, token, body: fields });
     const merged = { ...session.user, ...fields, ...reply };
     if ('email' in fields && fields.email !== email) merged.emailVerified = false;
     for (const name of parseBookkeeping) delete merged[name];
@@ -231,7 +233,8 @@ export class ParseBackend implements AuthBackend {
     return isRecord(value) && nonEmptyString(value.sessionToken) && nonEmptyString(value.objectId) ? this.#session(value) : null;
   }
 
-  #request(method: string, path: string, options: RequestOptions): Promise<Record<string, unknown>> {
+  /** One request to Parse's REST API (what add-ons call): a JSON object, or the matching `AuthError`, never quoting `token`. */
+  request(method: string, path: string, options: RequestOptions): Promise<Record<string, unknown>> {
     // Whatever went wrong, the error quotes the token nowhere (SPEC §7.9).
     return this.#send(method, path, options).catch((error: unknown) => {
       throw toAuthError(error, options.token);
@@ -331,8 +334,12 @@ function sessionFromReply(reply: Record<string, unknown>): StoredSession {
   if (!nonEmptyString(sessionToken) || !nonEmptyString(objectId)) {
     throw new AuthError('server', 'No user id and session token in the answer.');
   }
-  const fields = { ...reply };
+  const fields: Record<string, unknown> = { ...reply };
   for (const name of parseBookkeeping) delete fields[name];
+  // Two-step sign-in (the `mfa` adapter) shows as its status only: the secret never reaches a client.
+  const mfa = (reply.authData as { mfa?: { status?: unknown } } | undefined)?.mfa;
+  // Stored JSON already says (its kept `authData` may predate a change): a reply from Parse does not.
+  if (mfa) fields.twoFactorEnabled ??= mfa.status === 'enabled';
   return { token: sessionToken, user: toPublicUser(fields, objectId) };
 }
 

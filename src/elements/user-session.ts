@@ -5,7 +5,7 @@ import type { SessionManagement } from '../features/sessions.js';
 import type { UserSessionEventMap } from '../events.js';
 import { SessionController, type SessionChange } from '../session/controller.js';
 import type { LogOutResult } from '../session/log-out-result.js';
-import { Feature, type FeatureName, type SessionFeature } from '../session/feature.js';
+import { Feature, type FeatureName, type LogInOptions, type SessionFeature } from '../session/feature.js';
 import { HeldEvents } from './held-events.js';
 import { sessionBrand } from './session-brand.js';
 import { SessionSettingsElement } from './session-settings.js';
@@ -48,6 +48,7 @@ import { SessionSettingsElement } from './session-settings.js';
  * @fires {CustomEvent<UserChangeDetail>} user-change - The signed-in user's public fields changed. `detail: { user }`. Bubbles, not composed.
  * @fires {CustomEvent<IdleWarningDetail>} idle-warning - The idle sign-out of `idle-timeout` is near: fired the `idle-warning` attribute's duration before it. `detail: { logsOutAt }` (ms since the epoch). Cancelable: `preventDefault()` counts as activity and keeps the user signed in ("stay signed in"), as does any activity in any tab. Bubbles, not composed.
  * @fires {CustomEvent<SessionsChangeDetail>} sessions-change - The signed-in user's list of sessions on the server changed: `revokeSession()` ended one, or `logOut({ scope: 'others' })` / `'all'` reached the server, in this tab or another tab on the same storage key. No detail (`{}`): call `listSessions()` again (`<session-list>` does). Fired while signed in, by every `<user-session>` on the key. Bubbles, not composed.
+ * @fires {CustomEvent<SecondFactorRequiredDetail>} second-factor-required - A `logIn()` on this session had the right password, and the account has two-step sign-in: nothing is stored yet, and `logIn()` rejected with `second-factor-required`. Log in again with the `code` (`<log-in-action>` reads the form's `code` field). `detail: { methods }`: `totp` (the authenticator app's code) and `recovery-code`, both typed in the same field. Bubbles, not composed.
  * @fires {CustomEvent<SessionFailureDetail>} failure - A sign-in this page did not call for failed: the provider's answer after a redirect sign-in (refused, forged or replayed, unreachable). Nothing was stored. `detail: { error }`. Does not bubble.
  *
  * @cssstate authenticated - Matches `:state(authenticated)` while signed in, where the browser supports custom states.
@@ -137,8 +138,8 @@ export class UserSessionElement extends SessionSettingsElement {
    * sign-in page (the promise stays pending), and on its return `logged-in` fires (reason
    * `log-in`), or `failure`.
    */
-  logIn(username?: string, password?: string): Promise<PublicUser> {
-    return this.#release().logIn(username, password);
+  logIn(username?: string, password?: string, options?: LogInOptions): Promise<PublicUser> {
+    return this.#release().logIn(username, password, options);
   }
 
   /** Creates an account and signs in. `extra` fields (email…) go to the new user. Rejects like `logIn`, and with `username-taken` when the name exists. */

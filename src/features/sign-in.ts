@@ -36,7 +36,7 @@ export function passwordSignIn(core: SessionCore): PasswordSignIn {
   };
 }
 
-function requireCredentials(username: unknown, password: unknown): asserts username is string {
+export function requireCredentials(username: unknown, password: unknown): asserts username is string {
   if (!nonEmptyString(username) || !nonEmptyString(password))
     throw new AuthError('bad-request', 'Enter a username and a password.');
 }

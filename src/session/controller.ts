@@ -8,9 +8,12 @@ import { isRecord, nonEmptyString } from '../internal/guards.js';
 import { storeId } from '../storage/key-store.js';
 import { clock, recheckGap } from './clock.js';
 import {
+  AddOnFeature,
   Feature,
   onFeatureRegistered,
+  registeredFeatures,
   type FeatureName,
+  type LogInOptions,
   type SessionChange,
   type SessionCore,
   type SessionFeature,
@@ -26,6 +29,7 @@ import type { LogOutResult } from './log-out-result.js';
 import { asLoggedInReason, asLoggedOutReason, type ChangeReason } from './reasons.js';
 import { SharedSession, type ChangeListener } from './shared-session.js';
 import type { PasswordSignIn } from '../features/sign-in.js';
+import type { TwoStepLogIn } from '../features/two-factor.js';
 import type { RedirectSignIn } from '../features/redirect-sign-in.js';
 import type { UserUpdates } from '../features/update-user.js';
 
@@ -203,10 +207,13 @@ export class SessionController implements ReactiveController {
   }
 
   /** Signs in (feature `sign-in`); with a redirect backend and no credentials, at the provider (feature `redirect-sign-in`). */
-  logIn(username?: string, password?: string): Promise<PublicUser> {
+  logIn(username?: string, password?: string, options?: LogInOptions): Promise<PublicUser> {
     const redirect =
       hasCapability(this.#settings().backend, Capability.redirectLogIn) && !nonEmptyString(username) && !nonEmptyString(password);
     if (redirect) return this.use(Feature.redirectSignIn, (f: RedirectSignIn) => f.logIn());
+    // With the two-step add-on, password log-ins go through it: any account may ask for a code.
+    if (options?.code || registeredFeatures().has(AddOnFeature.twoFactor))
+      return this.use(AddOnFeature.twoFactor, (f: TwoStepLogIn) => f.logIn(username, password, options?.code));
     return this.use(Feature.signIn, (f: PasswordSignIn) => f.logIn(username, password));
   }
 

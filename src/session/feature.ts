@@ -37,6 +37,8 @@ export type Feature = (typeof Feature)[keyof typeof Feature];
 export const AddOnFeature = {
   /** Passkeys: `logInWithPasskey()`, `addPasskey()`, `listPasskeys()`, `deletePasskey()`. */
   passkeys: 'passkeys',
+  /** Two-step sign-in: password log-ins go through it (`logIn(…, { code })`), `beginTwoFactor()`, `enableTwoFactor()`, `disableTwoFactor()`. */
+  twoFactor: 'two-factor',
 } as const;
 export type AddOnFeature = (typeof AddOnFeature)[keyof typeof AddOnFeature];
 /** Any feature's name. */
@@ -51,8 +53,19 @@ export type SessionChange =
   | { type: 'sessions-change' }
   /** The user's passkeys changed (one added or removed here): list them again. */
   | { type: 'passkeys-change' }
+  /** A log-in's password was right and the account has two-step sign-in: log in again with `code` (either kind of `methods`). */
+  | { type: 'second-factor-required'; methods: readonly SecondFactor[] }
   /** A sign-in the page did not call for failed: the answer of a redirect sign-in (forged, refused, unreachable…). */
   | { type: 'failure'; error: AuthError };
+
+/** What the second step of a sign-in accepts: a code from an authenticator app (TOTP), or a recovery code. */
+export type SecondFactor = 'totp' | 'recovery-code';
+
+/** Options of `logIn()`. */
+export interface LogInOptions {
+  /** The second step of a two-step sign-in: the authenticator app's code, or a recovery code. */
+  code?: string;
+}
 
 /** What a sign-in call does with the session the server gives. */
 export type SignInReason = 'log-in' | 'sign-up' | 'passkey';

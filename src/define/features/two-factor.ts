@@ -1,0 +1,45 @@
+// Opting in to the `two-factor` add-on (SPEC §10, §11): importing this module attaches the feature
+// to every `<user-session>` of the page (password log-ins then go through it, so an account with
+// two-step sign-in is asked for its code) and gives the element its methods
+// (`user-session-elements/features/two-factor.js`; the two-step tags import it).
+import { UserSessionElement } from '../../elements/user-session.js';
+import { twoFactor, type TwoFactor, type TwoFactorSecret } from '../../features/two-factor.js';
+import { AddOnFeature, registerFeature } from '../../session/feature.js';
+
+registerFeature(AddOnFeature.twoFactor, twoFactor);
+
+declare module '../../elements/user-session.js' {
+  interface UserSessionElement {
+    /**
+     * Starts turning on two-step sign-in for the signed-in user (add-on `two-factor`): a new
+     * secret for an authenticator app, as the `otpauth://` URI a QR code shows and as base32 text
+     * for typing in. Not in force until `enableTwoFactor(code)`. Better Auth asks for the
+     * `password` (`invalid-credentials` when wrong); Parse does not.
+     */
+    beginTwoFactor(options?: { password?: string; signal?: AbortSignal }): Promise<TwoFactorSecret>;
+    /**
+     * Puts the secret of `beginTwoFactor()` in force with a first code from the app: resolves to
+     * the recovery codes (shown once: each signs in once in place of a code). `invalid-code` when
+     * the code is wrong. The user then has `twoFactorEnabled: true` (`user-change`).
+     */
+    enableTwoFactor(code: string, options?: { signal?: AbortSignal }): Promise<{ readonly recoveryCodes: readonly string[] }>;
+    /** Turns two-step sign-in off (Better Auth asks for the `password`). The user then has `twoFactorEnabled: false`. */
+    disableTwoFactor(options?: { password?: string; signal?: AbortSignal }): Promise<void>;
+  }
+}
+
+const use = <T>(session: UserSessionElement, run: (feature: TwoFactor) => Promise<T>) => session.use(AddOnFeature.twoFactor, run);
+const methods: Pick<UserSessionElement, 'beginTwoFactor' | 'enableTwoFactor' | 'disableTwoFactor'> & ThisType<UserSessionElement> = {
+  beginTwoFactor(options) {
+    return use(this, (f) => f.beginTwoFactor(options?.password, options?.signal));
+  },
+  enableTwoFactor(code, options) {
+    return use(this, (f) => f.enableTwoFactor(code, options?.signal));
+  },
+  disableTwoFactor(options) {
+    return use(this, (f) => f.disableTwoFactor(options?.password, options?.signal));
+  },
+};
+for (const [name, method] of Object.entries(methods))
+  if (!(name in UserSessionElement.prototype))
+    Object.defineProperty(UserSessionElement.prototype, name, { value: method, writable: true, configurable: true });
