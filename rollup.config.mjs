@@ -38,9 +38,15 @@ const entries = {
   'define/passkey-log-in-action': 'src/define/passkey-log-in-action.ts',
   'define/add-passkey-action': 'src/define/add-passkey-action.ts',
   'define/passkey-list': 'src/define/passkey-list.ts',
+  // The two-step sign-in add-on, the same way.
+  'two-factor': 'src/two-factor.ts',
+  'elements/enable-two-factor-action': 'src/elements/enable-two-factor-action.ts',
+  'elements/disable-two-factor-action': 'src/elements/disable-two-factor-action.ts',
+  'define/enable-two-factor-action': 'src/define/enable-two-factor-action.ts',
+  'define/disable-two-factor-action': 'src/define/disable-two-factor-action.ts',
   // Features (SPEC §10): `user-session-elements/features/<name>.js`; also loaded on first use.
   ...Object.fromEntries(
-    ['sign-in', 'redirect-sign-in', 'server-session', 'sessions', 'update-user', 'mail', 'watch', 'passkeys'].map((name) => [
+    ['sign-in', 'redirect-sign-in', 'server-session', 'sessions', 'update-user', 'mail', 'watch', 'passkeys', 'two-factor'].map((name) => [
       `define/features/${name}`,
       `src/define/features/${name}.ts`,
     ]),
@@ -50,7 +56,8 @@ const entries = {
 export default [
   {
     input: entries,
-    external: (id) => id.startsWith('@lit/') || id === 'oauth4webapi' || id === '@simplewebauthn/browser',
+    external: (id) =>
+      id.startsWith('@lit/') || id.startsWith('lean-qr') || ['oauth4webapi', '@simplewebauthn/browser', 'otpauth'].includes(id),
     output: { dir: 'dist', format: 'esm', preserveModules: true, preserveModulesRoot: 'src', sourcemap: true },
     plugins: [typescript({ tsconfig: './tsconfig.build.json' })],
   },
@@ -97,17 +104,17 @@ function withoutRedirectSignIn() {
 }
 
 /**
- * The one-file bundles leave out the add-ons (passkeys) that the package entry re-exports: a page
- * that loads the kit from a CDN with one <script> and uses no passkeys pays nothing for them.
+ * The one-file bundles leave out the add-ons (passkeys, two-step sign-in) that the package entry
+ * re-exports: a page that loads the kit from a CDN with one <script> and uses neither pays nothing for them.
  */
 function withoutAddOns() {
-  const addOns = "export * from './passkeys.js';";
+  const addOns = ["export * from './passkeys.js';", "export * from './two-factor.js';"];
   return {
     name: 'without-add-ons',
     transform(code, id) {
       if (!id.endsWith('/src/index.ts')) return null;
-      if (!code.includes(addOns)) this.error(`src/index.ts no longer has ${addOns}`);
-      return { code: code.replace(addOns, ''), map: null };
+      for (const addOn of addOns) if (!code.includes(addOn)) this.error(`src/index.ts no longer has ${addOn}`);
+      return { code: addOns.reduce((text, addOn) => text.replace(addOn, ''), code), map: null };
     },
   };
 }

@@ -31,6 +31,17 @@ export type SessionsChangeDetail = Record<string, never>;
 export interface SecondFactorRequiredDetail {
   methods: readonly SecondFactor[];
 }
+/** `setup` of `<enable-two-factor-action>`: the new secret, as the QR code shows it and as text. The only event that carries it. */
+export interface TwoFactorSetupDetail {
+  uri: string;
+  secret: string;
+}
+/** `success` of `<enable-two-factor-action>`: the recovery codes, shown once. The only event that carries them. */
+export interface EnableTwoFactorSuccessDetail {
+  recoveryCodes: readonly string[];
+}
+/** `success` of `<disable-two-factor-action>`: no detail. */
+export type DisableTwoFactorSuccessDetail = Record<string, never>;
 /** `passkeys-change` (passkeys add-on): no detail; list the passkeys again. */
 export type PasskeysChangeDetail = Record<string, never>;
 
@@ -127,4 +138,13 @@ export interface PasskeyRemovedDetail {
 export interface PasskeyListEventMap extends HTMLElementEventMap {
   removed: CustomEvent<PasskeyRemovedDetail>;
   failure: CustomEvent<SessionListFailureDetail>;
+}
+export interface EnableTwoFactorActionEventMap extends HTMLElementEventMap {
+  setup: CustomEvent<TwoFactorSetupDetail>;
+  success: CustomEvent<EnableTwoFactorSuccessDetail>;
+  failure: CustomEvent<SignInFailureDetail>;
+}
+export interface DisableTwoFactorActionEventMap extends HTMLElementEventMap {
+  success: CustomEvent<DisableTwoFactorSuccessDetail>;
+  failure: CustomEvent<SignInFailureDetail>;
 }

@@ -54,5 +54,7 @@ export type * from './events.js';
 export type * from './jsx.js';
 
 // Add-ons (SPEC §10, §11): in the package entry, which imports everything; left out of the
-// one-file bundles (rollup.config.mjs), whose pages import `user-session-elements/passkeys.js`.
+// one-file bundles (rollup.config.mjs), whose pages import `user-session-elements/passkeys.js`
+// and `user-session-elements/two-factor.js`.
 export * from './passkeys.js';
+export * from './two-factor.js';

@@ -6,6 +6,7 @@ import type { PasskeyInfo } from '../../backends/passkey-server.js';
 import { UserSessionElement } from '../../elements/user-session.js';
 import { passkeys, type PasskeyLogInOptions, type Passkeys } from '../../features/passkeys.js';
 import { AddOnFeature, registerFeature } from '../../session/feature.js';
+import { addSessionMethods } from './session-methods.js';
 
 registerFeature(AddOnFeature.passkeys, passkeys);
 
@@ -44,6 +45,4 @@ const methods: Pick<UserSessionElement, 'logInWithPasskey' | 'addPasskey' | 'lis
     return use(this, (f) => f.deletePasskey(id, options?.signal));
   },
 };
-for (const [name, method] of Object.entries(methods))
-  if (!(name in UserSessionElement.prototype))
-    Object.defineProperty(UserSessionElement.prototype, name, { value: method, writable: true, configurable: true });
+addSessionMethods(methods);

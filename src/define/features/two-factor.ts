@@ -5,6 +5,7 @@
 import { UserSessionElement } from '../../elements/user-session.js';
 import { twoFactor, type TwoFactor, type TwoFactorSecret } from '../../features/two-factor.js';
 import { AddOnFeature, registerFeature } from '../../session/feature.js';
+import { addSessionMethods } from './session-methods.js';
 
 registerFeature(AddOnFeature.twoFactor, twoFactor);
 
@@ -40,6 +41,4 @@ const methods: Pick<UserSessionElement, 'beginTwoFactor' | 'enableTwoFactor' | '
     return use(this, (f) => f.disableTwoFactor(options?.password, options?.signal));
   },
 };
-for (const [name, method] of Object.entries(methods))
-  if (!(name in UserSessionElement.prototype))
-    Object.defineProperty(UserSessionElement.prototype, name, { value: method, writable: true, configurable: true });
+addSessionMethods(methods);
