@@ -9,13 +9,13 @@ import { nonEmptyString } from '../internal/guards.js';
 import type { SecondFactor, SessionCore, SessionFeature } from '../session/feature.js';
 import type { SharedSession } from '../session/shared-session.js';
 import { onSession, signedIn } from './on-session.js';
-import { passwordSignIn, requireCredentials } from './sign-in.js';
+import { logInWithPassword, requireCredentials } from './sign-in.js';
 import { signInWith } from './sign-in-flow.js';
 
 /** What the second step accepts: both backends take either kind in the one `code` field. */
 const secondFactors: readonly SecondFactor[] = Object.freeze(['totp', 'recovery-code']);
 
-/** Password log-in with its second step: what the core routes `logIn()` to once the add-on is loaded. */
+/** Password log-in with its second step: what the `sign-in` feature hands `logIn()` to once the add-on is loaded. */
 export interface TwoStepLogIn extends SessionFeature {
   logIn(username?: string, password?: string, code?: unknown): Promise<PublicUser>;
 }
@@ -47,7 +47,7 @@ export function twoFactor(core: SessionCore): TwoFactor {
       const server = serverOf(core.settings.backend, false);
       if (!server) {
         if (nonEmptyString(code)) serverOf(core.settings.backend);
-        return passwordSignIn(core).logIn(username, password);
+        return logInWithPassword(core, username, password);
       }
       requireCredentials(username, password);
       const second = nonEmptyString(code) ? withoutSpaces(code) : undefined;

@@ -8,10 +8,8 @@ import { isRecord, nonEmptyString } from '../internal/guards.js';
 import { storeId } from '../storage/key-store.js';
 import { clock, recheckGap } from './clock.js';
 import {
-  AddOnFeature,
   Feature,
   onFeatureRegistered,
-  registeredFeatures,
   type FeatureName,
   type LogInOptions,
   type SessionChange,
@@ -29,7 +27,6 @@ import type { LogOutResult } from './log-out-result.js';
 import { asLoggedInReason, asLoggedOutReason, type ChangeReason } from './reasons.js';
 import { SharedSession, type ChangeListener } from './shared-session.js';
 import type { PasswordSignIn } from '../features/sign-in.js';
-import type { TwoStepLogIn } from '../features/two-factor.js';
 import type { RedirectSignIn } from '../features/redirect-sign-in.js';
 import type { UserUpdates } from '../features/update-user.js';
 
@@ -211,10 +208,7 @@ export class SessionController implements ReactiveController {
     const redirect =
       hasCapability(this.#settings().backend, Capability.redirectLogIn) && !nonEmptyString(username) && !nonEmptyString(password);
     if (redirect) return this.use(Feature.redirectSignIn, (f: RedirectSignIn) => f.logIn());
-    // With the two-step add-on, password log-ins go through it: any account may ask for a code.
-    if (options?.code || registeredFeatures().has(AddOnFeature.twoFactor))
-      return this.use(AddOnFeature.twoFactor, (f: TwoStepLogIn) => f.logIn(username, password, options?.code));
-    return this.use(Feature.signIn, (f: PasswordSignIn) => f.logIn(username, password));
+    return this.use(Feature.signIn, (f: PasswordSignIn) => f.logIn(username, password, options?.code));
   }
 
   /** Creates an account and signs in (feature `sign-in`); `extra` fields go to the new user. */
