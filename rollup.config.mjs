@@ -6,6 +6,7 @@
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
+import { fileURLToPath } from 'node:url';
 
 const entries = {
   index: 'src/index.ts',
@@ -53,6 +54,30 @@ const entries = {
   ),
 };
 
+/**
+ * The one-file bundles' minifier settings: more passes and the `unsafe` rewrites that hold for
+ * this code (no getter with side effects read for them, no function used as a constructor or
+ * read for its `length`).
+ */
+const terserOptions = {
+  ecma: 2022,
+  module: true,
+  compress: {
+    passes: 5,
+    keep_fargs: false,
+    pure_getters: true,
+    unsafe: true,
+    unsafe_arrows: true,
+    unsafe_comps: true,
+    unsafe_math: true,
+    unsafe_methods: true,
+    unsafe_proto: true,
+    unsafe_regexp: true,
+    unsafe_undefined: true,
+  },
+  format: { comments: false },
+};
+
 export default [
   {
     input: entries,
@@ -67,9 +92,12 @@ export default [
     plugins: [
       withoutRedirectSignIn(),
       withoutAddOns(),
+      withoutFeatureLoaders(),
+      withoutTwoStepStatus(),
+      backendChunksInline(),
       resolve({ exportConditions: ['production'] }),
       typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationDir: undefined, outDir: 'dist' }),
-      terser({ ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false } }),
+      terser(terserOptions),
     ],
   },
   {
@@ -77,9 +105,12 @@ export default [
     output: { file: 'dist/user-session-elements-oidc.min.js', format: 'esm', sourcemap: true, inlineDynamicImports: true },
     plugins: [
       withoutAddOns(),
+      withoutFeatureLoaders(),
+      withoutTwoStepStatus(),
+      backendChunksInline(),
       resolve({ exportConditions: ['production'] }),
       typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationDir: undefined, outDir: 'dist' }),
-      terser({ ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false } }),
+      terser(terserOptions),
     ],
   },
 ];
@@ -99,6 +130,59 @@ function withoutRedirectSignIn() {
       if (!code.includes(dynamicImport)) this.error(`load-feature.ts no longer has ${dynamicImport}`);
       const refusal = "Promise.reject(new Error('Redirect sign-in is not in this file: use user-session-elements-oidc.min.js.'))";
       return { code: code.replace(dynamicImport, refusal), map: null };
+    },
+  };
+}
+
+/**
+ * A one-file bundle imports every feature it has up front (the OIDC-less one has no redirect
+ * sign-in, refused above), so no feature ever loads on first use there: the loaders go, and
+ * with them a promise and a namespace object per feature.
+ */
+function withoutFeatureLoaders() {
+  const loader = /import\('\.\.\/define\/features\/[\w-]+\.js'\)/g;
+  return {
+    name: 'without-feature-loaders',
+    transform(code, id) {
+      if (!id.endsWith('/src/session/load-feature.ts')) return null;
+      if (!code.includes("import('../define/features/")) this.error('load-feature.ts no longer has its loaders');
+      return { code: code.replace(loader, 'Promise.reject()'), map: null };
+    },
+  };
+}
+
+/**
+ * The one-file bundles have no two-step add-on: what the backends say about it (an account's
+ * `twoFactorEnabled`, the refusal that names the add-on) is left out, for its stand-in.
+ */
+function withoutTwoStepStatus() {
+  return {
+    name: 'without-two-step-status',
+    async resolveId(source, importer) {
+      if (source !== './two-step-status.js' || !importer?.includes('/src/backends/')) return null;
+      return fileURLToPath(new URL('./src/backends/two-step-status.bundle.ts', import.meta.url));
+    },
+  };
+}
+
+/**
+ * In the one-file bundles every module is in the file anyway: a backend's part read on first use
+ * (`await import('./parse-account.js')`, the session lists) becomes a plain import there, which
+ * the bundle then calls directly, without a promise and a namespace object per call site.
+ */
+function backendChunksInline() {
+  const lazy = /await import\('(\.\/[\w-]+\.js)'\)/g;
+  return {
+    name: 'backend-chunks-inline',
+    transform(code, id) {
+      if (!/\/src\/backends\/[\w-]+\.ts$/.test(id) || !code.includes('await import(')) return null;
+      const names = new Map();
+      const body = code.replace(lazy, (_, path) => {
+        if (!names.has(path)) names.set(path, `chunk${names.size}`);
+        return names.get(path);
+      });
+      const imports = [...names].map(([path, name]) => `import * as ${name} from '${path}';\n`).join('');
+      return { code: imports + body, map: null };
     },
   };
 }

@@ -41,6 +41,9 @@ export interface AuthErrorOptions {
   cause?: unknown;
 }
 
+/** What a page without the two-step add-on is told by an account (or a `code`) that needs it. */
+export const twoFactorNotLoaded = "Two-step sign-in: import 'user-session-elements/two-factor.js'.";
+
 /** Shared by every copy of the kit on a page, so `instanceof AuthError` holds across copies. */
 const brand = Symbol.for('user-session-elements.AuthError');
 

@@ -11,6 +11,7 @@ import {
   type StoredSession,
 } from './backend.js';
 import { signInRequest } from './better-auth-sign-in.js';
+import { refuseCodeStep } from './two-step-status.js';
 import { deserializeSession, toPublicUser } from './session-codec.js';
 
 export interface BetterAuthBackendOptions {
@@ -23,16 +24,6 @@ export interface BetterAuthBackendOptions {
 
 /** What `StoredSession.token` holds: a marker naming the server's session, never its cookie. */
 const markerPrefix = 'better-auth-session:';
-
-/** One of the user's sessions as Better Auth lists it: `token` is its credential, used in memory only. */
-export interface ListedSession {
-  id: string;
-  token: string;
-  createdAt?: unknown;
-  updatedAt?: unknown;
-  expiresAt?: unknown;
-  userAgent?: unknown;
-}
 
 /** Better Auth's error codes the kit gives a meaning to. */
 const credentialCodes = new Set(['INVALID_EMAIL_OR_PASSWORD', 'INVALID_USERNAME_OR_PASSWORD']);
@@ -89,8 +80,7 @@ export class BetterAuthBackend implements AuthBackend {
   async logIn(username: string, password: string, { signal }: { signal: AbortSignal }): Promise<StoredSession> {
     const [path, body] = signInRequest(username, password);
     const reply = await this.request('POST', path, signal, body);
-    if (isRecord(reply) && reply.twoFactorRedirect)
-      throw new AuthError('misconfigured', "This account has two-step sign-in: import 'user-session-elements/two-factor.js'.");
+    refuseCodeStep(reply);
     return this.signedIn(signal);
   }
 
@@ -129,9 +119,8 @@ export class BetterAuthBackend implements AuthBackend {
    * `current`: this session alone, by the token get-session gave for it (`/revoke-session`,
    * which also clears the cookie while it still names it), never `/sign-out`: the cookie may name
    * a newer session by the time the request goes (a sign-in meanwhile), and that one lives on.
-   * When the cookie already names a newer one, this session is revoked by its id. `others`:
-   * `/revoke-other-sessions`; `all`: that, then this session as `current`; for an outbox replay
-   * (`createdBefore`), one revocation per session opened before the click.
+   * When the cookie already names a newer one, this session is revoked by its id. `others` and
+   * `all` (read on first use, `better-auth-sessions.ts`): the user's other sessions first.
    */
   async logOut(session: StoredSession, { scope, signal, createdBefore }: RevokeOptions): Promise<void> {
     const mine = sessionIdOf(session);
@@ -142,19 +131,8 @@ export class BetterAuthBackend implements AuthBackend {
       if (scope === 'current') return;
       throw new AuthError('invalid-session');
     }
-    if (scope !== 'current' && createdBefore === undefined && cookie === mine) {
-      // `all` is the others, then this one by its token: `/revoke-sessions` would also end a
-      // session signed in here meanwhile (the cookie it goes with may be newer by then).
-      await this.request('POST', '/revoke-other-sessions', signal, {});
-      if (scope === 'others') return;
-    } else if (scope !== 'current') {
-      const listed = await this.#list(signal);
-      // The cookie names another user now: the queued user's other sessions are out of reach.
-      if (cookie !== mine && !listed.some((s) => s.id === mine)) throw new AuthError('invalid-session');
-      const ended = listed.filter(
-        (s) => s.id !== cookie && s.id !== mine && !(toTime(s.createdAt)! > (createdBefore ?? Infinity)),
-      );
-      await Promise.all(ended.map((s) => this.request('POST', '/revoke-session', signal, { token: s.token })));
+    if (scope !== 'current') {
+      await (await import('./better-auth-sessions.js')).revokeOthers(this, mine, cookie, createdBefore, signal);
       if (scope === 'others') return;
     }
     if (cookie === mine) await this.request('POST', '/revoke-session', signal, { token: current!.token });
@@ -171,17 +149,16 @@ export class BetterAuthBackend implements AuthBackend {
   /** `/list-sessions`: this browser's session first, then the newest first. */
   async listSessions(session: StoredSession, { signal }: { signal: AbortSignal }): Promise<SessionInfo[]> {
     const mine = sessionIdOf(session);
-    const listed = await this.#list(signal);
-    if (!listed.some((s) => s.id === mine)) throw new AuthError('invalid-session');
     // Read on first use: pages without <session-list> never download it.
-    const { sessionInfos } = await import('./better-auth-sessions.js');
-    return sessionInfos(listed, mine);
+    const { listed, sessionInfos } = await import('./better-auth-sessions.js');
+    const all = await listed(this, signal);
+    if (!all.some((s) => s.id === mine)) throw new AuthError('invalid-session');
+    return sessionInfos(all, mine);
   }
 
   /** `/revoke-session` with the token the list gives for `id` (read here, sent back, never kept). */
   async revokeSession(_session: StoredSession, id: string, { signal }: { signal: AbortSignal }): Promise<void> {
-    const target = (await this.#list(signal)).find((s) => s.id === id);
-    if (target) await this.request('POST', '/revoke-session', signal, { token: target.token });
+    await (await import('./better-auth-sessions.js')).revokeById(this, id, signal);
   }
 
   /** A stored session of this backend (a marker); anything else (a Parse token, an OIDC set) is none. */
@@ -241,12 +218,6 @@ export class BetterAuthBackend implements AuthBackend {
     return { sessionId: session.id, token: session.token, user: publicUser };
   }
 
-  async #list(signal: AbortSignal): Promise<ListedSession[]> {
-    const reply = await this.request('GET', '/list-sessions', signal);
-    if (!Array.isArray(reply)) throw new AuthError('server', 'list-sessions answered without a list.');
-    return reply.filter((s: unknown): s is ListedSession => isRecord(s) && nonEmptyString(s.id) && nonEmptyString(s.token));
-  }
-
   /**
    * One request to the server's REST API, `path` under its base path: the cookie goes with it,
    * redirects are refused, the reply is read up to 1 MB and turned into JSON or an `AuthError`.
@@ -270,12 +241,6 @@ export class BetterAuthBackend implements AuthBackend {
 /** The server's session id in a stored marker. */
 function sessionIdOf(session: StoredSession): string {
   return session.token.slice(markerPrefix.length);
-}
-
-/** A date as Better Auth sends it (ISO string), in ms; `undefined` if it is none. */
-export function toTime(value: unknown): number | undefined {
-  const time = typeof value === 'string' || typeof value === 'number' ? new Date(value).getTime() : NaN;
-  return Number.isFinite(time) ? time : undefined;
 }
 
 /**

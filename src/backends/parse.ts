@@ -3,6 +3,8 @@ import { isRecord, nonEmptyString, parseJson } from '../internal/guards.js';
 import { sendRequest } from '../internal/http-reply.js';
 import { toServerTarget, type ServerTarget } from '../internal/server-url.js';
 import { KeyStore, type StorageMode } from '../storage/key-store.js';
+import { parseBookkeeping } from './parse-fields.js';
+import { readTwoFactorStatus } from './two-step-status.js';
 import { toPublicUser } from './session-codec.js';
 import {
   Capability,
@@ -37,8 +39,6 @@ export interface RequestOptions {
 /** Fields of the SDK's stored user that `user` never shows but the SDK needs back in storage. */
 const keptForSDK = ['authData', 'ACL'];
 
-/** Fields of Parse's user JSON that are bookkeeping (or access rules), not user fields. */
-const parseBookkeeping = ['objectId', 'className', '__type', 'ACL'];
 
 /**
  * Parse Server's REST API over `fetch` — no Parse SDK. Stores sessions in the SDK's own JSON
@@ -153,25 +153,14 @@ export class ParseBackend implements AuthBackend {
     });
   }
 
-  /** `POST /requestPasswordReset`: Parse answers `{}` for a known and an unknown address alike. */
-  requestPasswordReset(email: string, { signal }: { signal: AbortSignal }): Promise<void> {
-    return this.#mail('/requestPasswordReset', email, signal);
+  /** `POST /requestPasswordReset` (read on first use, as the mail requests and `updateUser`: `parse-account.ts`). */
+  async requestPasswordReset(email: string, { signal }: { signal: AbortSignal }): Promise<void> {
+    return (await import('./parse-account.js')).mail(this, '/requestPasswordReset', email, signal);
   }
 
-  /** `POST /verificationEmailRequest`: `{}` also for an unknown or already verified address. */
-  requestVerificationEmail(email: string, { signal }: { signal: AbortSignal }): Promise<void> {
-    return this.#mail('/verificationEmailRequest', email, signal);
-  }
-
-  /**
-   * A server set to say "no user with that email" (`resetPasswordSuccessOnInvalidEmail: false`:
-   * code 205, or 101) gets the answer any other address gets: the kit never tells whether an
-   * account exists.
-   */
-  async #mail(path: string, email: string, signal: AbortSignal): Promise<void> {
-    await this.request('POST', path, { signal, body: { email } }).catch((error: AuthError) => {
-      if (![101, 205].includes(error.serverCode!)) throw error;
-    });
+  /** `POST /verificationEmailRequest`. */
+  async requestVerificationEmail(email: string, { signal }: { signal: AbortSignal }): Promise<void> {
+    return (await import('./parse-account.js')).mail(this, '/verificationEmailRequest', email, signal);
   }
 
   async currentUser(session: StoredSession, { signal }: { signal: AbortSignal }): Promise<PublicUser> {
@@ -181,24 +170,9 @@ export class ParseBackend implements AuthBackend {
     }).user;
   }
 
-  /**
-   * `PUT /users/<id>` with the session token. Parse answers only `updatedAt` (and fields a
-   * trigger changed): the user is the sent fields over the stored ones, with that answer. A
-   * changed email is unverified until the user confirms it (`emailVerified: false`, as Parse
-   * stores it when it verifies emails); the next `refresh()` reads the server's word.
-   */
-  async updateUser(
-    session: StoredSession,
-    fields: Record<string, unknown>,
-    { signal }: { signal: AbortSignal },
-  ): Promise<PublicUser> {
-    const { id, email } = session.user;
-    const token = session.token;
-    const reply = await this.request('PUT', `/users/${encodeURIComponent(id)}`, { signal, token, body: fields });
-    const merged = { ...session.user, ...fields, ...reply };
-    if ('email' in fields && fields.email !== email) merged.emailVerified = false;
-    for (const name of parseBookkeeping) delete merged[name];
-    return toPublicUser(merged, id);
+  /** `PUT /users/<id>` with the session token (`parse-account.ts`). */
+  async updateUser(session: StoredSession, fields: Record<string, unknown>, options: { signal: AbortSignal }): Promise<PublicUser> {
+    return (await import('./parse-account.js')).updateUser(this, session, fields, options.signal);
   }
 
   /**
@@ -336,10 +310,7 @@ function sessionFromReply(reply: Record<string, unknown>): StoredSession {
   }
   const fields: Record<string, unknown> = { ...reply };
   for (const name of parseBookkeeping) delete fields[name];
-  // Two-step sign-in (the `mfa` adapter) shows as its status only: the secret never reaches a client.
-  const mfa = (reply.authData as { mfa?: { status?: unknown } } | undefined)?.mfa;
-  // Stored JSON already says (its kept `authData` may predate a change): a reply from Parse does not.
-  if (mfa) fields.twoFactorEnabled ??= mfa.status === 'enabled';
+  readTwoFactorStatus(reply, fields);
   return { token: sessionToken, user: toPublicUser(fields, objectId) };
 }
 

@@ -9,7 +9,7 @@ import { nonEmptyString } from '../internal/guards.js';
 import type { SecondFactor, SessionCore, SessionFeature } from '../session/feature.js';
 import type { SharedSession } from '../session/shared-session.js';
 import { onSession, signedIn } from './on-session.js';
-import { logInWithPassword, requireCredentials } from './sign-in.js';
+import { requireCredentials } from './sign-in.js';
 import { signInWith } from './sign-in-flow.js';
 
 /** What the second step accepts: both backends take either kind in the one `code` field. */
@@ -39,29 +39,35 @@ export interface TwoFactor extends TwoStepLogIn {
 export function twoFactor(core: SessionCore): TwoFactor {
   let pending: { token: string; setup: TwoFactorSetup } | null = null;
   const storedToken = () => core.decode(core.shared?.read() ?? null)?.token;
+  // The add-on reflects its state on `<user-session>` as the core reflects `authenticated`: the
+  // page's CSS shows the code field while `second-factor` is there.
+  const codeStep = (on: boolean) => (core.host as unknown as Element).toggleAttribute('second-factor', on);
   return {
     changed() {
-      if (pending && pending.token !== storedToken()) pending = null;
+      const token = storedToken();
+      if (pending && pending.token !== token) pending = null;
+      if (token) codeStep(false);
     },
     async logIn(username, password, code) {
-      const server = serverOf(core.settings.backend, false);
-      if (!server) {
-        if (nonEmptyString(code)) serverOf(core.settings.backend);
-        return logInWithPassword(core, username, password);
-      }
+      const server = serverOf(core.settings.backend);
       requireCredentials(username, password);
       const second = nonEmptyString(code) ? withoutSpaces(code) : undefined;
       return signInWith(core, 'log-in', (signal) => server.logIn(username, password!, second, { signal })).catch(
         (error: AuthError) => {
           // The password was right: the page asks for the code (a field its CSS shows, or its own UI).
-          if (error.code === 'second-factor-required') core.report({ type: error.code, methods: secondFactors });
+          if (error.code === 'second-factor-required') {
+            codeStep(true);
+            core.report({ type: error.code, methods: secondFactors });
+          }
+          // Wrong credentials start over; a wrong code (or the network) keeps the code step.
+          if (error.code === 'invalid-credentials') codeStep(false);
           throw error;
         },
       );
     },
     beginTwoFactor: (password, cancel) =>
       core.withShared(async (shared) => {
-        const server = serverOf(core.settings.backend)!;
+        const server = serverOf(core.settings.backend);
         const session = await signedIn(core, shared, cancel, 'Sign in to turn on two-step sign-in.');
         const given = nonEmptyString(password) ? password : undefined;
         const setup = await onSession(core, shared, session, (signal) => server.begin(session, given, { signal }), cancel);
@@ -70,7 +76,7 @@ export function twoFactor(core: SessionCore): TwoFactor {
       }),
     enableTwoFactor: (code, cancel) =>
       core.withShared(async (shared) => {
-        const server = serverOf(core.settings.backend)!;
+        const server = serverOf(core.settings.backend);
         if (!nonEmptyString(code) || !code.trim()) throw new AuthError('bad-request', 'Enter the code from your authenticator app.');
         const session = await signedIn(core, shared, cancel);
         const setup = pending?.token === session.token ? pending.setup : null;
@@ -82,7 +88,7 @@ export function twoFactor(core: SessionCore): TwoFactor {
       }),
     disableTwoFactor: (password, cancel) =>
       core.withShared(async (shared) => {
-        const server = serverOf(core.settings.backend)!;
+        const server = serverOf(core.settings.backend);
         const session = await signedIn(core, shared, cancel, 'Sign in to turn off two-step sign-in.');
         const given = nonEmptyString(password) ? password : undefined;
         const next = await onSession(core, shared, session, (signal) => server.disable(session, given, { signal }), cancel);
@@ -106,12 +112,11 @@ function storeOver(core: SessionCore, shared: SharedSession, old: StoredSession,
   if (shared.replace(now, fresh, 'restored')) shared.trust(fresh);
 }
 
-/** The backend's two-step endpoints; without them `misconfigured` saying why (or `null` when not `required`). */
-function serverOf(backend: AuthBackend, required = true): TwoFactorServer | null {
+/** The backend's two-step endpoints; without them `misconfigured` saying why. */
+function serverOf(backend: AuthBackend): TwoFactorServer {
   // The kit's two backends with the capability, told apart without importing either class.
   if (hasCapability(backend, AddOnCapability.twoFactor))
     return 'signedIn' in backend ? betterAuthTwoFactor(backend as BetterAuthBackend) : parseTwoFactor(backend as ParseBackend);
-  if (!required) return null;
   throw new AuthError(
     'misconfigured',
     hasCapability(backend, Capability.redirectLogIn)

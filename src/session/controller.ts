@@ -208,7 +208,7 @@ export class SessionController implements ReactiveController {
     const redirect =
       hasCapability(this.#settings().backend, Capability.redirectLogIn) && !nonEmptyString(username) && !nonEmptyString(password);
     if (redirect) return this.use(Feature.redirectSignIn, (f: RedirectSignIn) => f.logIn());
-    return this.use(Feature.signIn, (f: PasswordSignIn) => f.logIn(username, password, options?.code));
+    return this.use(Feature.signIn, (f: PasswordSignIn) => f.logIn(username, password, options));
   }
 
   /** Creates an account and signs in (feature `sign-in`); `extra` fields go to the new user. */

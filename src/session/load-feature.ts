@@ -20,7 +20,7 @@ const loaders: Record<Feature, () => Promise<unknown>> = {
 export async function loadFeature(name: FeatureName): Promise<void> {
   if (!registeredFeatures().has(name))
     // An add-on has no loader: its module registers it before anything can use it.
-    await (loaders[name as Feature] ?? (() => Promise.reject()))().catch((cause: unknown) => {
+    await loaders[name as Feature]().catch((cause: unknown) => {
       throw new AuthError('misconfigured', `Feature "${name}" not loaded: import 'user-session-elements/features/${name}.js'.`, {
         cause,
       });

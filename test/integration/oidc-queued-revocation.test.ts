@@ -73,7 +73,9 @@ describe('OpenID Connect: a queued revocation and the next sign-in', function ()
     const fresh = storedTokens(storageKey)!;
     const userinfo = await fetch(`${issuer}/me`, { headers: { authorization: `Bearer ${fresh.access}` } });
     expect({
-      triedBeforeLeaving: triedBeforeLeaving >= 2, // its refresh and access tokens
+      // Its refresh and access tokens are both sent; the first to fail ends the try, and the page
+      // leaves (Firefox may then cancel the other before the provider sees it: it stays queued).
+      triedBeforeLeaving: triedBeforeLeaving >= 1,
       revocationsSent: (await oidcRequests()).filter((r) => r.path === '/revoke' && r.fault === null).length,
       newAccessTokenAtProvider: userinfo.status,
       newRefreshToken: await tryRefresh(fresh.refresh!),

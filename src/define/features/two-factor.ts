@@ -2,9 +2,10 @@
 // to every `<user-session>` of the page (password log-ins then go through it, so an account with
 // two-step sign-in is asked for its code) and gives the element its methods
 // (`user-session-elements/features/two-factor.js`; the two-step tags import it).
+import { AddOnCapability, hasCapability } from '../../backends/backend.js';
 import { UserSessionElement } from '../../elements/user-session.js';
 import { twoFactor, type TwoFactor, type TwoFactorSecret } from '../../features/two-factor.js';
-import { AddOnFeature, registerFeature } from '../../session/feature.js';
+import { AddOnFeature, registerFeature, type LogInOptions } from '../../session/feature.js';
 import { addSessionMethods } from './session-methods.js';
 
 registerFeature(AddOnFeature.twoFactor, twoFactor);
@@ -30,6 +31,20 @@ declare module '../../elements/user-session.js' {
 }
 
 const use = <T>(session: UserSessionElement, run: (feature: TwoFactor) => Promise<T>) => session.use(AddOnFeature.twoFactor, run);
+
+/**
+ * `<user-session>`'s `logIn`, extended: a password log-in goes through the add-on, so an account
+ * with two-step sign-in is asked for its code, and `options.code` completes it. Without
+ * credentials (OpenID Connect's redirect), or without a code for a backend without two-step
+ * sign-in, it is the core's; a code for such a backend is `misconfigured`, saying why.
+ */
+// eslint-disable-next-line @typescript-eslint/unbound-method -- called with the element as `this`
+const coreLogIn = UserSessionElement.prototype.logIn;
+UserSessionElement.prototype.logIn = function (username?: string, password?: string, options?: LogInOptions) {
+  const twoStep = options?.code || hasCapability(this.backend, AddOnCapability.twoFactor);
+  if ((!username && !password) || !twoStep) return coreLogIn.call(this, username, password, options);
+  return use(this, (f) => f.logIn(username, password, options?.code));
+};
 const methods: Pick<UserSessionElement, 'beginTwoFactor' | 'enableTwoFactor' | 'disableTwoFactor'> & ThisType<UserSessionElement> = {
   beginTwoFactor(options) {
     return use(this, (f) => f.beginTwoFactor(options?.password, options?.signal));
