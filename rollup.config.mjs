@@ -64,6 +64,8 @@ const terserOptions = {
   module: true,
   compress: {
     passes: 5,
+    // Statements joined by commas compress worse with gzip than the repeated `;` they replace.
+    sequences: false,
     keep_fargs: false,
     pure_getters: true,
     unsafe: true,
