@@ -84,7 +84,7 @@ export default [
   {
     input: entries,
     external: (id) =>
-      id.startsWith('@lit/') || id.startsWith('lean-qr') || ['oauth4webapi', '@simplewebauthn/browser', 'otpauth'].includes(id),
+      id.startsWith('@lit/') || id.startsWith('lean-qr') || ['oauth4webapi', '@simplewebauthn/browser'].includes(id) || id.startsWith('otpauth'),
     output: { dir: 'dist', format: 'esm', preserveModules: true, preserveModulesRoot: 'src', sourcemap: true },
     plugins: [typescript({ tsconfig: './tsconfig.build.json' })],
   },

@@ -81,6 +81,29 @@ added.push(
   `| add-on feature \`features/passkeys.js\` alone (\`logInWithPasskey()\`…), on the Better Auth pair | ${plus((await size([...betterAuth, 'define/features/passkeys'])) - baCore)} |`,
 );
 
+// The two-step add-on, on the Parse sign-in page (both password backends can use it), and what
+// it loads on first use: the QR code library (when a secret is shown) and, on Parse, otpauth
+// (the client makes the secret there).
+const signInPage = [...parse, 'define/log-in-action'];
+const signInCore = await size(signInPage);
+const library = async (contents) => {
+  const result = await build({
+    stdin: { contents, resolveDir: process.cwd(), loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    write: false,
+    logLevel: 'silent',
+  });
+  return gzipSync(result.outputFiles[0].contents, { level: 9 }).length;
+};
+added.push(
+  `| add-on \`two-factor.js\` (feature + two tags), on the Parse sign-in page | ${plus((await size([...signInPage, 'two-factor'])) - signInCore)} |`,
+  `| add-on feature \`features/two-factor.js\` alone (a code step in \`<log-in-action>\`, \`enableTwoFactor()\`…) | ${plus((await size([...signInPage, 'define/features/two-factor'])) - signInCore)} |`,
+  `| loaded by \`<enable-two-factor-action>\` when it shows a secret: the QR code library (lean-qr) | ${plus(await library("export { generate } from 'lean-qr/nano'; export { toSvg } from 'lean-qr/extras/svg';"))} |`,
+  `| loaded on Parse when a secret is made: otpauth's \`Secret\` (slim build) | ${plus(await library("export { Secret } from 'otpauth/slim';"))} |`,
+);
+
 const table = [
   start,
   '| a page that imports | minified + gzip | target |',

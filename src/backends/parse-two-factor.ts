@@ -6,7 +6,7 @@ import type { TwoFactorServer } from './two-factor-server.js';
 
 /**
  * Parse Server's `mfa` auth adapter (TOTP) behind `TwoFactorServer`. Parse makes no secret: the
- * client does (with `otpauth`, loaded only when someone turns it on) and saves it with a first
+ * client does (with `otpauth`'s slim build, loaded only when someone turns it on) and saves it with a first
  * code as `authData.mfa` on the user; the answer carries the recovery codes. A log-in then sends
  * the code as `authData.mfa.token` beside the password. Parse turns it off for any request with
  * the user's session (`authData.mfa: null`): it asks for no code or password.
@@ -27,10 +27,11 @@ export function parseTwoFactor(backend: ParseBackend): TwoFactorServer {
       return session;
     },
     async begin(session) {
-      const { Secret, TOTP } = await import('otpauth');
-      const secret = new Secret({ size: 20 });
+      // otpauth's secret alone (its slim build: no hash code, which only the server needs).
+      const { Secret } = await import('otpauth/slim');
+      const secret = new Secret({ size: 20 }).base32;
       const label = String(session.user.username ?? session.user.email ?? session.user.id);
-      return { uri: new TOTP({ issuer: issuer(), label, secret }).toString(), secret: secret.base32 };
+      return { uri: keyUri(label, secret), secret };
     },
     async confirm(session, { secret }, code, { signal }) {
       const reply = await saveMfa(session, { secret, token: code }, signal).catch(codeErrors);
@@ -45,9 +46,14 @@ export function parseTwoFactor(backend: ParseBackend): TwoFactorServer {
   };
 }
 
-/** The name an authenticator app lists the account under: this site. */
-export function issuer(): string {
-  return globalThis.location?.hostname || 'user-session-elements';
+/**
+ * The Key URI an authenticator app scans (`otpauth://totp/<issuer>:<label>?secret=…`), with the
+ * `mfa` adapter's defaults (SHA1, six digits, 30 s). The issuer is this site's host name.
+ */
+function keyUri(label: string, secret: string): string {
+  const issuer = globalThis.location?.hostname || 'user-session-elements';
+  const query = new URLSearchParams({ issuer, secret, algorithm: 'SHA1', digits: '6', period: '30' });
+  return `otpauth://totp/${encodeURIComponent(issuer)}:${encodeURIComponent(label)}?${query}`;
 }
 
 /**
