@@ -47,10 +47,9 @@ const entries = {
   'define/disable-two-factor-action': 'src/define/disable-two-factor-action.ts',
   // Features (SPEC §10): `user-session-elements/features/<name>.js`; also loaded on first use.
   ...Object.fromEntries(
-    ['sign-in', 'redirect-sign-in', 'server-session', 'sessions', 'update-user', 'mail', 'watch', 'passkeys', 'two-factor'].map((name) => [
-      `define/features/${name}`,
-      `src/define/features/${name}.ts`,
-    ]),
+    ['sign-in', 'redirect-sign-in', 'server-session', 'sessions', 'update-user', 'mail', 'watch', 'passkeys', 'two-factor'].map(
+      (name) => [`define/features/${name}`, `src/define/features/${name}.ts`],
+    ),
   ),
 };
 
@@ -84,7 +83,10 @@ export default [
   {
     input: entries,
     external: (id) =>
-      id.startsWith('@lit/') || id.startsWith('lean-qr') || ['oauth4webapi', '@simplewebauthn/browser'].includes(id) || id.startsWith('otpauth'),
+      id.startsWith('@lit/') ||
+      id.startsWith('lean-qr') ||
+      ['oauth4webapi', '@simplewebauthn/browser'].includes(id) ||
+      id.startsWith('otpauth'),
     output: { dir: 'dist', format: 'esm', preserveModules: true, preserveModulesRoot: 'src', sourcemap: true },
     plugins: [typescript({ tsconfig: './tsconfig.build.json' })],
   },

@@ -3,7 +3,7 @@
 // the first check of a stored session already knows the server, and its outcome is in the log.
 // The session is Better Auth's httpOnly cookie: this page never holds a token, and shows none.
 import { createEventLog } from './event-log.js';
-import { followSession, followSignInForm, loadDemoConfig, logOutFailureMessage, messageBoxes } from './page.js';
+import { followSession, followSignInForm, followTwoFactor, loadDemoConfig, logOutFailureMessage, messageBoxes } from './page.js';
 
 const $ = (id) => document.getElementById(id);
 const session = $('session');
@@ -29,7 +29,13 @@ if (betterAuth) {
 // The event log: every event of every element, with its detail as JSON.
 
 const sources = [
-  [session, '<user-session>', ['logged-in', 'logged-out', 'user-change', 'sessions-change', 'passkeys-change', 'failure']],
+  [
+    session,
+    '<user-session>',
+    ['logged-in', 'logged-out', 'user-change', 'second-factor-required', 'sessions-change', 'passkeys-change', 'failure'],
+  ],
+  [$('two-factor-enable'), '<enable-two-factor-action>', ['setup', 'success', 'failure']],
+  [$('two-factor-disable'), '<disable-two-factor-action>', ['success', 'failure']],
   [$('log-in'), '<log-in-action>', ['success', 'failure']],
   [$('sign-up'), '<sign-up-action>', ['success', 'failure']],
   [$('log-out'), '<log-out-action>', ['success', 'failure']],
@@ -93,6 +99,13 @@ followSession(session, {
   showNotice,
   lostNotice: 'Your session has ended on the server (signed out from another device, or expired). Please sign in again.',
 });
+const renderTwoFactor = followTwoFactor(session, {
+  state: $('two-factor-state'),
+  enable: $('two-factor-enable'),
+  disable: $('two-factor-disable'),
+  showNotice,
+  showError,
+});
 
 // ---------------------------------------------------------------------------------------------
 // Now define the tags (the package entry registers backend="better-auth"): <user-session> reads
@@ -101,4 +114,7 @@ await import('/src/index.ts');
 // The passkeys add-on: its three tags and session.logInWithPasskey()… (the package entry above
 // already brings it; a page built from define modules imports it like this).
 await import('/src/passkeys.ts');
+// The two-step sign-in add-on, the same way: <log-in-action> asks for the code, the panel turns it on.
+await import('/src/two-factor.ts');
 renderUser();
+renderTwoFactor();

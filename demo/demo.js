@@ -7,7 +7,7 @@
 // knows the server, and the `logged-in` event of a restored session is in the log.
 
 import { createEventLog } from './event-log.js';
-import { followSession, followSignInForm, loadDemoConfig, logOutFailureMessage, messageBoxes } from './page.js';
+import { followSession, followSignInForm, followTwoFactor, loadDemoConfig, logOutFailureMessage, messageBoxes } from './page.js';
 
 const $ = (id) => document.getElementById(id);
 const session = $('session');
@@ -28,7 +28,9 @@ $('app-id').textContent = config.appId;
 // The event log: every event of every element, with its detail as JSON.
 
 const sources = [
-  [session, '<user-session>', ['logged-in', 'logged-out', 'user-change']],
+  [session, '<user-session>', ['logged-in', 'logged-out', 'user-change', 'second-factor-required']],
+  [$('two-factor-enable'), '<enable-two-factor-action>', ['setup', 'success', 'failure']],
+  [$('two-factor-disable'), '<disable-two-factor-action>', ['success', 'failure']],
   [$('log-in'), '<log-in-action>', ['success', 'failure']],
   [$('sign-up'), '<sign-up-action>', ['success', 'failure']],
   [$('log-out'), '<log-out-action>', ['success', 'failure']],
@@ -159,9 +161,18 @@ followSession(session, {
   showNotice,
   lostNotice: 'Your session has ended on the server (revoked or expired). Please log in again.',
 });
+const renderTwoFactor = followTwoFactor(session, {
+  state: $('two-factor-state'),
+  enable: $('two-factor-enable'),
+  disable: $('two-factor-disable'),
+  showNotice,
+  showError,
+});
 
 // ---------------------------------------------------------------------------------------------
 // Now define the tags: <user-session> reads the stored session (a restored one fires
 // `logged-in`) and the actions come alive.
+// The package entry brings the add-ons too: the two-step sign-in one gives <log-in-action> its code step.
 await import('/src/index.ts');
 renderUser();
+renderTwoFactor();

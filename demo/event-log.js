@@ -1,9 +1,13 @@
 // The demo pages' event log: every event of every element, newest first, with its detail as JSON.
 
+/** What two-step sign-in shows once, in its own element: the log names it and leaves it out. */
+const shownOnce = new Set(['secret', 'uri', 'recoveryCodes']);
+
 /** Event details as JSON: errors as { code, message } (plus status / serverCode when known). */
 function detailJSON(detail) {
   const plain = JSON.parse(
-    JSON.stringify(detail ?? null, (_key, value) => {
+    JSON.stringify(detail ?? null, (key, value) => {
+      if (shownOnce.has(key)) return '(left out of the log: shown once, by the element)';
       if (!(value instanceof Error)) return value;
       const { code, message, status, serverCode } = /** @type {any} */ (value);
       return { code, message, status, serverCode }; // undefined ones are left out

@@ -61,6 +61,7 @@ export function followSignInForm(form, actions, showError) {
       showError(detail.error.message);
       const { code } = detail.error;
       if (code === 'invalid-credentials') field('password').select();
+      else if (code === 'second-factor-required' || code === 'invalid-code') field('code')?.focus();
       else if (code === 'username-taken' || (code === 'bad-request' && !field('username').value.trim()))
         field('username').select();
       else if (code === 'bad-request' && !field('password').value) field('password').focus();
@@ -86,4 +87,30 @@ function moveFocus(headingId) {
   requestAnimationFrame(() => {
     if (panel.offsetParent === null) $(headingId).focus({ preventScroll: true });
   });
+}
+
+/**
+ * The two-step sign-in panel: says whether it is on (`user.twoFactorEnabled`), shows the action
+ * that changes that, and reports their outcome. The element shows the QR code and the recovery
+ * codes itself.
+ */
+export function followTwoFactor(session, { state, enable, disable, showNotice, showError }) {
+  const render = () => {
+    const on = session.user?.twoFactorEnabled === true;
+    state.textContent = on
+      ? 'On: signing in asks for a code from your authenticator app after the password.'
+      : 'Off: turn it on to be asked for a code from your authenticator app after the password.';
+    // The element stays while it is in use (the QR code, then the recovery codes), until "Done".
+    enable.hidden = on && !enable.step;
+    disable.hidden = !on;
+  };
+  for (const type of ['logged-in', 'logged-out', 'user-change']) session.addEventListener(type, render);
+  enable.addEventListener('success', () =>
+    showNotice('Two-step sign-in is on. Save the recovery codes now: they are shown only once.'),
+  );
+  enable.addEventListener('click', () => queueMicrotask(render)); // "Done" hides it once it is on
+  disable.addEventListener('success', () => showNotice('Two-step sign-in is off.'));
+  for (const action of [enable, disable]) action.addEventListener('failure', ({ detail }) => showError(detail.error.message));
+  render();
+  return render;
 }

@@ -19,7 +19,8 @@ export function betterAuthTwoFactor(backend: BetterAuthBackend): TwoFactorServer
       const [path, body] = signInRequest(username, password);
       const reply = await backend.request('POST', path, signal, body);
       if (isRecord(reply) && reply.twoFactorRedirect) {
-        if (!code) throw new AuthError('second-factor-required', 'Enter the code from your authenticator app, or a recovery code.');
+        if (!code)
+          throw new AuthError('second-factor-required', 'Enter the code from your authenticator app, or a recovery code.');
         const kind = /^\d{6}$/.test(code) ? 'totp' : 'backup-code';
         await backend.request('POST', `/two-factor/verify-${kind}`, signal, { code }).catch(refusals);
       }

@@ -63,7 +63,10 @@ function keyUri(label: string, secret: string): string {
 function codeErrors(error: AuthError): never {
   const { message, status, serverCode } = error;
   if (/authData mfa/.test(message))
-    throw new AuthError('second-factor-required', 'Enter the code from your authenticator app, or a recovery code.', { status, serverCode });
+    throw new AuthError('second-factor-required', 'Enter the code from your authenticator app, or a recovery code.', {
+      status,
+      serverCode,
+    });
   if (/MFA (token|data)/.test(message)) throw new AuthError('invalid-code', 'Wrong or expired code.', { status, serverCode });
   throw error;
 }

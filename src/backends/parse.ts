@@ -39,7 +39,6 @@ export interface RequestOptions {
 /** Fields of the SDK's stored user that `user` never shows but the SDK needs back in storage. */
 const keptForSDK = ['authData', 'ACL'];
 
-
 /**
  * Parse Server's REST API over `fetch` — no Parse SDK. Stores sessions in the SDK's own JSON
  * shape (the user object with `objectId` and `sessionToken`), so a page can share the signed-in
@@ -171,7 +170,11 @@ export class ParseBackend implements AuthBackend {
   }
 
   /** `PUT /users/<id>` with the session token (`parse-account.ts`). */
-  async updateUser(session: StoredSession, fields: Record<string, unknown>, options: { signal: AbortSignal }): Promise<PublicUser> {
+  async updateUser(
+    session: StoredSession,
+    fields: Record<string, unknown>,
+    options: { signal: AbortSignal },
+  ): Promise<PublicUser> {
     return (await import('./parse-account.js')).updateUser(this, session, fields, options.signal);
   }
 

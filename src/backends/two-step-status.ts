@@ -13,5 +13,6 @@ export function readTwoFactorStatus(reply: Record<string, unknown>, fields: Reco
 
 /** Better Auth's answer to the password of an account with two-step sign-in, without the add-on. */
 export function refuseCodeStep(reply: unknown): void {
-  if ((reply as { twoFactorRedirect?: unknown } | null)?.twoFactorRedirect) throw new AuthError('misconfigured', twoFactorNotLoaded);
+  if ((reply as { twoFactorRedirect?: unknown } | null)?.twoFactorRedirect)
+    throw new AuthError('misconfigured', twoFactorNotLoaded);
 }

@@ -286,4 +286,3 @@ declare global {
     'enable-two-factor-action': EnableTwoFactorActionElement;
   }
 }
-

@@ -1,4 +1,11 @@
-import { AddOnCapability, Capability, hasCapability, type AuthBackend, type PublicUser, type StoredSession } from '../backends/backend.js';
+import {
+  AddOnCapability,
+  Capability,
+  hasCapability,
+  type AuthBackend,
+  type PublicUser,
+  type StoredSession,
+} from '../backends/backend.js';
 import type { BetterAuthBackend } from '../backends/better-auth.js';
 import { betterAuthTwoFactor } from '../backends/better-auth-two-factor.js';
 import type { ParseBackend } from '../backends/parse.js';
@@ -77,11 +84,18 @@ export function twoFactor(core: SessionCore): TwoFactor {
     enableTwoFactor: (code, cancel) =>
       core.withShared(async (shared) => {
         const server = serverOf(core.settings.backend);
-        if (!nonEmptyString(code) || !code.trim()) throw new AuthError('bad-request', 'Enter the code from your authenticator app.');
+        if (!nonEmptyString(code) || !code.trim())
+          throw new AuthError('bad-request', 'Enter the code from your authenticator app.');
         const session = await signedIn(core, shared, cancel);
         const setup = pending?.token === session.token ? pending.setup : null;
         if (!setup) throw new AuthError('bad-request', 'Start over: beginTwoFactor() first, then the code the app shows for it.');
-        const done = await onSession(core, shared, session, (signal) => server.confirm(session, setup, withoutSpaces(code), { signal }), cancel);
+        const done = await onSession(
+          core,
+          shared,
+          session,
+          (signal) => server.confirm(session, setup, withoutSpaces(code), { signal }),
+          cancel,
+        );
         pending = null;
         storeOver(core, shared, session, done.session ?? session, true);
         return Object.freeze({ recoveryCodes: Object.freeze([...done.recoveryCodes]) });
@@ -105,7 +119,13 @@ const withoutSpaces = (code: string) => code.replace(/\s+/g, '');
  * The session after a change (the server may have replaced it: Better Auth), stored over the one
  * it was made on if that is still the stored one: every tab gets `user-change`.
  */
-function storeOver(core: SessionCore, shared: SharedSession, old: StoredSession, next: StoredSession, twoFactorEnabled: boolean): void {
+function storeOver(
+  core: SessionCore,
+  shared: SharedSession,
+  old: StoredSession,
+  next: StoredSession,
+  twoFactorEnabled: boolean,
+): void {
   const now = shared.read();
   if (core.decode(now)?.token !== old.token) return;
   const fresh = core.encode(core.settings.backend, { token: next.token, user: { ...next.user, twoFactorEnabled } });

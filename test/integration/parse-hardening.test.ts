@@ -11,7 +11,7 @@ import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { LogOutActionElement } from '../../src/elements/log-out-action.js';
 import type { LogInActionElement } from '../../src/elements/log-in-action.js';
 import { ParseBackend } from '../../src/backends/parse.js';
-import { Capability } from '../../src/backends/backend.js';
+import { AddOnCapability, Capability } from '../../src/backends/backend.js';
 import { AuthError } from '../../src/errors.js';
 import {
   collector,
@@ -108,7 +108,7 @@ describe('Parse Server: hardening (SPEC §7)', function () {
     const statuses = async (tokens: string[]) => Promise.all(tokens.map(async (token) => (await whoAmI(token)).status));
     const sessionOf = (user: RestUser, token: string) => ({ token, user: { id: user.objectId, username: user.username } });
 
-    it('ParseBackend declares password log-in, sign-up, revoke-others, revoke-all, update-user, password-reset, verification-email, list-sessions and revoke-session', () => {
+    it("ParseBackend declares password log-in, sign-up, revoke-others, revoke-all, update-user, password-reset, verification-email, list-sessions, revoke-session and the two-step add-on's two-factor", () => {
       expect(backend().capabilities).to.have.members([
         Capability.passwordLogIn,
         Capability.signUp,
@@ -119,6 +119,7 @@ describe('Parse Server: hardening (SPEC §7)', function () {
         Capability.verificationEmail,
         Capability.listSessions,
         Capability.revokeSession,
+        AddOnCapability.twoFactor,
       ]);
     });
 

@@ -123,20 +123,22 @@ function twoStepSuite(server: Server) {
       const failure = oneEvent(p.logIn, 'failure');
       expect(await signIn(p, account)).to.equal(false);
       expect((await failure).detail.error.code).to.equal('second-factor-required');
-      expect(p.logIn.hasAttribute('second-factor')).to.equal(true);
+      expect(p.session.hasAttribute('second-factor')).to.equal(true);
       expect(p.session.authenticated).to.equal(false);
       expect(localStorage.getItem(server.storageKey())).to.equal(null);
-      expect(events.map((e) => [e.type, e.detail.methods])).to.deep.equal([['second-factor-required', ['totp', 'recovery-code']]]);
+      expect(events.map((e) => [e.type, e.detail.methods])).to.deep.equal([
+        ['second-factor-required', ['totp', 'recovery-code']],
+      ]);
 
       const wrong = oneEvent(p.logIn, 'failure');
       expect(await signIn(p, account, '000000')).to.equal(false);
       expect((await wrong).detail.error.code).to.equal('invalid-code');
-      expect(p.logIn.hasAttribute('second-factor'), 'the code step stays').to.equal(true);
+      expect(p.session.hasAttribute('second-factor'), 'the code step stays').to.equal(true);
       expect(p.session.authenticated).to.equal(false);
 
       expect(await signIn(p, account, code(secret, 1).replace(/(\d{3})/, '$1 '))).to.equal(true);
       expect(p.session.authenticated).to.equal(true);
-      expect(p.logIn.hasAttribute('second-factor')).to.equal(false);
+      expect(p.session.hasAttribute('second-factor')).to.equal(false);
       expect(events.slice(1).map((e) => [e.type, e.detail.reason])).to.deep.equal([['logged-in', 'log-in']]);
       expect(p.session.user?.twoFactorEnabled).to.equal(true);
     });

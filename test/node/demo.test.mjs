@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { Secret, TOTP } from 'otpauth';
 import { chromium } from 'playwright';
 import { chromiumLaunchOptions } from '../../scripts/chromium.mjs';
 
@@ -431,6 +432,65 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
     }
   });
 
+  /**
+   * Two-step sign-in on a demo page, as a person with an authenticator app: "Turn on" shows the
+   * QR code and the key (the app's code is computed here from that key), the first code shows
+   * the recovery codes, "Done" takes them away; then a sign-out, and the log-in asks for a code.
+   * Resolves to what must never show again: the key and the recovery codes.
+   */
+  const twoStepOnDemoPage = async (p, { login, password, recoveryCodes }) => {
+    const el = '#two-factor-enable';
+    if (await p.isVisible('#two-factor-password')) await p.fill('#two-factor-password', password);
+    await p.click(`${el} [part=button]`);
+    await p.waitForSelector(`${el} [part=qr] svg`);
+    const key = (await p.textContent(`${el} [part=secret]`)).replace(/\s/g, '');
+    assert.match(key, /^[A-Z2-7]{32,}$/, 'a base32 key');
+    const app = new TOTP({ secret: Secret.fromBase32(key) });
+    await p.fill(`${el} [part=code-input]`, app.generate());
+    await p.click(`${el} [part=confirm-button]`);
+    await p.waitForSelector(`${el} [part=code-list] li`);
+    const codes = await p.locator(`${el} [part=code-list] li`).allTextContents();
+    assert.equal(codes.length, recoveryCodes);
+    assert.match(await p.textContent('#two-factor-state'), /^On:/);
+    assert.match(await p.textContent('#auth-notice'), /Two-step sign-in is on/);
+    assert.equal(await p.isVisible('#two-factor-disable'), true, '"Turn off" shows');
+    await p.click(`${el} [part=done-button]`);
+    await p.waitForSelector(`${el}`, { state: 'hidden' });
+
+    // Signed out, the log-in asks for the code; the code from the app signs in.
+    await p.click('#log-out button');
+    await p.waitForSelector('user-session:not([authenticated])');
+    assert.equal(await p.isVisible('#code'), false, 'no code field yet');
+    await p.fill('#username', login);
+    await p.fill('#password', password);
+    await p.click('log-in-action button');
+    await p.waitForSelector('user-session[second-factor]');
+    assert.equal(await p.isVisible('#code'), true, 'the code field shows');
+    assert.equal(await p.evaluate(() => document.activeElement?.id), 'code', 'and has the focus');
+    assert.equal(await p.getAttribute('user-session', 'authenticated'), null);
+    await p.fill('#code', app.generate({ timestamp: Date.now() + 30_000 }));
+    await p.click('log-in-action button');
+    await p.waitForSelector('user-session[authenticated]');
+    assert.equal(await p.getAttribute('user-session', 'second-factor'), null, 'the code step is over');
+    const log = logSummary(await readLog(p));
+    for (const entry of [
+      'second-factor-required <user-session>',
+      'setup <enable-two-factor-action>',
+      'success <enable-two-factor-action>',
+    ])
+      assert.ok(log.includes(entry), `${entry} in the log: ${log.join(', ')}`);
+    assert.equal(log.at(-1), 'success <log-in-action>');
+
+    // The key and the codes are nowhere now: not in the DOM (shadow roots included), storage or the log.
+    const html = await documentHTML(p);
+    const storage = await p.evaluate(() => JSON.stringify([localStorage, sessionStorage].map((s) => Object.entries({ ...s }))));
+    const logText = await p.textContent('#log');
+    for (const secret of [key, ...codes])
+      for (const [where, text] of Object.entries({ html, storage, logText }))
+        assert.equal(text.includes(secret), false, `not in ${where}`);
+    return [key, ...codes];
+  };
+
   test('the token never reached the DOM, the event log or the console; no page errors', async (t) => {
     assert.ok(sessionToken, 'signed in by an earlier test');
     const html = await documentHTML(page);
@@ -453,6 +513,16 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
     assert.equal(errors.length, 1, `one console error: ${JSON.stringify(errors)}`);
     assert.match(errors[0].text, /\b404\b/, 'console error: the 404');
     assert.equal(errors[0].url, `${demo.serverURL}/login`, 'console error: of the log-in');
+  });
+
+  test("two-step sign-in on the Parse page: turned on with the QR code's key, then the log-in asks for the code and signs in with it", async () => {
+    const secrets = await twoStepOnDemoPage(page, { login: username, password: `${password}-renewed`, recoveryCodes: 2 });
+    for (const message of consoleMessages) for (const secret of secrets) assert.equal(message.text.includes(secret), false);
+    assert.deepEqual(
+      pageErrors.map((error) => error.message),
+      [],
+      'no page errors',
+    );
   });
 
   // The OpenID Connect page, in a browser context of its own (another visitor: no cookie, no storage).
@@ -824,7 +894,7 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
 
   test('a wrong password: the alert says so, and the page stays signed out', async () => {
     await baPage.getByLabel('Email or username').fill(ba.account.username);
-    await baPage.getByLabel('Password').fill('not-the-password');
+    await baPage.getByLabel('Password', { exact: true }).fill('not-the-password');
     await baPage.getByRole('button', { name: 'Sign in', exact: true }).click();
     await baPage.waitForSelector('#log .entry-failure');
     const log = await readLog(baPage);
@@ -839,7 +909,7 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
 
   test('sign-in with the demo account (by email): signed in as Ada, this device in the list', async () => {
     await baPage.getByLabel('Email or username').fill(ba.account.email);
-    await baPage.getByLabel('Password').fill(ba.account.password);
+    await baPage.getByLabel('Password', { exact: true }).fill(ba.account.password);
     await baPage.getByRole('button', { name: 'Sign in', exact: true }).click();
     await baPage.waitForSelector('user-session[authenticated]');
     await baPage.waitForSelector('#log .entry-success');
@@ -865,7 +935,7 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
     await phonePage.waitForSelector('user-session:defined');
     assert.equal(await phonePage.getAttribute('user-session', 'authenticated'), null, 'another browser: no cookie');
     await phonePage.getByLabel('Email or username').fill(ba.account.username);
-    await phonePage.getByLabel('Password').fill(ba.account.password);
+    await phonePage.getByLabel('Password', { exact: true }).fill(ba.account.password);
     await phonePage.getByRole('button', { name: 'Sign in', exact: true }).click();
     await phonePage.waitForSelector('user-session[authenticated]');
     assert.equal(await phonePage.textContent('#status-text'), 'Signed in as Ada Lovelace');
@@ -988,6 +1058,14 @@ describe('npm start, the README quick start, in headless Chromium', { timeout: 2
     const credentialId = Buffer.from(credentials[0].credentialId, 'base64').toString('base64url');
     const { html, storage, log: logText } = await everythingIn(baPage);
     for (const text of [html, storage, logText]) assert.equal(text.includes(credentialId), false);
+    // The authenticator goes: after the next sign-out, the autofill would sign Ada straight back in.
+    await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
+  });
+
+  test('two-step sign-in on the Better Auth page: turned on (with the password) and used to sign in', async () => {
+    const secrets = await twoStepOnDemoPage(baPage, { login: 'ada', password: 'lovelace-secret', recoveryCodes: 10 });
+    for (const message of baConsoleMessages) for (const secret of secrets) assert.equal(message.text.includes(secret), false);
+    baTokens.push(await sessionTokenOf(baPage));
   });
 
   test('no session token in either page (DOM, shadow roots, storage, event log) or console; no page errors', async (t) => {

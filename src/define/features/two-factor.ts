@@ -45,7 +45,8 @@ UserSessionElement.prototype.logIn = function (username?: string, password?: str
   if ((!username && !password) || !twoStep) return coreLogIn.call(this, username, password, options);
   return use(this, (f) => f.logIn(username, password, options?.code));
 };
-const methods: Pick<UserSessionElement, 'beginTwoFactor' | 'enableTwoFactor' | 'disableTwoFactor'> & ThisType<UserSessionElement> = {
+const methods: Pick<UserSessionElement, 'beginTwoFactor' | 'enableTwoFactor' | 'disableTwoFactor'> &
+  ThisType<UserSessionElement> = {
   beginTwoFactor(options) {
     return use(this, (f) => f.beginTwoFactor(options?.password, options?.signal));
   },
