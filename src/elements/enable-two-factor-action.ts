@@ -55,6 +55,8 @@ export class EnableTwoFactorActionElement extends ReactiveElement {
   code: string | null = null;
 
   #flight: Promise<boolean> | null = null;
+  #step: TwoFactorSetupStep | null = null;
+  #busyNow = false;
   #signedInto: UserSessionElement | null = null;
   #downloadUrl = '';
   readonly #parts = {
@@ -118,9 +120,26 @@ export class EnableTwoFactorActionElement extends ReactiveElement {
     p.download.textContent = 'Download as text';
   }
 
-  /** The current step: `null` before the first, `scan`, then `codes`. */
+  /** The current step: `null` before the first, `scan`, then `codes` (reflected as `step`: output only). */
   get step(): TwoFactorSetupStep | null {
-    return (this.getAttribute('step') as TwoFactorSetupStep | null) ?? null;
+    return this.#step;
+  }
+
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'step', 'busy'];
+  }
+
+  /** `step` and `busy` say what the element does: page code that changes them is reverted. */
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    if (name === 'step' && value !== this.#step) this.#setStep(this.#step);
+    else if (name === 'busy' && (value !== null) !== this.#busyNow) this.toggleAttribute('busy', this.#busyNow);
+    else super.attributeChangedCallback(name, old, value);
+  }
+
+  #setStep(step: TwoFactorSetupStep | null): void {
+    this.#step = step;
+    if (step) this.setAttribute('step', step);
+    else this.removeAttribute('step');
   }
 
   /** True while a request runs. */
@@ -160,7 +179,7 @@ export class EnableTwoFactorActionElement extends ReactiveElement {
   /** Back to the first step: the secret and the recovery codes leave the DOM (what Cancel and Done do). */
   reset(): void {
     const p = this.#parts;
-    this.removeAttribute('step');
+    this.#setStep(null);
     this.#setup.hidden = this.#codes.hidden = true;
     p.start.hidden = false;
     p.qr.replaceChildren();
@@ -217,7 +236,7 @@ export class EnableTwoFactorActionElement extends ReactiveElement {
     p.secret.textContent = secret.replace(/(.{4})(?=.)/g, '$1 ');
     p.start.hidden = true;
     this.#setup.hidden = false;
-    this.setAttribute('step', TwoFactorSetupStep.scan);
+    this.#setStep(TwoFactorSetupStep.scan);
     p.input.focus();
   }
 
@@ -231,7 +250,7 @@ export class EnableTwoFactorActionElement extends ReactiveElement {
     p.secret.textContent = p.input.value = '';
     this.#setup.hidden = true;
     this.#codes.hidden = false;
-    this.setAttribute('step', TwoFactorSetupStep.codes);
+    this.#setStep(TwoFactorSetupStep.codes);
     this.#codes.focus();
   }
 
@@ -253,6 +272,7 @@ export class EnableTwoFactorActionElement extends ReactiveElement {
   }
 
   #busy(on: boolean): void {
+    this.#busyNow = on;
     this.toggleAttribute('busy', on);
     if (on) this.setAttribute('aria-busy', 'true');
     else this.removeAttribute('aria-busy');

@@ -27,6 +27,7 @@ import { SessionSettingsElement } from './session-settings.js';
  * @summary The signed-in state of the page, as an element.
  *
  * @attr {boolean} authenticated - Present while a user is signed in. Output only: page code that sets or removes it is reverted.
+ * @attr {boolean} second-factor - Output only, with the two-step add-on (`two-factor.js`): present once a log-in's password was right and the account needs its second step, until a sign-in or wrong credentials. The page's CSS shows its `code` field with it.
  * @attr {string} backend - `parse` (default), `memory` with the package entry, or `oidc` with `user-session-elements/oidc.js`. Trimmed, case-insensitive. The `backend` property also takes any `AuthBackend` object.
  * @attr {string} server-url - Where Parse Server is mounted: an http(s) URL such as `http://localhost:1337/parse`, or a path on this origin such as `/parse`.
  * @attr {string} app-id - Parse application id.

@@ -1,3 +1,4 @@
+import type { ReactiveControllerHost } from '@lit/reactive-element';
 import {
   AddOnCapability,
   Capability,
@@ -10,7 +11,7 @@ import type { BetterAuthBackend } from '../backends/better-auth.js';
 import { betterAuthTwoFactor } from '../backends/better-auth-two-factor.js';
 import type { ParseBackend } from '../backends/parse.js';
 import { parseTwoFactor } from '../backends/parse-two-factor.js';
-import type { TwoFactorServer, TwoFactorSetup } from '../backends/two-factor-server.js';
+import type { TwoFactorEnabled, TwoFactorServer, TwoFactorSetup } from '../backends/two-factor-server.js';
 import { AuthError } from '../errors.js';
 import { nonEmptyString } from '../internal/guards.js';
 import type { SecondFactor, SessionCore, SessionFeature } from '../session/feature.js';
@@ -44,11 +45,29 @@ export interface TwoFactor extends TwoStepLogIn {
  * is held in memory for the session it began on, and dropped when that session goes.
  */
 export function twoFactor(core: SessionCore): TwoFactor {
-  let pending: { token: string; setup: TwoFactorSetup } | null = null;
+  /** The secret being set up, for the session it began on; `confirming`: its confirmation under way (a double submit joins it). */
+  let pending: { token: string; setup: TwoFactorSetup; confirming?: Promise<TwoFactorEnabled> } | null = null;
   const storedToken = () => core.decode(core.shared?.read() ?? null)?.token;
+  /** `work`'s answer, if the stored session is still the one it was asked on; else `aborted` (another user must not see it). */
+  const onTheSameSession = async <T>(token: string, work: Promise<T>, gone: string): Promise<T> => {
+    const answer = await work;
+    if (storedToken() !== token) throw new AuthError('aborted', gone);
+    return answer;
+  };
   // The add-on reflects its state on `<user-session>` as the core reflects `authenticated`: the
-  // page's CSS shows the code field while `second-factor` is there.
-  const codeStep = (on: boolean) => (core.host as unknown as Element).toggleAttribute('second-factor', on);
+  // page's CSS shows the code field while `second-factor` is there, for the server it was asked by.
+  const host = core.host as unknown as Element & ReactiveControllerHost;
+  let codeStepAt: AuthBackend | null = null;
+  const codeStep = (on: boolean) => {
+    codeStepAt = on ? core.settings.backend : null;
+    host.toggleAttribute('second-factor', on);
+  };
+  // Pointed at another server (`server-url`, `backend`…): its log-in starts over.
+  host.addController({
+    hostUpdated: () => {
+      if (codeStepAt && codeStepAt !== core.settings.backend) codeStep(false);
+    },
+  });
   return {
     changed() {
       const token = storedToken();
@@ -77,7 +96,11 @@ export function twoFactor(core: SessionCore): TwoFactor {
         const server = serverOf(core.settings.backend);
         const session = await signedIn(core, shared, cancel, 'Sign in to turn on two-step sign-in.');
         const given = nonEmptyString(password) ? password : undefined;
-        const setup = await onSession(core, shared, session, (signal) => server.begin(session, given, { signal }), cancel);
+        const setup = await onTheSameSession(
+          session.token,
+          onSession(core, shared, session, (signal) => server.begin(session, given, { signal }), cancel),
+          'Signed out (or in as someone else) meanwhile: the new secret is not shown.',
+        );
         pending = { token: session.token, setup };
         return Object.freeze({ uri: setup.uri, secret: setup.secret });
       }),
@@ -87,16 +110,25 @@ export function twoFactor(core: SessionCore): TwoFactor {
         if (!nonEmptyString(code) || !code.trim())
           throw new AuthError('bad-request', 'Enter the code from your authenticator app.');
         const session = await signedIn(core, shared, cancel);
-        const setup = pending?.token === session.token ? pending.setup : null;
-        if (!setup) throw new AuthError('bad-request', 'Start over: beginTwoFactor() first, then the code the app shows for it.');
-        const done = await onSession(
+        const started = pending?.token === session.token ? pending : null;
+        if (!started)
+          throw new AuthError('bad-request', 'Start over: beginTwoFactor() first, then the code the app shows for it.');
+        // One confirmation per secret: a second call while it runs (a double submit) gets its answer.
+        const confirming = (started.confirming ??= onSession(
           core,
           shared,
           session,
-          (signal) => server.confirm(session, setup, withoutSpaces(code), { signal }),
+          (signal) => server.confirm(session, started.setup, withoutSpaces(code), { signal }),
           cancel,
+        ).finally(() => {
+          started.confirming = undefined;
+        }));
+        const done = await onTheSameSession(
+          session.token,
+          confirming,
+          'Signed out (or in as someone else) meanwhile: two-step sign-in is on for the account that started it, and its recovery codes are not shown here.',
         );
-        pending = null;
+        if (pending === started) pending = null;
         storeOver(core, shared, session, done.session ?? session, true);
         return Object.freeze({ recoveryCodes: Object.freeze([...done.recoveryCodes]) });
       }),

@@ -30,6 +30,14 @@ declare module '../../elements/user-session.js' {
   }
 }
 
+/** A log-out (even one that finds nobody signed in) ends a code step: the next log-in starts over. */
+// eslint-disable-next-line @typescript-eslint/unbound-method -- called with the element as `this`
+const coreLogOut = UserSessionElement.prototype.logOut;
+UserSessionElement.prototype.logOut = function (options) {
+  this.removeAttribute('second-factor');
+  return coreLogOut.call(this, options);
+};
+
 const use = <T>(session: UserSessionElement, run: (feature: TwoFactor) => Promise<T>) => session.use(AddOnFeature.twoFactor, run);
 
 /**
