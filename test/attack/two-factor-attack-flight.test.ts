@@ -13,36 +13,40 @@ onBothServers((server) => {
   describe(`two-factor in flight on ${server.name}`, function () {
     this.timeout(60_000);
 
-    it('FINDING: sign-out while the secret is being fetched: no setup event, no secret shown', async () => {
-      const account = await server.newAccount();
-      const p = await page(server);
-      expect(await signIn(p, account)).to.equal(true);
-      await setFault(server, { delayMs: 800, times: 1, method: 'POST' });
-      if (server.kind === 'parse') await proxy.setFault({ delayMs: 800, times: 5 });
-      const whoAtSetup: (string | null)[] = [];
-      p.enable.addEventListener('setup', () => whoAtSetup.push(p.session.username));
-      p.field('settings', 'password').value = account.password;
-      const run = p.enable.do();
-      await new Promise((r) => setTimeout(r, 100));
-      const stepAtLogOut = p.enable.getAttribute('step');
-      await p.session.logOut({ scope: 'local' });
-      const ran = await run;
-      await new Promise((r) => setTimeout(r, 1000));
-      expect(stepAtLogOut, 'the secret was not shown yet when signing out').to.equal(null);
-      expect({
-        ran,
-        whoAtSetup,
-        signedIn: p.session.authenticated,
-        step: p.enable.getAttribute('step'),
-        secretText: p.enable.shadowRoot!.querySelector('[part=secret]')?.textContent ?? '',
-      }).to.deep.equal({
-        ran: false,
-        whoAtSetup: [],
-        signedIn: false,
-        step: null,
-        secretText: '',
-      });
-    });
+    // Parse makes the secret in the page (no request to slow down): Better Auth only.
+    (server.kind === 'better-auth' ? it : it.skip)(
+      'FINDING: sign-out while the secret is being fetched: no setup event, no secret shown',
+      async () => {
+        const account = await server.newAccount();
+        const p = await page(server);
+        expect(await signIn(p, account)).to.equal(true);
+        await setFault(server, { delayMs: 800, times: 1, method: 'POST' });
+        if (server.kind === 'parse') await proxy.setFault({ delayMs: 800, times: 5 });
+        const whoAtSetup: (string | null)[] = [];
+        p.enable.addEventListener('setup', () => whoAtSetup.push(p.session.username));
+        p.field('settings', 'password').value = account.password;
+        const run = p.enable.do();
+        await new Promise((r) => setTimeout(r, 100));
+        const stepAtLogOut = p.enable.getAttribute('step');
+        await p.session.logOut({ scope: 'local' });
+        const ran = await run;
+        await new Promise((r) => setTimeout(r, 1000));
+        expect(stepAtLogOut, 'the secret was not shown yet when signing out').to.equal(null);
+        expect({
+          ran,
+          whoAtSetup,
+          signedIn: p.session.authenticated,
+          step: p.enable.getAttribute('step'),
+          secretText: p.enable.shadowRoot!.querySelector('[part=secret]')?.textContent ?? '',
+        }).to.deep.equal({
+          ran: false,
+          whoAtSetup: [],
+          signedIn: false,
+          step: null,
+          secretText: '',
+        });
+      },
+    );
 
     (server.kind === 'better-auth' ? it : it.skip)(
       'FINDING: another user signs in (another <user-session> on the key) while the secret is being fetched: it is not shown to them',
