@@ -189,3 +189,26 @@ test(
       assert.ok(passkeyPage.includes(file), file);
   },
 );
+
+test(
+  'the two-step add-on is in the package entry and in no one-file bundle; there the backends carry no two-step status either',
+  { skip: !built && 'run npm run build first' },
+  async () => {
+    for (const file of ['user-session-elements.min.js', 'user-session-elements-oidc.min.js']) {
+      const sources = sourcesOf(file);
+      assert.deepEqual(
+        sources.filter((s) => /two-factor|two-step-status\.ts|lean-qr|otpauth/.test(s)),
+        [],
+        file,
+      );
+      assert.equal(readFileSync(`dist/${file}`, 'utf8').includes('twoFactor'), false, `${file}: no two-step code`);
+    }
+    const entry = await bundledFiles(['src/index.ts']);
+    for (const file of [
+      'src/features/two-factor.ts',
+      'src/elements/enable-two-factor-action.ts',
+      'src/backends/two-step-status.ts',
+    ])
+      assert.ok(entry.includes(file), `the package entry has ${file}`);
+  },
+);
