@@ -8,21 +8,11 @@ import '../src/define/memory-backend.js';
 import { ParseBackend } from '../src/backends/parse.js';
 import { MemoryBackend } from '../src/backends/memory.js';
 import { BetterAuthBackend } from '../src/backends/better-auth.js';
-import { AuthError } from '../src/errors.js';
 import type { UserSessionElement } from '../src/elements/user-session.js';
 import type { PasskeyLogInActionElement } from '../src/elements/passkey-log-in-action.js';
 import type { PasskeyListElement } from '../src/elements/passkey-list.js';
+import { rejection } from './helpers/rejection.js';
 import { afterConnect, recordEvents } from './helpers/fixtures.js';
-
-async function rejection(promise: Promise<unknown>): Promise<AuthError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(AuthError);
-    return error as AuthError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('passkeys add-on without an authenticator', () => {
   let key = 0;

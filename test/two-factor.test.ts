@@ -5,20 +5,10 @@ import '../src/two-factor.js';
 import '../src/define/user-session.js';
 import '../src/define/oidc-backend.js';
 import { MemoryBackend } from '../src/backends/memory.js';
-import { AuthError } from '../src/errors.js';
 import type { UserSessionElement } from '../src/elements/user-session.js';
 import type { EnableTwoFactorActionElement } from '../src/elements/enable-two-factor-action.js';
+import { rejection } from './helpers/rejection.js';
 import { afterConnect } from './helpers/fixtures.js';
-
-async function rejection(promise: Promise<unknown>): Promise<AuthError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(AuthError);
-    return error as AuthError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('two-step add-on without a server', () => {
   let key = 0;
