@@ -13,7 +13,16 @@ import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { LogInActionElement } from '../../src/elements/log-in-action.js';
 import type { EnableTwoFactorActionElement } from '../../src/elements/enable-two-factor-action.js';
 import type { DisableTwoFactorActionElement } from '../../src/elements/disable-two-factor-action.js';
-import { useParseServer, signUpRest, password as parsePassword, type ParseConfig } from './parse-server.js';
+import {
+  password as parsePassword,
+  signUpRest,
+  startServer,
+  stopServer,
+  until,
+  useParseServer,
+  whoAmI,
+  type ParseConfig,
+} from './parse-server.js';
 import { createUser, newAccount, useBetterAuthServer } from './better-auth-server.js';
 
 interface Account {
@@ -31,6 +40,12 @@ interface Server {
   /** How many recovery codes the server gives. */
   recoveryCodes: number;
 }
+
+const rejectionCode = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'resolved',
+    (error: { code?: string }) => error.code,
+  );
 
 const code = (secret: string, offset = 0) =>
   new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: Date.now() + offset * 30_000 });
@@ -192,6 +207,50 @@ function twoStepSuite(server: Server) {
 }
 
 let parse: ParseConfig;
+
+describe('Two-step sign-in on Parse Server: an ordinary session afterwards', function () {
+  this.timeout(30_000);
+  useParseServer((config) => (parse = config));
+
+  it('after a sign-in with a code: a second <user-session> on the key follows it, and a log-out with the server down waits in the outbox until the next page load revokes it', async () => {
+    const { username } = await signUpRest();
+    const attributes = () => ({ 'app-id': parse.appId, 'server-url': parse.serverURL });
+    const session = await fixture<UserSessionElement>(html`<user-session></user-session>`);
+    const other = await fixture<UserSessionElement>(html`<user-session></user-session>`);
+    for (const element of [session, other])
+      for (const [name, value] of Object.entries(attributes())) element.setAttribute(name, value);
+    await afterConnect();
+    await session.logIn(username, parsePassword);
+    const { secret } = await session.beginTwoFactor();
+    await session.enableTwoFactor(code(secret));
+    await session.logOut();
+    expect(await rejectionCode(session.logIn(username, parsePassword))).to.equal('second-factor-required');
+    await session.logIn(username, parsePassword, { code: code(secret, 1) });
+    expect(other.authenticated, 'the other element on the key').to.equal(true);
+    expect(other.user?.twoFactorEnabled).to.equal(true);
+    const token = String(JSON.parse(localStorage.getItem(`Parse/${parse.appId}/currentUser`)!).sessionToken);
+
+    await stopServer();
+    try {
+      const result = await session.logOut();
+      expect(result).to.include({ ok: false, signedOutLocally: true, revocationPending: true });
+      expect(other.authenticated).to.equal(false);
+      expect(localStorage.getItem(`Parse/${parse.appId}/currentUser:pending-revocations`)).not.to.equal(null);
+    } finally {
+      await startServer();
+    }
+    expect((await whoAmI(token)).status, 'still valid: the server never heard of the log-out').to.equal(200);
+    session.remove();
+    other.remove();
+    const next = await fixture<UserSessionElement>(html`<user-session></user-session>`);
+    for (const [name, value] of Object.entries(attributes())) next.setAttribute(name, value);
+    await until(
+      () => localStorage.getItem(`Parse/${parse.appId}/currentUser:pending-revocations`) === null,
+      'the outbox to empty',
+    );
+    expect((await whoAmI(token)).body.code, 'revoked').to.equal(209);
+  });
+});
 let betterAuthUrl: string;
 
 describe('Parse Server', () => {
