@@ -1,5 +1,6 @@
 import type { DisableTwoFactorActionEventMap, SignInFailureDetail } from '../events.js';
 import { toAuthError, type AuthError } from '../errors.js';
+import { formField } from '../internal/form-field.js';
 import { ActionElement, type ActionOutcome } from './action-element.js';
 import type { UserSessionElement } from './user-session.js';
 
@@ -30,9 +31,7 @@ export class DisableTwoFactorActionElement extends ActionElement<Record<string, 
   }
 
   protected async perform(session: UserSessionElement): Promise<ActionOutcome<Record<string, never>, SignInFailureDetail>> {
-    const form = this.closest('form');
-    const field = form ? new FormData(form).get('password') : null;
-    const password = this.password ?? (typeof field === 'string' ? field : '');
+    const password = this.password ?? formField(this, 'password');
     try {
       await session.disableTwoFactor(password ? { password } : {});
       return { ok: true, detail: {} };

@@ -3,6 +3,7 @@ import type { TwoFactorSecret } from '../features/two-factor.js';
 import type { EnableTwoFactorActionEventMap } from '../events.js';
 import { toAuthError } from '../errors.js';
 import { h } from '../internal/dom.js';
+import { formField } from '../internal/form-field.js';
 import { findSession } from './find-session.js';
 import type { UserSessionElement } from './user-session.js';
 
@@ -199,7 +200,7 @@ export class EnableTwoFactorActionElement extends ReactiveElement {
 
   async #run(): Promise<boolean> {
     const confirming = this.step === TwoFactorSetupStep.scan;
-    const password = this.password ?? formPassword(this);
+    const password = this.password ?? formField(this, 'password');
     const code = this.code ?? this.#parts.input.value;
     this.#parts.message.textContent = '';
     this.#busy(true);
@@ -277,13 +278,6 @@ export class EnableTwoFactorActionElement extends ReactiveElement {
     if (on) this.setAttribute('aria-busy', 'true');
     else this.removeAttribute('aria-busy');
   }
-}
-
-/** The surrounding form's `password` field, read when the action runs. */
-function formPassword(element: Element): string {
-  const form = element.closest('form');
-  const value = form ? new FormData(form).get('password') : null;
-  return typeof value === 'string' ? value : '';
 }
 
 export interface EnableTwoFactorActionElement {
