@@ -9,6 +9,13 @@ import type { UserSessionElement } from './user-session.js';
 const autofillField = 'input[autocomplete~="webauthn" i]';
 
 /**
+ * The one element of the page whose autofill request waits. The browser holds one request per
+ * page, and a passkey picked in any field answers it; a second element asking for options would
+ * also replace the first one's challenge at the server, so its answer would be refused.
+ */
+let pageAutofill: PasskeyLogInActionElement | null = null;
+
+/**
  * Signs a user in with a passkey on `do()` or a click: the browser asks the person to pick one
  * (Better Auth with its passkey plugin; import `user-session-elements/passkeys.js`).
  *
@@ -62,8 +69,8 @@ export class PasskeyLogInActionElement extends ActionElement<SignInSuccessDetail
   }
 
   protected async perform(session: UserSessionElement): Promise<ActionOutcome<SignInSuccessDetail, SignInFailureDetail>> {
-    // The browser runs one request at a time: the waiting autofill one gives way.
-    this.#disarm();
+    // The browser runs one request at a time: the page's waiting autofill one gives way.
+    if (pageAutofill) pageAutofill.#disarm();
     try {
       return { ok: true, detail: { user: await session.logInWithPasskey() } };
     } catch (caught) {
@@ -81,7 +88,9 @@ export class PasskeyLogInActionElement extends ActionElement<SignInSuccessDetail
 
   /** Starts the autofill request when the form asks for it, signed out, with nothing running. */
   async #armAutofill(): Promise<void> {
-    if (this.#autofill || this.busy || !this.isConnected || !this.closest('form')?.querySelector(autofillField)) return;
+    if (pageAutofill || this.busy || !this.isConnected || !this.closest('form')?.querySelector(autofillField)) return;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the page-wide owner of the one request
+    pageAutofill = this;
     const armed = (this.#autofill = new AbortController());
     try {
       const found = findSession(this);
@@ -97,13 +106,14 @@ export class PasskeyLogInActionElement extends ActionElement<SignInSuccessDetail
       if (error.code !== 'aborted' && error.code !== 'cancelled' && error.code !== 'no-session' && !armed.signal.aborted)
         this.#emit('failure', { error });
     } finally {
-      if (this.#autofill === armed) this.#autofill = null;
+      if (this.#autofill === armed) this.#disarm();
     }
   }
 
   #disarm = (): void => {
     this.#autofill?.abort();
     this.#autofill = null;
+    if (pageAutofill === this) pageAutofill = null;
   };
 
   #emit(type: 'success' | 'failure', detail: SignInSuccessDetail | SignInFailureDetail): void {
@@ -121,9 +131,14 @@ export class PasskeyLogInActionElement extends ActionElement<SignInSuccessDetail
 
   #onLoggedOut = (): void => void this.#armAutofill();
 
-  /** A request given way to another sign-in starts again when the person comes back to the field. */
+  /**
+   * A request given way to another sign-in starts again when the person comes back to the field;
+   * the field of another form (another `<user-session>`, perhaps) takes the page's request over.
+   */
   #onFocus = (event: FocusEvent): void => {
-    if ((event.target as Element).matches?.(autofillField)) void this.#armAutofill();
+    if (!(event.target as Element).matches?.(autofillField) || pageAutofill === this) return;
+    if (pageAutofill) pageAutofill.#disarm();
+    void this.#armAutofill();
   };
 }
 

@@ -275,13 +275,53 @@ describe('attack: passkey autofill left running (real Better Auth, virtual authe
     const seen = recordEvents(session, ['logged-in']);
     await setPresence(true);
     const pick = pickLater();
+    const before = await options();
     await signOutAndArm(session);
     await sleep(500);
+    // One request for the page: a second options request would replace the waiting one's
+    // challenge at the server, and picking the passkey would then be refused.
+    expect(await options(), 'options asked once for the page').to.equal(before + 1);
     expect(waitingAutofill()).to.have.length(1);
     pick();
     await waitUntil(() => seen.length > 0, 'autofill signed in', { timeout: 10_000 }).catch(() => {});
     expect(seen.map((e) => e.detail.reason)).to.deep.equal(['passkey']);
     expect(session.user?.email).to.equal(account.email);
+  });
+
+  it("two <user-session>s, each with an autofill form: the field focused takes the page's request, and the passkey picked there signs in its own session only", async () => {
+    const { session: first, account } = await signedInWithPasskey();
+    await first.logOut();
+    const secondKey = `${storageKey}/second`;
+    const second = await fixture<UserSessionElement>(html`
+      <user-session backend="better-auth" server-url=${serverUrl} storage-key=${secondKey}>
+        <form>
+          <input name="username" autocomplete="username webauthn" />
+          <passkey-log-in-action></passkey-log-in-action>
+        </form>
+      </user-session>
+    `);
+    await afterConnect();
+    await second.ready;
+    await waitUntil(() => waitingAutofill().length === 1, "the first form's request waits");
+    const firstRequest = waitingAutofill()[0];
+    const pick = pickLater();
+    const seenFirst = recordEvents(first, ['logged-in']);
+    const seenSecond = recordEvents(second, ['logged-in']);
+    const before = await options();
+    second.querySelector('input')!.focus();
+    await waitUntil(
+      async () => (await options()) > before && waitingAutofill().length === 1 && waitingAutofill()[0] !== firstRequest,
+      'the second form armed',
+    );
+    expect(firstRequest.signal?.aborted, "the first form's request ended").to.equal(true);
+    await setPresence(true);
+    pick();
+    await waitUntil(() => seenSecond.length > 0, 'the second session signed in', { timeout: 10_000 });
+    expect(seenSecond.map((e) => e.detail.reason)).to.deep.equal(['passkey']);
+    expect(second.user?.email).to.equal(account.email);
+    expect(seenFirst, 'the first session stays signed out').to.deep.equal([]);
+    expect(first.authenticated).to.equal(false);
+    expect(localStorage.getItem(storageKey)).to.equal(null);
   });
 
   // Observed limitation (Better Auth keeps one challenge cookie per browser): another tab that

@@ -182,13 +182,16 @@ describe('Parse Server: where features meet', function () {
     });
 
     it('another tab signs in as someone else meanwhile', async () => {
-      const { first, second, slow, late } = await slowSignIn();
+      // The tab is loaded before the slow sign-in starts: loading the kit in a frame can take
+      // longer than the delayed answer on a busy machine, and then nothing overtakes anything.
       const frame = document.createElement('iframe');
       frame.src = `/test/pages/parse-tab.html?server-url=${encodeURIComponent(cfg.serverURL)}&app-id=${encodeURIComponent(cfg.appId)}`;
       document.body.append(frame);
       try {
         const tab = frame.contentWindow as Window & { ready?: boolean; session?: UserSessionElement };
         await until(() => !!tab.ready, 'the other tab');
+        await tab.session!.ready;
+        const { first, second, slow, late } = await slowSignIn();
         await tab.session!.logIn(second.username, password);
         await expectLaterWon(slow, late, first, second);
       } finally {
