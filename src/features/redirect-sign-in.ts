@@ -74,7 +74,7 @@ export function redirectSignIn(core: SessionCore): RedirectSignIn {
       }
       if (!renewed) throw new AuthError('server', 'No session in the answer.');
       const fresh = core.encode(backend, renewed);
-      if (shared.replace(raw, fresh, 'restored')) shared.trust(fresh);
+      shared.replace(raw, fresh, 'restored');
       const after = shared.read();
       return [after, core.decode(after)];
     };

@@ -49,7 +49,7 @@ export function serverSessionTakeUp(core: SessionCore): SessionFeature {
           )
             return;
           const fresh = core.encode(backend, session);
-          if (shared.replace(null, fresh, 'restored')) shared.trust(fresh);
+          shared.replace(null, fresh, 'restored');
         } finally {
           shared.takingUp = null;
           done();

@@ -161,7 +161,7 @@ function storeOver(
   const now = shared.read();
   if (core.decode(now)?.token !== old.token) return;
   const fresh = core.encode(core.settings.backend, { token: next.token, user: { ...next.user, twoFactorEnabled } });
-  if (shared.replace(now, fresh, 'restored')) shared.trust(fresh);
+  shared.replace(now, fresh, 'restored');
 }
 
 /** The backend's two-step endpoints; without them `misconfigured` saying why. */

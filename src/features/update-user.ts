@@ -32,7 +32,7 @@ export function userUpdates(core: SessionCore): UserUpdates {
         const now = shared.read();
         if (core.decode(now)?.token === session.token) {
           const fresh = core.encode(backend, { token: session.token, user });
-          if (shared.replace(now, fresh, 'restored')) shared.trust(fresh);
+          shared.replace(now, fresh, 'restored');
         }
         return Object.freeze(user);
       }),

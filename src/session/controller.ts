@@ -1,10 +1,10 @@
 import type { ReactiveController, ReactiveControllerHost } from '@lit/reactive-element';
 import { Capability, hasCapability, type AuthBackend, type PublicUser, type StoredSession } from '../backends/backend.js';
 import { onBackendRegistered } from '../backends/registrations.js';
-import { CachedDecoder, encodeWith, sameUserFields, toPublicUser } from '../backends/session-codec.js';
-import { AuthError, toAuthError } from '../errors.js';
+import { CachedDecoder, encodeWith, sameUserFields } from '../backends/session-codec.js';
+import { AuthError } from '../errors.js';
 import { callWithTimeout } from '../internal/call-with-timeout.js';
-import { isRecord, nonEmptyString } from '../internal/guards.js';
+import { nonEmptyString } from '../internal/guards.js';
 import { storeId } from '../storage/key-store.js';
 import { clock, recheckGap } from './clock.js';
 import {
@@ -24,6 +24,7 @@ import { logOutOf } from './log-out.js';
 import { serverOf } from './outbox.js';
 import { outboxRevoker } from './revocations.js';
 import type { LogOutResult } from './log-out-result.js';
+import { refreshStored } from './refresh.js';
 import { asLoggedInReason, asLoggedOutReason, type ChangeReason } from './reasons.js';
 import { SharedSession, type ChangeListener } from './shared-session.js';
 import type { PasswordSignIn } from '../features/sign-in.js';
@@ -233,33 +234,9 @@ export class SessionController implements ReactiveController {
     );
   }
 
-  /**
-   * Checks the stored session with the server and takes the user's fields: the user, or `null`
-   * (an invalid session ends as `session-lost`). Rejects when the server cannot tell.
-   */
+  /** Checks the stored session with the server (`session/refresh.ts`): the user, or `null`. */
   refresh(cancel?: AbortSignal): Promise<PublicUser | null> {
-    return this.#withShared(async (shared) => {
-      const usable = this.#usable(shared, shared.read(), cancel);
-      // Not due: at once, so the request that follows starts in this task (and `pending` says so).
-      const [raw, session] = Array.isArray(usable) ? usable : await usable;
-      if (!session) return null;
-      const backend = this.#settings().backend;
-      let fields: PublicUser;
-      try {
-        fields = await this.#call((signal) => backend.currentUser(session, { signal }), cancel);
-      } catch (caught) {
-        const error = toAuthError(caught, session.token);
-        if (error.code !== 'invalid-session') throw error;
-        shared.replace(raw, null, 'session-lost');
-        return this.#decode(shared.read())?.user ?? null;
-      }
-      if (!isRecord(fields)) throw new AuthError('server', 'No user in the answer.');
-      const user = toPublicUser(fields, nonEmptyString(fields.id) ? fields.id : session.user.id);
-      const fresh = encodeWith(backend, { token: session.token, user });
-      // Only over the value it started from: a session removed meanwhile stays removed.
-      if (shared.replace(raw, fresh, 'restored')) shared.trust(fresh);
-      return this.#decode(shared.read())?.user ?? null;
-    });
+    return this.#withShared((shared) => refreshStored(this.#core, shared, cancel));
   }
 
   /** Checks again (page shown, online, an interval) while signed in, at most once per `gap` ms per key on this page. */
@@ -360,16 +337,13 @@ export class SessionController implements ReactiveController {
   #validateInBackground(shared: SharedSession): Promise<unknown> | null {
     const raw = shared.raw;
     if (raw === null || !this.#session) return null;
-    // Another member checks it: wait for that one.
-    if (!shared.claimValidation(raw)) return shared.checking;
-    const validation = (this.#validation = new AbortController());
-    const checking: Promise<unknown> = this.refresh(validation.signal)
-      .catch(() => shared.releaseValidation(raw)) // offline or server trouble: stay signed in, check again later
-      .finally(() => {
+    // Offline or server trouble: stay signed in, check again later.
+    return shared.validateOnce(raw, () => {
+      const validation = (this.#validation = new AbortController());
+      return this.refresh(validation.signal).finally(() => {
         if (this.#validation === validation) this.#validation = null;
-        if (shared.checking === checking) shared.checking = null;
       });
-    return (shared.checking = checking);
+    });
   }
 
   /** Takes a new stored value: updates the state, then tells the features and the host what changed. */

@@ -41,7 +41,7 @@ export class SharedSession {
   readonly #outboxRetried = new WeakSet<AuthBackend>();
   #lastRecheck = -Infinity;
   /** The check with the server on connect, while one runs: members that connect meanwhile wait for it. */
-  checking: Promise<unknown> | null = null;
+  #checking: Promise<unknown> | null = null;
 
   private constructor(id: string, store: KeyStore) {
     this.id = id;
@@ -131,12 +131,14 @@ export class SharedSession {
   }
 
   /**
-   * Writes `raw` only if storage still holds `expected` (read afresh): a late answer never
-   * brings back a session that was removed or replaced meanwhile. Returns whether it wrote.
+   * Writes `raw` (what the server answered) only if storage still holds `expected` (read afresh):
+   * a late answer never brings back a session that was removed or replaced meanwhile. Returns
+   * whether it wrote; what it wrote counts as checked with the server.
    */
   replace(expected: string | null, raw: string | null, reason: ChangeReason): boolean {
-    if (this.read() !== expected) return false;
-    return this.write(raw, reason);
+    if (this.read() !== expected || !this.write(raw, reason)) return false;
+    this.trust(raw);
+    return true;
   }
 
   /**
@@ -163,11 +165,20 @@ export class SharedSession {
     if (raw !== null) this.#validated.add(raw);
   }
 
-  /** True once per stored value: the caller checks it with the server. */
-  claimValidation(raw: string): boolean {
-    if (this.#validated.has(raw)) return false;
+  /**
+   * Checks the stored value `raw` with the server once, whichever member connects first: `check`
+   * runs unless it was checked (or is being checked, then that check is returned). A check that
+   * fails (offline, server trouble) leaves it unchecked: the next member to connect tries again.
+   */
+  validateOnce(raw: string, check: () => Promise<unknown>): Promise<unknown> | null {
+    if (this.#validated.has(raw)) return this.#checking;
     this.#validated.add(raw);
-    return true;
+    const checking: Promise<unknown> = check()
+      .catch(() => this.#validated.delete(raw))
+      .finally(() => {
+        if (this.#checking === checking) this.#checking = null;
+      });
+    return (this.#checking = checking);
   }
 
   #writes = 0;
@@ -177,11 +188,6 @@ export class SharedSession {
   /** How many writes this page made: a take-up started before one never lands after it. */
   get writes(): number {
     return this.#writes;
-  }
-
-  /** The check could not finish (offline): the next member to connect tries again. */
-  releaseValidation(raw: string): void {
-    this.#validated.delete(raw);
   }
 
   /**
