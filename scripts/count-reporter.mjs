@@ -1,6 +1,16 @@
 // A Web Test Runner reporter that counts tests (not files) per browser and writes the totals
-// to $WTR_COUNTS_FILE, so `npm test` can print one "N passed, N failed" line for everything.
+// to $WTR_COUNTS_FILE, so `npm test` can print one "N passed, N failed" line for everything,
+// and the test files that took longest (their tests' durations summed, per browser): where a
+// slow CI run spends its time.
 import { writeFileSync } from 'node:fs';
+
+/** The summed durations (ms) of the tests of a suite and its children. */
+function durationOf(suite) {
+  let ms = 0;
+  for (const test of suite.tests ?? []) ms += test.duration ?? 0;
+  for (const child of suite.suites ?? []) ms += durationOf(child);
+  return ms;
+}
 
 function countSuite(suite, counts) {
   for (const test of suite.tests ?? []) {
@@ -15,14 +25,17 @@ export function countReporter() {
   return {
     onTestRunFinished({ sessions }) {
       const perBrowser = {};
+      const files = [];
       for (const session of sessions) {
         const name = session.browser.name;
         const counts = (perBrowser[name] ??= { passed: 0, failed: 0, skipped: 0 });
         if (session.testResults) countSuite(session.testResults, counts);
         // A test file that failed to load or threw outside a test counts as one failure.
         if (!session.passed && (session.errors?.length ?? 0) > 0) counts.failed++;
+        if (session.testResults) files.push({ file: session.testFile, browser: name, ms: durationOf(session.testResults) });
       }
-      if (process.env.WTR_COUNTS_FILE) writeFileSync(process.env.WTR_COUNTS_FILE, JSON.stringify(perBrowser));
+      const slowest = files.sort((a, b) => b.ms - a.ms).slice(0, 10);
+      if (process.env.WTR_COUNTS_FILE) writeFileSync(process.env.WTR_COUNTS_FILE, JSON.stringify({ perBrowser, slowest }));
     },
   };
 }

@@ -11,7 +11,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import {
   aptInstall,
   describeMissing,
@@ -146,7 +146,11 @@ if (browsers.length > 0) {
   driver?.kill();
   if (code !== 0) exitCode = 1;
   if (existsSync(countsFile)) {
-    for (const [browser, counts] of Object.entries(JSON.parse(readFileSync(countsFile, 'utf8')))) {
+    const { perBrowser, slowest } = JSON.parse(readFileSync(countsFile, 'utf8'));
+    console.log("\nSlowest test files (their tests' durations summed):");
+    for (const { file, browser, ms } of slowest)
+      console.log(`  ${(ms / 1000).toFixed(1).padStart(6)} s  ${browser}  ${relative(process.cwd(), file)}`);
+    for (const [browser, counts] of Object.entries(perBrowser)) {
       summary.push(`${browser}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
       for (const k of Object.keys(totals)) totals[k] += counts[k];
     }
