@@ -137,6 +137,14 @@ export class PasskeyLogInActionElement extends ActionElement<SignInSuccessDetail
    */
   #onFocus = (event: FocusEvent): void => {
     if (!(event.target as Element).matches?.(autofillField) || pageAutofill === this) return;
+    // A form whose session is signed in offers nothing: the waiting request of another form stays.
+    let session: ReturnType<typeof findSession>;
+    try {
+      session = findSession(this);
+    } catch {
+      return;
+    }
+    if (!(session instanceof Promise) && session.authenticated) return;
     if (pageAutofill) pageAutofill.#disarm();
     void this.#armAutofill();
   };

@@ -134,10 +134,13 @@ export class SessionController implements ReactiveController {
   }
 
   #connectTask(shared: SharedSession, raw: string | null): void {
+    const connection = this.#connection;
     const context = { raw, signingIn: null as Promise<unknown> | null };
     const work = this.#features.each((f) => f.connected?.(shared, context));
     const checking = shared.raw === raw ? this.#validateInBackground(shared) : null;
     void Promise.all([...work, checking]).then(() => {
+      // Moved in the page meanwhile (a check cut short by the disconnect): the new connect's check settles `ready`.
+      if (connection !== this.#connection && this.#shared) return;
       this.#resolveReady?.(this.#user);
       this.#resolveReady = null;
     });
@@ -157,7 +160,7 @@ export class SessionController implements ReactiveController {
     this.#shared?.unwatchSessions(this.#onSessionsChanged);
     this.#shared?.leave(this.#onStoredChange);
     this.#shared = null;
-    this.#validation?.abort(new AuthError('aborted', 'Disconnected.'));
+    this.#validation?.abort(); // its rejection is never shown: the next connect checks again
     this.#validation = null;
   }
 
