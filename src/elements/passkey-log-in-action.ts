@@ -24,7 +24,8 @@ let pageAutofill: PasskeyLogInActionElement | null = null;
  * click: picking one signs in and fires `success` as a click would. That waiting request stops
  * when the element leaves the page, when another sign-in starts (a click here, the form's submit)
  * and when a user signs in by any other way; it starts again after a sign-out. It never ends
- * another sign-in itself. A dismissed autofill fires nothing.
+ * another sign-in itself. A dismissed autofill fires nothing. A page has one such request: the
+ * first autofill form's; a form whose field gets focus takes it over (unless signed in).
  *
  * @tagname passkey-log-in-action
  * @summary A "Sign in with a passkey" button, and passkey autofill in its form.
