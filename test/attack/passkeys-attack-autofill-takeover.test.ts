@@ -14,45 +14,12 @@ import '../../src/define/better-auth-backend.js';
 import { afterConnect, recordEvents } from '../helpers/fixtures.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { PasskeyLogInActionElement } from '../../src/elements/passkey-log-in-action.js';
+import { credentialRequests, pickLater, waitingAutofill } from '../helpers/credential-requests.js';
 import { setPresence, useVirtualAuthenticator } from '../helpers/webauthn.js';
 import { betterAuthFault, createUser, newAccount, requestCount, useBetterAuthServer } from '../integration/better-auth-server.js';
 import { recordConsole, sleep } from './attack-helpers.js';
 
-interface GetCall {
-  mediation: string | undefined;
-  signal: AbortSignal | undefined;
-  settled: boolean;
-}
-const credentialsContainer: CredentialsContainer =
-  navigator.credentials ??
-  ({ get: () => Promise.resolve(null), create: () => Promise.resolve(null) } as unknown as CredentialsContainer);
-const realGet = credentialsContainer.get.bind(credentialsContainer);
-const calls: GetCall[] = [];
-let conditionalStub: ((options: CredentialRequestOptions) => Promise<Credential | null>) | null = null;
-Object.defineProperty(credentialsContainer, 'get', {
-  configurable: true,
-  value: (options?: CredentialRequestOptions) => {
-    const call: GetCall = { mediation: options?.mediation, signal: options?.signal ?? undefined, settled: false };
-    calls.push(call);
-    const answer = options?.mediation === 'conditional' && conditionalStub ? conditionalStub(options) : realGet(options);
-    return answer.finally(() => (call.settled = true));
-  },
-});
-const waitingAutofill = () => calls.filter((c) => c.mediation === 'conditional' && !c.settled && !c.signal?.aborted);
-function pickLater(): () => void {
-  let pick!: () => void;
-  const picked = new Promise<void>((resolve) => (pick = resolve));
-  conditionalStub = (request) =>
-    new Promise<void>((resolve, reject) => {
-      const signal = request.signal;
-      if (signal?.aborted) reject(new DOMException('The operation was aborted.', 'AbortError'));
-      signal?.addEventListener('abort', () => reject(new DOMException('The operation was aborted.', 'AbortError')), {
-        once: true,
-      });
-      void picked.then(resolve);
-    }).then(() => realGet(request));
-  return pick;
-}
+const { calls } = credentialRequests;
 const options = () => requestCount('GET', '/passkey/generate-authenticate-options');
 const verifications = () => requestCount('POST', '/passkey/verify-authentication');
 const describeEvents = (events: CustomEvent[]) =>
@@ -75,12 +42,11 @@ describe('attack: one page-wide passkey autofill request, taken over on focus', 
   });
   beforeEach(() => {
     key = `today-autofill/${Date.now()}/${keys++}`;
-    calls.length = 0;
-    conditionalStub = null;
+    credentialRequests.reset();
     consoleLines.length = 0;
   });
   afterEach(() => {
-    conditionalStub = null;
+    credentialRequests.conditionalStub = null;
   });
   const consoleErrors = () => consoleLines.filter((l) => /error|uncaught|unhandled/i.test(l) && !l.startsWith('focus flipping'));
 

@@ -17,6 +17,7 @@ import '../../src/define/better-auth-backend.js';
 import { afterConnect, recordEvents } from '../helpers/fixtures.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { PasskeyLogInActionElement } from '../../src/elements/passkey-log-in-action.js';
+import { credentialRequests, pickLater, realGet, waitingAutofill } from '../helpers/credential-requests.js';
 import { setPresence, useVirtualAuthenticator } from '../helpers/webauthn.js';
 import {
   betterAuthFault,
@@ -30,52 +31,7 @@ import {
 } from '../integration/better-auth-server.js';
 import { sleep } from './attack-helpers.js';
 
-interface GetCall {
-  mediation: string | undefined;
-  signal: AbortSignal | undefined;
-  settled: boolean;
-}
-// WebKitGTK's MiniBrowser has no WebAuthn at all (no navigator.credentials): the suite skips there,
-// and the wrappers below need something to wrap.
-const credentialsContainer: CredentialsContainer =
-  navigator.credentials ??
-  ({ get: () => Promise.resolve(null), create: () => Promise.resolve(null) } as unknown as CredentialsContainer);
-const realGet = credentialsContainer.get.bind(credentialsContainer);
-const calls: GetCall[] = [];
-/** When set, a conditional request is answered this way instead of by the authenticator. */
-let conditionalStub: ((options: CredentialRequestOptions) => Promise<Credential | null>) | null = null;
-/** The options of the last conditional request (for a stub that asks the authenticator itself). */
-let lastConditional: CredentialRequestOptions | null = null;
-Object.defineProperty(credentialsContainer, 'get', {
-  configurable: true,
-  value: (options?: CredentialRequestOptions) => {
-    const call: GetCall = { mediation: options?.mediation, signal: options?.signal ?? undefined, settled: false };
-    calls.push(call);
-    if (options?.mediation === 'conditional') lastConditional = { publicKey: options.publicKey };
-    const answer = options?.mediation === 'conditional' && conditionalStub ? conditionalStub(options) : realGet(options);
-    return answer.finally(() => (call.settled = true));
-  },
-});
-/** Conditional requests still waiting that nobody can stop any more (their signal not aborted). */
-const waitingAutofill = () => calls.filter((c) => c.mediation === 'conditional' && !c.settled && !c.signal?.aborted);
-/**
- * The person picks the passkey in the field later, when `pick()` is called: every conditional
- * request waits until then (or its abort), then the authenticator answers it (presence on).
- */
-function pickLater(): () => void {
-  let pick!: () => void;
-  const picked = new Promise<void>((resolve) => (pick = resolve));
-  conditionalStub = (request) =>
-    new Promise<void>((resolve, reject) => {
-      const signal = request.signal;
-      if (signal?.aborted) reject(new DOMException('The operation was aborted.', 'AbortError'));
-      signal?.addEventListener('abort', () => reject(new DOMException('The operation was aborted.', 'AbortError')), {
-        once: true,
-      });
-      void picked.then(resolve);
-    }).then(() => realGet(request));
-  return pick;
-}
+const { calls } = credentialRequests;
 const options = () => requestCount('GET', '/passkey/generate-authenticate-options');
 const verifications = () => requestCount('POST', '/passkey/verify-authentication');
 
@@ -89,11 +45,10 @@ describe('attack: passkey autofill left running (real Better Auth, virtual authe
   useVirtualAuthenticator();
   beforeEach(async () => {
     storageKey = `passkey-attack-autofill/${Date.now()}/${keys++}`;
-    calls.length = 0;
-    conditionalStub = null;
+    credentialRequests.reset();
   });
   afterEach(async () => {
-    conditionalStub = null;
+    credentialRequests.conditionalStub = null;
   });
 
   /** A signed-in account with a passkey, on a page whose form offers passkey autofill; presence off. */
@@ -224,7 +179,8 @@ describe('attack: passkey autofill left running (real Better Auth, virtual authe
 
   it('the browser refusing the conditional request at once: no retry loop', async () => {
     const { session } = await signedInWithPasskey();
-    conditionalStub = () => Promise.reject(new DOMException('A request is already pending.', 'NotAllowedError'));
+    credentialRequests.conditionalStub = () =>
+      Promise.reject(new DOMException('A request is already pending.', 'NotAllowedError'));
     const before = await options();
     await session.logOut();
     await sleep(2000);
@@ -393,14 +349,17 @@ describe('attack: passkey autofill left running (real Better Auth, virtual authe
     const { session, account, logIn } = await signedInWithPasskey();
     await setPresence(true);
     // The browser hands the autofill's credential to the page just as the kit aborts the request.
-    conditionalStub = () =>
+    credentialRequests.conditionalStub = () =>
       new Promise<Credential | null>((resolve, reject) => {
         const call = calls[calls.length - 1];
         const controller = new AbortController();
-        realGet({ ...(lastConditional ?? {}), mediation: 'conditional', signal: controller.signal }).then((credential) => {
-          if (call.signal?.aborted) resolve(credential);
-          else call.signal?.addEventListener('abort', () => resolve(credential), { once: true });
-        }, reject);
+        realGet({ ...(credentialRequests.lastConditional ?? {}), mediation: 'conditional', signal: controller.signal }).then(
+          (credential) => {
+            if (call.signal?.aborted) resolve(credential);
+            else call.signal?.addEventListener('abort', () => resolve(credential), { once: true });
+          },
+          reject,
+        );
       });
     const before = await options();
     await session.logOut();
