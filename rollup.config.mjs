@@ -171,7 +171,7 @@ function withoutTwoStepStatus() {
 
 /**
  * In the one-file bundles every module is in the file anyway: a backend's part read on first use
- * (`await import('./parse-account.js')`, the session lists) becomes a plain import there, which
+ * (`await import('./parse-account.js')`, the session lists) or the outbox's sender becomes a plain import there, which
  * the bundle then calls directly, without a promise and a namespace object per call site.
  */
 function backendChunksInline() {
@@ -179,7 +179,7 @@ function backendChunksInline() {
   return {
     name: 'backend-chunks-inline',
     transform(code, id) {
-      if (!/\/src\/backends\/[\w-]+\.ts$/.test(id) || !code.includes('await import(')) return null;
+      if (!/\/src\/(backends\/[\w-]+|session\/outbox)\.ts$/.test(id) || !code.includes('await import(')) return null;
       const names = new Map();
       const body = code.replace(lazy, (_, path) => {
         if (!names.has(path)) names.set(path, `chunk${names.size}`);

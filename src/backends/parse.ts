@@ -96,60 +96,22 @@ export class ParseBackend implements AuthBackend {
     return this.#session({ ...body, ...reply });
   }
 
-  /**
-   * `current`: `POST /logout`. `others`: deletes every other `_Session` of the user (`GET
-   * /sessions` with the user's token lists only theirs), with `createdBefore` only those created
-   * by then. `all`: `others`, then `POST /logout`.
-   */
+  /** `current`: `POST /logout`. `others`: ends every other session of the user (`parse-sessions.ts`). `all`: both. */
   async logOut(session: StoredSession, { scope, signal, createdBefore }: RevokeOptions): Promise<void> {
     const token = session.token;
-    if (scope !== 'current') {
-      const { results } = await this.request('GET', '/sessions', { signal, token });
-      const ended = (Array.isArray(results) ? results : []).filter(
-        (s: unknown): s is Record<string, unknown> =>
-          isRecord(s) &&
-          nonEmptyString(s.objectId) &&
-          s.sessionToken !== token &&
-          // Opened after the click (another device meanwhile): not ours to end (SPEC §7.10).
-          !(Date.parse(String(s.createdAt)) > (createdBefore ?? Infinity)),
-      );
-      await Promise.all(
-        ended.map((other) =>
-          this.request('DELETE', `/sessions/${encodeURIComponent(String(other.objectId))}`, { signal, token }).catch(
-            (error: AuthError) => {
-              // Gone in the meantime (Parse code 101: object not found) is what we wanted.
-              if (error.serverCode !== 101) throw error;
-            },
-          ),
-        ),
-      );
-    }
+    // The other sessions, read on first use (`parse-sessions.ts`): a page whose log-outs are `current` never downloads them.
+    if (scope !== 'current') await (await import('./parse-sessions.js')).endOthers(this, token, signal, createdBefore);
     if (scope !== 'others') await this.request('POST', '/logout', { signal, token });
   }
 
-  /**
-   * `GET /sessions` with the user's token: Parse lists only that user's `_Session`s (their ACL).
-   * Each reply entry holds its `sessionToken`: it is compared here with ours (`current`) and
-   * dropped — only `objectId`, `createdAt` and `expiresAt` leave. Parse keeps no User-Agent and
-   * no last-use time (`createdWith` says only `login`/`signup` and `password`), so those are absent.
-   */
+  /** The user's sessions (`parse-sessions.ts`, read on first use: pages without `<session-list>` never download it). */
   async listSessions(session: StoredSession, { signal }: { signal: AbortSignal }): Promise<SessionInfo[]> {
-    const { results } = await this.request('GET', '/sessions', { signal, token: session.token });
-    // Read on first use: pages without <session-list> never download it.
-    const { sessionInfos } = await import('./parse-sessions.js');
-    return sessionInfos(results, session.token);
+    return (await import('./parse-sessions.js')).sessionInfos(this, session.token, signal);
   }
 
-  /**
-   * `DELETE /sessions/<objectId>` with the user's token. Parse answers code 101 (object not
-   * found) for an id that is gone or not the user's (their ACL hides another user's sessions):
-   * resolved, nothing done.
-   */
+  /** `DELETE /sessions/<objectId>` with the user's token (`parse-sessions.ts`). */
   async revokeSession(session: StoredSession, id: string, { signal }: { signal: AbortSignal }): Promise<void> {
-    const path = `/sessions/${encodeURIComponent(id)}`;
-    await this.request('DELETE', path, { signal, token: session.token }).catch((error: AuthError) => {
-      if (error.serverCode !== 101) throw error;
-    });
+    return (await import('./parse-sessions.js')).endSession(this, session.token, id, signal);
   }
 
   /** `POST /requestPasswordReset` (read on first use, as the mail requests and `updateUser`: `parse-account.ts`). */

@@ -2,7 +2,6 @@ import { Capability, hasCapability, type AuthBackend, type PublicUser, type Stor
 import { asStoredSession } from '../backends/session-codec.js';
 import { AuthError, toAuthError } from '../errors.js';
 import type { SessionCore, SessionFeature, Usable } from '../session/feature.js';
-import { outboxRevoker } from '../session/revocations.js';
 import type { SharedSession } from '../session/shared-session.js';
 import { signInWith } from './sign-in-flow.js';
 
@@ -35,7 +34,7 @@ export function redirectSignIn(core: SessionCore): RedirectSignIn {
     // Awaited: the page is about to leave, and the old session must be revoked or queued first…
     if (core.decode(shared.read())) await core.logOut({ scope: 'current' });
     // …and what is queued is sent now, while no new session shares the provider's grant.
-    await shared.outbox.flush(outboxRevoker(core, shared), backend, true);
+    await shared.outbox.flush(core, shared, backend, true);
     const call = core.beginSignIn();
     let url: string;
     try {

@@ -22,7 +22,6 @@ import { AttachedFeatures } from './attached-features.js';
 import { loadFeature } from './load-feature.js';
 import { logOutOf } from './log-out.js';
 import { serverOf } from './outbox.js';
-import { outboxRevoker } from './revocations.js';
 import type { LogOutResult } from './log-out-result.js';
 import { refreshStored } from './refresh.js';
 import { asLoggedInReason, asLoggedOutReason, type ChangeReason } from './reasons.js';
@@ -146,9 +145,7 @@ export class SessionController implements ReactiveController {
     });
     // On the provider's return, queued revocations wait for the sign-in: sent before it, one
     // could end the grant the new session is about to share.
-    void Promise.resolve(context.signingIn).then(() =>
-      shared.retryOutbox(outboxRevoker(this.#core, shared), this.#settings().backend, true),
-    );
+    void Promise.resolve(context.signingIn).then(() => shared.retryOutbox(this.#core, this.#settings().backend, true));
   }
 
   hostDisconnected(): void {
@@ -327,7 +324,7 @@ export class SessionController implements ReactiveController {
 
   #onOnline = (): void => {
     const shared = this.#shared;
-    shared?.retryOutbox(outboxRevoker(this.#core, shared), this.#settings().backend);
+    shared?.retryOutbox(this.#core, this.#settings().backend);
     this.revalidate();
   };
 

@@ -1,10 +1,12 @@
 import type { AuthBackend, RevokeScope, StoredSession } from '../backends/backend.js';
-import { AuthError } from '../errors.js';
+import type { AuthError } from '../errors.js';
 import { isRecord, nonEmptyString, parseJson } from '../internal/guards.js';
 import type { KeyStore } from '../storage/key-store.js';
+import type { SessionCore } from './feature.js';
+import type { SharedSession } from './shared-session.js';
 
 /** A revocation the server could not be told of yet. Kept in storage, never exposed. */
-interface PendingRevocation {
+export interface PendingRevocation {
   token: string;
   userId: string;
   scope: RevokeScope;
@@ -26,8 +28,6 @@ export function outboxKey(key: string): string {
 
 /** Codes worth another try later; anything else will not get better by waiting. */
 const retryable = new Set<string>(['network', 'timeout', 'server']);
-// No cap on attempts: a live session is never forgotten, only tried less often.
-const backoffMs = (attempts: number) => Math.min(1000 * 2 ** attempts, 10 * 60_000);
 
 /** The server a backend names (`AuthBackend.server`); a getter that throws names none. */
 export function serverOf(backend: AuthBackend): string | undefined {
@@ -59,12 +59,12 @@ export class RevocationOutbox {
   }
 
   get size(): number {
-    return this.#read().length;
+    return this.list().length;
   }
 
   /** Whether a queued revocation ends the session of this token (`current` or `all`). */
   ends(token: string): boolean {
-    return this.#read().some((e) => e.token === token && e.scope !== 'others');
+    return this.list().some((e) => e.token === token && e.scope !== 'others');
   }
 
   /** Queues a revocation for the server of `backend`; `createdBefore` (the click time) bounds `others` / `all`. */
@@ -79,43 +79,30 @@ export class RevocationOutbox {
       server: serverOf(backend),
     };
     if (scope !== 'current') entry.createdBefore = createdBefore;
-    this.#write([...this.#read().filter((e) => !sameEntry(e, entry)), entry]);
+    this.save([...this.list().filter((e) => !sameEntry(e, entry)), entry]);
   }
 
   /**
    * Retries the due entries of the server of `backend` (every one of them with `now`: a sign-in
    * about to leave the page), one at a time, after the flushes already asked for: one for
-   * another server waits its turn, it is not dropped.
+   * another server waits its turn, it is not dropped. The sending is read on first use
+   * (`outbox-sender.ts`): a page whose revocations all reached the server never downloads it.
    */
-  flush(revoke: Revoke, backend: AuthBackend, now = false): Promise<void> {
-    return (this.#flushing = this.#flushing.then(() => this.#run(revoke, serverOf(backend), now)));
+  flush(core: SessionCore, shared: SharedSession, backend: AuthBackend, now = false): Promise<void> {
+    if (this.size === 0) return this.#flushing;
+    const send = async () => (await import('./outbox-sender.js')).send(this, core, shared, backend, now);
+    // Not loaded (offline): the entries wait for the next trigger.
+    return (this.#flushing = this.#flushing.then(send).catch(() => {}));
   }
 
-  async #run(revoke: Revoke, server: string | undefined, now: boolean): Promise<void> {
-    for (const entry of this.#read()) {
-      if ((!now && entry.retryAt > Date.now()) || entry.server !== server) continue;
-      let done = true;
-      try {
-        await revoke({ token: entry.token, user: { id: entry.userId } }, entry.scope, entry.createdBefore);
-      } catch (error) {
-        done = !(error instanceof AuthError && worthRetrying(error));
-      }
-      // Read again: another tab or call may have changed the list meanwhile.
-      const rest = this.#read().filter((e) => !sameEntry(e, entry));
-      const attempts = entry.attempts + 1;
-      // A try while offline does not count: the entry stays due for `online`.
-      const later =
-        globalThis.navigator?.onLine !== false ? { ...entry, attempts, retryAt: Date.now() + backoffMs(attempts) } : entry;
-      this.#write(done ? rest : [...rest, later]);
-    }
-  }
-
-  #read(): PendingRevocation[] {
+  /** The entries, read afresh (another tab or call may have changed them). */
+  list(): PendingRevocation[] {
     const list = parseJson(this.#store.read() ?? '[]');
     return Array.isArray(list) ? list.filter(isPendingRevocation) : [];
   }
 
-  #write(list: PendingRevocation[]): void {
+  /** Stores `list` as the entries. */
+  save(list: PendingRevocation[]): void {
     this.#store.write(list.length > 0 ? JSON.stringify(list) : null);
   }
 }
@@ -123,7 +110,7 @@ export class RevocationOutbox {
 const scopes = new Set<unknown>(['current', 'others', 'all']);
 
 /** One entry per token and scope: "others" queued, then "current", are both kept, in that order. */
-function sameEntry(a: PendingRevocation, b: PendingRevocation): boolean {
+export function sameEntry(a: PendingRevocation, b: PendingRevocation): boolean {
   return a.token === b.token && a.scope === b.scope;
 }
 

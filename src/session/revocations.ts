@@ -35,13 +35,3 @@ export async function revokeOrQueue(
   const error = await settle(revoker(core, backend)(session, 'current'));
   if (error && worthRetrying(error)) shared.outbox.add(session, 'current', Date.now(), backend);
 }
-
-/** Sends queued revocations, except one that would also end the session signed in since (SPEC §3.4). */
-export function outboxRevoker(core: SessionCore, shared: SharedSession): Revoke {
-  const revoke = revoker(core);
-  return async (queued, scope, createdBefore) => {
-    const current = core.decode(shared.read());
-    if (current && core.settings.backend.revocationWouldEnd?.(queued, current)) return; // dropped, never sent
-    return revoke(queued, scope, createdBefore);
-  };
-}

@@ -1,7 +1,8 @@
 import type { AuthBackend } from '../backends/backend.js';
 import { KeyStore, StorageMode, storeId, webStorage } from '../storage/key-store.js';
 import { TabSync } from '../storage/tab-sync.js';
-import { RevocationOutbox, outboxKey, type Revoke } from './outbox.js';
+import type { SessionCore } from './feature.js';
+import { RevocationOutbox, outboxKey } from './outbox.js';
 import type { ChangeReason } from './reasons.js';
 import type { TabNews } from '../storage/tab-sync.js';
 
@@ -204,10 +205,10 @@ export class SharedSession {
    * Retries the due entries of the server of `backend` in the outbox, if it holds any; with
    * `once` (on connect), only the first time this page load for that backend.
    */
-  retryOutbox(revoke: Revoke, backend: AuthBackend, once?: boolean): void {
+  retryOutbox(core: SessionCore, backend: AuthBackend, once?: boolean): void {
     if (once && this.#outboxRetried.has(backend)) return;
     this.#outboxRetried.add(backend);
-    if (this.outbox.size > 0) void this.outbox.flush(revoke, backend);
+    void this.outbox.flush(core, this, backend);
   }
 
   /** Tells the members of a new value; with `force`, of a removal even when nothing was stored. */

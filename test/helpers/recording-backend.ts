@@ -24,6 +24,9 @@ export class RecordingBackend extends MemoryBackend {
   /** The next call of `method` waits for the returned deferred. */
   hold(method: Method): Deferred<void> {
     const gate = deferred();
+    // Rejected before its call comes (the answer set in advance, e.g. of a retry that loads its
+    // code first): not an unhandled rejection of the page; the call still gets it.
+    gate.promise.catch(() => {});
     const queue = this.#gates.get(method) ?? [];
     queue.push(gate);
     this.#gates.set(method, queue);

@@ -43,6 +43,16 @@ test('a Parse page (define/user-session + define/log-out-action) is the core and
     assert.ok(!files.includes(`src/elements/${tag}.ts`), `<${tag}> must not be in the Parse pair`);
 });
 
+test('a Parse page reads on first use what a log-out `current` never needs: the other sessions, account requests, the outbox sender', async () => {
+  const files = await bundledFiles(parsePair);
+  // Log-out `others` / `all`, listSessions and revokeSession (SPEC §10: session management is no core).
+  assert.ok(!files.includes('src/backends/parse-sessions.ts'), "the user's other sessions are a chunk of their own");
+  assert.ok(!files.includes('src/backends/parse-account.ts'), 'updateUser and the mail requests are a chunk of their own');
+  // Queueing a revocation is core (it must work offline); sending the queue again is read when there is one.
+  assert.ok(files.includes('src/session/outbox.ts'));
+  assert.ok(!files.includes('src/session/outbox-sender.ts'), 'the outbox sender is a chunk of its own');
+});
+
 test('a sign-in page adds the sign-in feature only', async () => {
   const files = await bundledFiles([...parsePair, 'src/define/log-in-action.ts', 'src/define/sign-up-action.ts']);
   assert.deepEqual(featureFiles(files), ['src/features/sign-in.ts']);
