@@ -35,7 +35,11 @@ export function countReporter() {
         if (session.testResults) files.push({ file: session.testFile, browser: name, ms: durationOf(session.testResults) });
       }
       const slowest = files.sort((a, b) => b.ms - a.ms).slice(0, 10);
-      if (process.env.WTR_COUNTS_FILE) writeFileSync(process.env.WTR_COUNTS_FILE, JSON.stringify({ perBrowser, slowest }));
+      if (process.env.WTR_COUNTS_FILE)
+        writeFileSync(
+          process.env.WTR_COUNTS_FILE,
+          JSON.stringify({ perBrowser, slowest, ...(process.env.WTR_ALL_FILES ? { files } : {}) }),
+        );
     },
   };
 }
