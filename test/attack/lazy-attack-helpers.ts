@@ -90,6 +90,12 @@ export async function closePages(): Promise<void> {
   if (escaped.length > 0) throw new Error(`Uncaught in a fresh page: ${escaped.map(String).join('; ')}`);
 }
 
+/** Unregisters the worker, so no later test file's page under its scope goes through it. */
+export async function removeWorker(): Promise<void> {
+  await registration?.unregister();
+  registration = undefined;
+}
+
 export const outboxOf = (key: string, area: Storage = localStorage) =>
   JSON.parse(area.getItem(outboxKeyOf(key)) ?? '[]') as Record<string, unknown>[];
 

@@ -9,7 +9,16 @@ import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { StoredSession } from '../../src/backends/backend.js';
 import { clearStorage } from '../helpers/fixtures.js';
 import { outboxKeyOf, ServerBackend, sleep } from './attack-helpers.js';
-import { chunkHeld, chunks, closePages, dueNow, freshPage, outboxOf, loadsAgainAfterFailure } from './lazy-attack-helpers.js';
+import {
+  chunkHeld,
+  chunks,
+  closePages,
+  removeWorker,
+  dueNow,
+  freshPage,
+  outboxOf,
+  loadsAgainAfterFailure,
+} from './lazy-attack-helpers.js';
 
 const SENDER = 'outbox-sender';
 const users = {
@@ -52,6 +61,7 @@ describe('lazy-attack: the outbox sender loads lazily', function () {
     await chunks('reset');
   });
   afterEach(closePages);
+  after(removeWorker);
 
   it('a page load with a queued entry: nothing is sent before the chunk arrives, then exactly one request', async () => {
     const key = 'lazy/basic';

@@ -30,6 +30,7 @@ import {
   chunkHeld,
   chunks,
   closePages,
+  removeWorker,
   dueNow,
   freshPage,
   outboxOf,
@@ -46,6 +47,7 @@ describe('lazy-attack: Parse `others` / `all` with their lazily loaded requests'
   useParseServer((config) => (cfg = config));
   beforeEach(() => chunks('reset'));
   afterEach(closePages);
+  after(removeWorker);
 
   const key = () => storageKeyFor(cfg.appId);
   const live = async (token: string) => (await whoAmI(token)).status === 200;
