@@ -141,7 +141,7 @@ describe('meet-attack: a sign-in under way overtaken on the same key', function 
     document.body.append(frame);
     try {
       const tab = frame.contentWindow as Window & { ready?: boolean; session?: UserSessionElement };
-      await waitUntil(() => !!tab.ready, 'the other tab');
+      await waitUntil(() => !!tab.ready, 'the other tab', { timeout: 10000 });
       const gate = a.hold('logIn');
       const slow = rejectionOf(slowEl.logIn('ada', 'secret-pw'));
       let settled = false;
