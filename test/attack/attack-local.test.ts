@@ -2,7 +2,8 @@
 // on the elements with in-page backends, no server: bad input, races, leaks. Each attack that
 // found a defect, or probed a promise worth keeping, stays here as a regression test. What
 // test/storage-truth.test.ts and test/session-controller.test.ts already assert is not repeated.
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import '../../src/index.js';
 import { AuthError, MemoryBackend } from '../../src/index.js';
 import type { AuthBackend, PublicUser } from '../../src/backends/backend.js';

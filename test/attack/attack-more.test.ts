@@ -2,7 +2,8 @@
 // junk `timeout` values, sessions that never upgrade, custom tag names, real storage quota,
 // throwing storage, another tab (a same-origin iframe running tab.html). Each attack that found a
 // defect, or probed a promise worth keeping, stays here as a regression test.
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import '../../src/index.js';
 import { AuthError, MemoryBackend, UserSessionElement as UserSessionClass } from '../../src/index.js';
 import type { AuthBackend } from '../../src/backends/backend.js';

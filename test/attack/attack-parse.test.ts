@@ -3,7 +3,8 @@
 // loopback address standing for "somewhere else"). Each attack that found a defect, or probed a
 // promise worth keeping, stays here as a regression test. What test/integration/parse-hardening.test.ts
 // and test/integration/storage-truth-parse.test.ts already assert is not repeated.
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import '../../src/index.js';
 import { AuthError } from '../../src/index.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';

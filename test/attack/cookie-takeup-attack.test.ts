@@ -4,7 +4,8 @@
 // against the real Better Auth server started by scripts/wtr-better-auth-plugin.mjs. A "reload"
 // is a fresh page in an iframe (test/attack/cookie-tab.html): its own copy of the kit, the same
 // storage and cookies. Each test asserts the safe behaviour: it fails while the hole is open.
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import { withWritesRefused } from '../helpers/refuse-writes.js';
 import { afterConnect, recordEvents, uncaught } from '../helpers/fixtures.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';

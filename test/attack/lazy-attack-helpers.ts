@@ -1,7 +1,7 @@
 // Helpers for test/attack/lazy-attack-*.test.ts: a fresh page (iframe, its own module map) whose
 // lazily loaded chunks (`outbox-sender`, `parse-sessions`) pass through a service worker that
 // can hold them or fail them (as offline would), so a test decides when a chunk arrives.
-import { waitUntil } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import { outboxKeyOf } from './attack-helpers.js';
 

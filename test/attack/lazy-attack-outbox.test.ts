@@ -3,7 +3,8 @@
 // backend swapped, another user signed in, `online` storms, new log-outs, removal, storage modes,
 // a chunk that cannot load (offline), hostile outbox contents. Custom backends (unit-style).
 // Every test here passes (regression tests).
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import { AuthError } from '../../src/errors.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { StoredSession } from '../../src/backends/backend.js';

@@ -1,7 +1,8 @@
 // Outside attack probes (issue 22): where two features meet — refresh + log-out, many elements on
 // one key + the outbox, a sign-in action overtaken.
 // All pass (regression tests).
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import { AuthError } from '../../src/errors.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import { afterConnect, clearStorage, uncaught } from '../helpers/fixtures.js';

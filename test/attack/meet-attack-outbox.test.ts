@@ -2,7 +2,8 @@
 // elements on one key, storage moves and hostile stored contents. Unit-style, custom backends.
 // FAILED before the fix of issue 22's attack pass (now pass, kept as regression tests): 'two elements on one key with different servers: `online` sends each element its own due entries'.
 // Every other test here passes (regression tests).
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import { AuthError } from '../../src/errors.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { StoredSession } from '../../src/backends/backend.js';

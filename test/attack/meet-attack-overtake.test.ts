@@ -3,7 +3,8 @@
 // key with different backends staying in step.
 // FAILED before the fix of issue 22's attack pass (now pass, kept as regression tests): the three 'a log-out in another element/TAB … during a slow sign-in …' tests.
 // The others pass (regression tests).
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import { AuthError } from '../../src/errors.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import { afterConnect, clearStorage, recordEvents, uncaught } from '../helpers/fixtures.js';

@@ -2,7 +2,8 @@
 // from a custom backend must never become markup, and no token reaches the DOM.
 // (Rendering time of very long lists — linear, ≈0.75 ms per item, no cap — was measured by the
 // attack pass and is left to a benchmark, not a timed test.)
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import type { SessionListElement } from '../../src/elements/session-list.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { SessionInfo, StoredSession } from '../../src/backends/backend.js';

@@ -7,7 +7,8 @@
 // never another; no failure event, no uncaught error, nothing on the console.
 // Status (2026-12-06): one FINDING [low] (focusing a signed-in form's webauthn field ended the
 // signed-out form's waiting request), fixed in src/elements/passkey-log-in-action.ts; the rest held.
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import '../../src/passkeys.js';
 import '../../src/define/user-session.js';
 import '../../src/define/better-auth-backend.js';

@@ -9,7 +9,8 @@
 // does not answer the autofill request: it waits, as for a person who has not picked a passkey.
 // Status: one FINDING (an autofill answer arriving as it was aborted was still verified and ended
 // the click's sign-in), fixed in src/ at ~08:06; the others held.
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import '../../src/passkeys.js';
 import '../../src/define/user-session.js';
 import '../../src/define/log-out-action.js';

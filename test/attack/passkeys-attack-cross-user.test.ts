@@ -8,7 +8,8 @@
 // Status: another user's passkey held out of reach. FINDINGs on late answers of A's requests clearing
 // B's cookie: fixed for a log-out through the same <user-session> (~08:09), open when another
 // <user-session> on the key or another tab switches users (marked FINDING below).
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import '../../src/passkeys.js';
 import '../../src/define/user-session.js';
 import '../../src/define/log-out-action.js';

@@ -9,7 +9,8 @@
 // and a browser that refuses (NotAllowedError, as Safari does without a gesture) must end as
 // `cancelled`, with nothing sent to verify and nothing stored.
 // Status: every test held.
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import '../../src/passkeys.js';
 import '../../src/define/user-session.js';
 import '../../src/define/log-out-action.js';

@@ -7,7 +7,8 @@
 // stored, a name is text (never markup), `deletePasskey` sends only an id of the user's own list;
 // the list's Remove buttons are named, focus goes to the list when the focused item goes.
 // Status: one FINDING (low: a duplicated id listed twice), fixed at ~08:09; the others held.
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/passkeys.js';
 import '../../src/define/user-session.js';

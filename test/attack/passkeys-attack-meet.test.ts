@@ -12,7 +12,8 @@
 // Status: FINDINGs on server-url/backend changed mid-dialog, a verified session left live when
 // get-session failed, and a passkey sign-in over another user's session; fixed in src/ at ~08:06–08:09.
 // Open: the sign-in after a `scope: 'local'` log-out (marked FINDING below). The others held.
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import '../../src/passkeys.js';
 import '../../src/define/user-session.js';
 import '../../src/define/log-out-action.js';

@@ -9,7 +9,8 @@
 // Firefox and WebKit, and pass since the fixes: "duplicate ids in list-sessions…" (the controller
 // now lists each id once) and "focus on "Sign out all other devices" moves to the list…" (the
 // list takes the focus when that button hides). The others held and stay as coverage.
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import { afterConnect, recordEvents } from '../helpers/fixtures.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { LogOutActionElement } from '../../src/elements/log-out-action.js';

@@ -3,7 +3,8 @@
 // <session-list>) against the real Better Auth server (SQLite) started by
 // scripts/wtr-better-auth-plugin.mjs. Each test asserts the safe behaviour: it fails while the
 // hole is open.
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import { afterConnect, recordEvents } from '../helpers/fixtures.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { LogOutActionElement } from '../../src/elements/log-out-action.js';

@@ -1,7 +1,8 @@
 // Core-only page, a custom backend with `redirect-log-in` and `end-session` (an OpenID-like
 // backend written by the page): the return from the provider is finished on connect, logIn()
 // goes to the provider, endSession works or fails with misconfigured (SPEC §8, §10.3).
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import type { AuthBackend, Capability } from '../../src/backends/backend.js';
 import { appendSession, customBackend } from './split-attack-caps-helpers.js';
 import { features, key, recordEvents, sessionOn, sleep } from './split-attack-helpers.js';

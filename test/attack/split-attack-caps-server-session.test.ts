@@ -1,7 +1,8 @@
 // Core-only page, a custom AuthBackend with capability `server-session`: the session the server
 // keeps for this browser must be taken up on connect (or the page told it cannot), never ignored
 // in silence (SPEC §10.2, §10.3).
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import { appendSession, cookieBackend } from './split-attack-caps-helpers.js';
 import { features, key, sleep } from './split-attack-helpers.js';
 

@@ -1,5 +1,6 @@
 // A session restored after its idle time has passed (last activity an hour ago, idle-timeout 15m).
-import { fixture, html, waitUntil } from '@open-wc/testing';
+import { fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import { RecordingBackend } from '../helpers/recording-backend.js';
 import { key, recordEvents, sleep } from './split-attack-helpers.js';

@@ -1,7 +1,8 @@
 // Idle sign-out across two tabs with a short idle-timeout (SPEC §9: activity in any tab keeps
 // every tab signed in "for any timeout the kit accepts"). This tab: the core, watch loaded lazily.
 // The other tab: test/pages/idle-tab.html (the whole kit), both on fake clocks moved together.
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import { clock } from '../../src/session/clock.js';
 import { FakeClock } from '../helpers/fake-clock.js';

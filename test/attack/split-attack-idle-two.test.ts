@@ -1,5 +1,6 @@
 // Core-only page: two <user-session> elements, one with idle-timeout, one without (watch loads lazily).
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import { RecordingBackend } from '../helpers/recording-backend.js';
 import { features, key, recordEvents, sessionOn, sleep, uncaught } from './split-attack-helpers.js';
 

@@ -1,7 +1,8 @@
 // Core-only page: every feature loads on first use. A backend whose errors quote the session token
 // (a careless custom backend) must not get that token into a rejection, an event or the console,
 // whichever feature's code path the error takes (SPEC §6, §7.9).
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import type { StoredSession } from '../../src/backends/backend.js';
 import { AuthError } from '../../src/errors.js';
 import { errorText } from '../helpers/error-text.js';

@@ -1,6 +1,7 @@
 // Core-only page: logIn() loads the sign-in feature lazily. What the user does before the
 // module arrives must win (SPEC §3.4, §10.3).
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import { features, key, recordEvents, rejectionOf, sessionOn, sleep, tick } from './split-attack-helpers.js';
 
 describe('split attack: logIn() on a core-only page, then logOut() before the sign-in feature arrives', () => {

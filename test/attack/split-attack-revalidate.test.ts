@@ -1,6 +1,7 @@
 // Core-only page (no watch feature imported): re-validation on visibility / online, and
 // `revalidate`, which must load the watch feature (SPEC §9, §10.3).
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import { clock } from '../../src/session/clock.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { features, sessionOn, sleep } from './split-attack-helpers.js';

@@ -2,7 +2,8 @@
 // the whole kit) updates the user and revokes a session: this tab's <user-session> must still
 // follow (`user-change`, `sessions-change` "on every <user-session> of the storage key, in this tab
 // and in the other tabs", README), features or not.
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import { features, key, recordEvents, sessionOn, sleep } from './split-attack-helpers.js';
 

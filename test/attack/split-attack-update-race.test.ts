@@ -1,5 +1,6 @@
 // Core-only page: updateUser() loads the update-user feature lazily; the user signs out before it arrives.
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import { features, key, recordEvents, rejectionOf, sessionOn, sleep } from './split-attack-helpers.js';
 
 describe('split attack: updateUser() on a core-only page, then logOut() before the feature arrives', () => {

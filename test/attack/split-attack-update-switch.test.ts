@@ -1,6 +1,7 @@
 // A page with the core and sign-in: updateUser() loads the update-user feature lazily; before it
 // arrives Ada signs out and Bob signs in. Ada's update must never land on Bob's account (SPEC §3.4).
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import '../../src/define/features/sign-in.js';
 import { RecordingBackend } from '../helpers/recording-backend.js';
 import { features, key, recordEvents, rejectionOf, sessionOn, sleep } from './split-attack-helpers.js';

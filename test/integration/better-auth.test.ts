@@ -3,7 +3,8 @@
 // cookie; what the page stores is the public user and a marker. Sign-in by email and username,
 // sign-up, local-first log-out with the outbox, a queued sign-out that must spare a later
 // session, validation with get-session, and the user's sessions on other devices.
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import { afterConnect, recordEvents } from '../helpers/fixtures.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { LogOutActionElement } from '../../src/elements/log-out-action.js';

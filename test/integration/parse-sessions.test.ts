@@ -1,7 +1,8 @@
 // Sessions on other devices against the real Parse Server (scripts/wtr-parse-plugin.mjs):
 // <session-list>, listSessions/revokeSession and <log-out-action scope="others">, with the
 // other "devices" made through the REST API and every token checked with the server afterwards.
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import '../helpers/safe-errors.js';
 import '../../src/index.js';
 import { recordEvents } from '../helpers/fixtures.js';

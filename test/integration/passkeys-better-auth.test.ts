@@ -2,7 +2,8 @@
 // in a browser with a virtual authenticator (Chromium: CDP; see scripts/wtr-webauthn-plugin.mjs).
 // Engines whose driver offers none skip this file's ceremonies (test/passkeys.test.ts covers the
 // paths that need no authenticator everywhere).
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import '../../src/passkeys.js';
 import '../../src/define/user-session.js';
 import '../../src/define/log-out-action.js';

@@ -1,7 +1,8 @@
 // SPEC §7 against the real Parse Server (and the real Parse SDK): the rules where a server is
 // involved, with faults produced for real (fault proxy, real quota). Server-side rules of the
 // request layer (redirects, server-url, reply size, local errors) are in parse-hardening.test.ts.
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import '../helpers/safe-errors.js';
 import '../../src/index.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
