@@ -126,8 +126,8 @@ const run = (command, args, env = {}, logFile) =>
  * at once take about as long as the slowest alone (Firefox: 19 min, against 38 min one after
  * another). But under that load a few timing-bound tests still fail now and then (two of about
  * 3,200 in two of three full runs, each time others): until they hold, `npm test` (and CI) runs
- * one engine at a time, and TEST_ENGINES_AT_ONCE=3 is for a quick run by hand. Each runner's
- * output is printed whole once it is done, so logs do not interleave.
+ * one engine at a time, and TEST_ENGINES_AT_ONCE=3 is for a quick run by hand. Runners at once
+ * print their output whole once each is done, so logs do not interleave.
  */
 async function runEngines(engines, atOnce) {
   const queue = [...engines];
@@ -135,7 +135,8 @@ async function runEngines(engines, atOnce) {
   const runNext = async () => {
     for (let name = queue.shift(); name; name = queue.shift()) {
       const countsFile = join(mkdtempSync(join(tmpdir(), `wtr-${name}-`)), 'counts.json');
-      const logFile = join(dirname(countsFile), 'output.log');
+      // At once, each runner's output is held and printed whole; one at a time, it shows as it comes.
+      const logFile = atOnce > 1 ? join(dirname(countsFile), 'output.log') : undefined;
       const started = Date.now();
       const args = [
         'node_modules/@web/test-runner/dist/bin.js',
@@ -148,7 +149,7 @@ async function runEngines(engines, atOnce) {
       console.log(
         `\n──── ${name}: Web Test Runner exited with code ${code} after ${Math.round((Date.now() - started) / 1000)} s ────`,
       );
-      process.stdout.write(readFileSync(logFile));
+      if (logFile) process.stdout.write(readFileSync(logFile));
       results.push({ name, code, countsFile });
     }
   };

@@ -55,6 +55,14 @@ async function queuedEarlier(
 const tokenOf = (key: string, area: Storage = localStorage) =>
   (JSON.parse(area.getItem(key) ?? 'null') as StoredSession | null)?.token ?? null;
 
+/** A fresh page with `backend` on `key` whose outbox sender is held: resolves once its retry waits for that chunk. */
+async function withSenderHeld(backend: ServerBackend, key: string) {
+  await chunks('hold', SENDER);
+  const page = await freshPage();
+  const el = await page.session((e) => ((e.backend = backend), e.setAttribute('storage-key', key)));
+  await chunkHeld(SENDER);
+  return { page, el };
+}
 describe('lazy-attack: the outbox sender loads lazily', function () {
   this.timeout(30_000);
   beforeEach(async () => {
@@ -85,10 +93,7 @@ describe('lazy-attack: the outbox sender loads lazily', function () {
     const key = 'lazy/swap';
     const a = new ServerBackend('https://a.example#swap', users);
     const token = await queuedEarlier(a, key);
-    await chunks('hold', SENDER);
-    const page = await freshPage();
-    const el = await page.session((e) => ((e.backend = a), e.setAttribute('storage-key', key)));
-    await chunkHeld(SENDER);
+    const { page, el } = await withSenderHeld(a, key);
     const b = new ServerBackend('https://b.example#swap', users);
     el.backend = b;
     await el.updateComplete;
@@ -106,10 +111,7 @@ describe('lazy-attack: the outbox sender loads lazily', function () {
     const key = 'lazy/swap-none';
     const a = new ServerBackend('https://a.example#none', users);
     const token = await queuedEarlier(a, key);
-    await chunks('hold', SENDER);
-    const page = await freshPage();
-    const el = await page.session((e) => ((e.backend = a), e.setAttribute('storage-key', key)));
-    await chunkHeld(SENDER);
+    const { el } = await withSenderHeld(a, key);
     const none = new ServerBackend(undefined, users);
     el.backend = none;
     await chunks('release', SENDER);
@@ -122,10 +124,7 @@ describe('lazy-attack: the outbox sender loads lazily', function () {
     const key = 'lazy/other-user';
     const a = new ServerBackend('https://a.example#other', users);
     const token = await queuedEarlier(a, key);
-    await chunks('hold', SENDER);
-    const page = await freshPage();
-    const el = await page.session((e) => ((e.backend = a), e.setAttribute('storage-key', key)));
-    await chunkHeld(SENDER);
+    const { el } = await withSenderHeld(a, key);
     await el.logIn('bob', 'bob-pw');
     const bobToken = tokenOf(key)!;
     await chunks('release', SENDER);
@@ -146,10 +145,7 @@ describe('lazy-attack: the outbox sender loads lazily', function () {
     const key = 'lazy/all-again';
     const a = new ServerBackend('https://a.example#all', users);
     const token = await queuedEarlier(a, key, 'all');
-    await chunks('hold', SENDER);
-    const page = await freshPage();
-    const el = await page.session((e) => ((e.backend = a), e.setAttribute('storage-key', key)));
-    await chunkHeld(SENDER);
+    const { el } = await withSenderHeld(a, key);
     await sleep(5); // a session created after the click, by the clock too
     await el.logIn('ada', 'secret-pw');
     const fresh = tokenOf(key)!;
@@ -171,10 +167,7 @@ describe('lazy-attack: the outbox sender loads lazily', function () {
     const key = 'lazy/storm';
     const a = new ServerBackend('https://a.example#storm', users);
     const token = await queuedEarlier(a, key);
-    await chunks('hold', SENDER);
-    const page = await freshPage();
-    await page.session((e) => ((e.backend = a), e.setAttribute('storage-key', key)));
-    await chunkHeld(SENDER);
+    const { page } = await withSenderHeld(a, key);
     for (let i = 0; i < 200; i++) page.online();
     await chunks('release', SENDER);
     await waitUntil(() => outboxOf(key).length === 0, 'the outbox to empty');
@@ -208,10 +201,7 @@ describe('lazy-attack: the outbox sender loads lazily', function () {
     const key = 'lazy/new-logout';
     const a = new ServerBackend('https://a.example#new', users);
     const token = await queuedEarlier(a, key);
-    await chunks('hold', SENDER);
-    const page = await freshPage();
-    const el = await page.session((e) => ((e.backend = a), e.setAttribute('storage-key', key)));
-    await chunkHeld(SENDER);
+    const { el } = await withSenderHeld(a, key);
     await el.logIn('bob', 'bob-pw');
     const second = tokenOf(key)!;
     a.hold('logOut').reject(new AuthError('network'));
@@ -252,10 +242,7 @@ describe('lazy-attack: the outbox sender loads lazily', function () {
     const key = 'lazy/removed';
     const a = new ServerBackend('https://a.example#rm', users);
     const token = await queuedEarlier(a, key);
-    await chunks('hold', SENDER);
-    const page = await freshPage();
-    const el = await page.session((e) => ((e.backend = a), e.setAttribute('storage-key', key)));
-    await chunkHeld(SENDER);
+    const { el } = await withSenderHeld(a, key);
     el.remove();
     await chunks('release', SENDER);
     await sleep(300);
