@@ -44,4 +44,24 @@ describe('an idle sign-out from another tab', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(out.map((e) => (e.detail as { reason: string }).reason)).to.deep.equal(['idle']);
   });
+
+  it('keeps the news when its message trails the storage event by 100 ms (a busy machine)', async () => {
+    const here = await fixture<UserSessionElement>(
+      html`<user-session backend="memory" storage-key=${storageKey}></user-session>`,
+    );
+    await here.signUp('ada', 'a-long-password');
+    const out = recordEvents(here, ['logged-out']);
+    // Another document of this origin removes the session (a storage event here), and the
+    // message with its news comes 100 ms later.
+    frame = document.createElement('iframe');
+    document.body.append(frame);
+    frame.contentWindow!.localStorage.removeItem(storageKey);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const channel = new BroadcastChannel(`user-session:${storageKey}`);
+    channel.postMessage('idle');
+    channel.close();
+    await waitUntil(() => !here.authenticated, 'signed out here');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(out.map((e) => (e.detail as { reason: string }).reason)).to.deep.equal(['idle']);
+  });
 });

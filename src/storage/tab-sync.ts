@@ -44,8 +44,10 @@ export class TabSync {
   #onStorage = (event: StorageEvent): void => {
     if (event.key !== this.#key && event.key !== null) return;
     // The same change may also come as a message with its news, in either order: the message
-    // is let through first, so the news is not lost to a plain re-read.
-    if (this.#channel) setTimeout(() => this.#onChange(null), 20);
+    // is let through first, so the news is not lost to a plain re-read. On a busy machine the
+    // message can trail the storage event by tens of ms (an idle sign-out then read as
+    // other-tab); only changes made by other code (the Parse SDK) wait the whole gap.
+    if (this.#channel) setTimeout(() => this.#onChange(null), 250);
     else this.#onChange(null);
   };
 }
