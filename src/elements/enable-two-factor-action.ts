@@ -275,8 +275,7 @@ export class EnableTwoFactorActionElement extends ReactiveElement {
   #busy(on: boolean): void {
     this.#busyNow = on;
     this.toggleAttribute('busy', on);
-    if (on) this.setAttribute('aria-busy', 'true');
-    else this.removeAttribute('aria-busy');
+    this.ariaBusy = on ? 'true' : null;
   }
 }
 

@@ -113,7 +113,7 @@ export class PasskeyListElement extends ReactiveElement {
     list.addEventListener('click', (event) => {
       const button = (event.target as Element).closest?.('[data-action=remove]');
       const id = button?.closest('li')?.dataset.id;
-      if (id && button?.getAttribute('aria-disabled') !== 'true') void this.removePasskey(id);
+      if (id && button?.ariaDisabled !== 'true') void this.removePasskey(id);
     });
     this.#empty = h('div', { part: 'empty' }, h('slot', { name: 'empty' }));
     this.#status = h('div', { part: 'status', role: 'status', 'aria-live': 'polite' });
@@ -125,8 +125,7 @@ export class PasskeyListElement extends ReactiveElement {
     if (changed.has('session') && changed.get('session') !== undefined) void this.refresh();
     const list = this.#list!;
     const passkeys = this.passkeys;
-    if (this.busy) list.setAttribute('aria-busy', 'true');
-    else list.removeAttribute('aria-busy');
+    list.ariaBusy = this.busy ? 'true' : null;
     const focused = this.shadowRoot!.activeElement;
     let focusLost = false;
     for (const [id, item] of this.#items) {

@@ -138,7 +138,7 @@ export class SessionListElement extends ReactiveElement {
       const button = (event.target as Element).closest?.('[data-action=revoke]');
       const item = button?.closest('li');
       const id = item && this.#idOf.get(item);
-      if (id && button?.getAttribute('aria-disabled') !== 'true') void this.revoke(id);
+      if (id && button?.ariaDisabled !== 'true') void this.revoke(id);
     });
     const empty = (this.#empty = h('div', { part: 'empty' }, h('slot', { name: 'empty' })));
     const others = (this.#others = h(
@@ -147,7 +147,7 @@ export class SessionListElement extends ReactiveElement {
       'Sign out all other devices',
     ) as HTMLButtonElement);
     others.addEventListener('click', () => {
-      if (others.getAttribute('aria-disabled') !== 'true') void this.revokeOthers();
+      if (others.ariaDisabled !== 'true') void this.revokeOthers();
     });
     const status = (this.#status = h('div', { part: 'status', role: 'status', 'aria-live': 'polite' }));
     root.append(list, empty, others, status);
@@ -163,8 +163,7 @@ export class SessionListElement extends ReactiveElement {
     const list = this.#list!;
     const { items: sessions, revoking, loading } = this.#controller;
     const busy = this.#controller.busy;
-    if (busy) list.setAttribute('aria-busy', 'true');
-    else list.removeAttribute('aria-busy');
+    list.ariaBusy = busy ? 'true' : null;
     const now = Date.now();
     const lang = usableLang(this.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang);
     const others = this.#others!;
@@ -194,8 +193,7 @@ export class SessionListElement extends ReactiveElement {
     if (focusLost) list.focus();
     this.#empty!.hidden = sessions.length > 0 || loading;
     others.hidden = othersGone;
-    if (this.#controller.revokingOthers) others.setAttribute('aria-disabled', 'true');
-    else others.removeAttribute('aria-disabled');
+    others.ariaDisabled = this.#controller.revokingOthers ? 'true' : null;
     if (this.#status!.textContent !== this.#controller.status) this.#status!.textContent = this.#controller.status;
   }
 
@@ -222,8 +220,7 @@ export class SessionListElement extends ReactiveElement {
     for (const button of item.querySelectorAll<HTMLElement>('[data-action=revoke]')) {
       button.hidden = info.current;
       button.setAttribute('aria-label', `Sign out ${device}${created}`);
-      if (revoking) button.setAttribute('aria-disabled', 'true');
-      else button.removeAttribute('aria-disabled');
+      button.ariaDisabled = revoking ? 'true' : null;
     }
   }
 
