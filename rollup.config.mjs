@@ -94,10 +94,8 @@ export default [
     input: 'src/index.ts',
     output: { file: 'dist/user-session-elements.min.js', format: 'esm', sourcemap: true, inlineDynamicImports: true },
     plugins: [
-      withoutRedirectSignIn(),
       withoutAddOns(),
-      withoutFeatureLoaders(),
-      withoutTwoStepStatus(),
+      bundleStandIns(),
       backendChunksInline(),
       resolve({ exportConditions: ['production'] }),
       typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationDir: undefined, outDir: 'dist' }),
@@ -109,8 +107,7 @@ export default [
     output: { file: 'dist/user-session-elements-oidc.min.js', format: 'esm', sourcemap: true, inlineDynamicImports: true },
     plugins: [
       withoutAddOns(),
-      withoutFeatureLoaders(),
-      withoutTwoStepStatus(),
+      bundleStandIns(),
       backendChunksInline(),
       resolve({ exportConditions: ['production'] }),
       typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationDir: undefined, outDir: 'dist' }),
@@ -120,51 +117,24 @@ export default [
 ];
 
 /**
- * The file without OpenID Connect leaves out its machinery too: the `redirect-sign-in` feature
- * (sign-in at a provider, renewal, end-session), which only a redirect backend needs, is in
- * user-session-elements-oidc.min.js. Its loader here rejects, so a page that sets such a backend
- * on this file gets `misconfigured` saying where it is, never a half-loaded feature.
+ * The one-file bundles' stand-ins, `<module>.bundle.ts` beside the module they replace:
+ * - `load-feature`: a one-file bundle imports every feature it has up front, so none loads on
+ *   first use there (no loaders, no promise and namespace object per feature). The file without
+ *   OpenID Connect leaves out its machinery too: the `redirect-sign-in` feature (sign-in at a
+ *   provider, renewal, end-session), which only a redirect backend needs, is in
+ *   user-session-elements-oidc.min.js; a page that sets such a backend on this file gets
+ *   `misconfigured` saying where it is, never a half-loaded feature.
+ * - `two-step-status`: they have no two-step add-on, so what the backends say about it (an
+ *   account's `twoFactorEnabled`, the refusal that names the add-on) is left out.
  */
-function withoutRedirectSignIn() {
-  const dynamicImport = "import('../define/features/redirect-sign-in.js')";
+function bundleStandIns() {
+  const folderOf = { './load-feature.js': '/src/session/', './two-step-status.js': '/src/backends/' };
   return {
-    name: 'without-redirect-sign-in',
-    transform(code, id) {
-      if (!id.endsWith('/src/session/load-feature.ts')) return null;
-      if (!code.includes(dynamicImport)) this.error(`load-feature.ts no longer has ${dynamicImport}`);
-      const refusal = "Promise.reject(new Error('Redirect sign-in is not in this file: use user-session-elements-oidc.min.js.'))";
-      return { code: code.replace(dynamicImport, refusal), map: null };
-    },
-  };
-}
-
-/**
- * A one-file bundle imports every feature it has up front (the OIDC-less one has no redirect
- * sign-in, refused above), so no feature ever loads on first use there: the loaders go, and
- * with them a promise and a namespace object per feature.
- */
-function withoutFeatureLoaders() {
-  const loader = /import\('\.\.\/define\/features\/[\w-]+\.js'\)/g;
-  return {
-    name: 'without-feature-loaders',
-    transform(code, id) {
-      if (!id.endsWith('/src/session/load-feature.ts')) return null;
-      if (!code.includes("import('../define/features/")) this.error('load-feature.ts no longer has its loaders');
-      return { code: code.replace(loader, 'Promise.reject()'), map: null };
-    },
-  };
-}
-
-/**
- * The one-file bundles have no two-step add-on: what the backends say about it (an account's
- * `twoFactorEnabled`, the refusal that names the add-on) is left out, for its stand-in.
- */
-function withoutTwoStepStatus() {
-  return {
-    name: 'without-two-step-status',
-    async resolveId(source, importer) {
-      if (source !== './two-step-status.js' || !importer?.includes('/src/backends/')) return null;
-      return fileURLToPath(new URL('./src/backends/two-step-status.bundle.ts', import.meta.url));
+    name: 'bundle-stand-ins',
+    resolveId(source, importer) {
+      const folder = folderOf[source];
+      if (!folder || !importer?.includes(folder)) return null;
+      return fileURLToPath(new URL(`.${folder}${source.slice(2, -3)}.bundle.ts`, import.meta.url));
     },
   };
 }

@@ -179,6 +179,19 @@ test(
 );
 
 test(
+  'the one-file bundles load no feature on first use: the stand-in for load-feature.ts, no loaders, no chunk',
+  { skip: !built && 'run npm run build first' },
+  () => {
+    for (const file of ['user-session-elements.min.js', 'user-session-elements-oidc.min.js']) {
+      const sources = sourcesOf(file);
+      assert.ok(sources.includes('src/session/load-feature.bundle.ts'), file);
+      assert.equal(sources.includes('src/session/load-feature.ts'), false, file);
+      assert.doesNotMatch(readFileSync(`dist/${file}`, 'utf8'), /import\(/, `${file}: no dynamic import`);
+    }
+  },
+);
+
+test(
   'the passkeys add-on is in the package entry (which imports everything) and in no one-file bundle',
   { skip: !built && 'run npm run build first' },
   async () => {
