@@ -35,18 +35,17 @@ export function betterAuthPasskeys(backend: BetterAuthBackend): PasskeyServer {
     async authenticationOptions({ signal }) {
       return asOptions(await backend.request('GET', '/passkey/generate-authenticate-options', signal));
     },
-    async authenticate(credential, { signal }) {
-      try {
-        await backend.request('POST', '/passkey/verify-authentication', signal, { response: credential });
-      } catch (caught) {
-        // A passkey the server does not know, a failed signature, a challenge spent or expired.
-        if (caught instanceof AuthError && caught.code === 'bad-request')
-          throw new AuthError('invalid-credentials', `The server did not accept this passkey.${said(caught)}`, {
-            status: caught.status,
-          });
-        throw caught;
-      }
-      return backend.signedIn(signal);
+    authenticate(credential, { signal }) {
+      return backend.signedIn(signal, () =>
+        backend.request('POST', '/passkey/verify-authentication', signal, { response: credential }).catch((caught) => {
+          // A passkey the server does not know, a failed signature, a challenge spent or expired.
+          if (caught instanceof AuthError && caught.code === 'bad-request')
+            throw new AuthError('invalid-credentials', `The server did not accept this passkey.${said(caught)}`, {
+              status: caught.status,
+            });
+          throw caught;
+        }),
+      );
     },
     list: ({ signal }) => list(signal),
     async remove(id, { signal }) {

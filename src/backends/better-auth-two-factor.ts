@@ -15,16 +15,17 @@ import type { TwoFactorServer } from './two-factor-server.js';
  */
 export function betterAuthTwoFactor(backend: BetterAuthBackend): TwoFactorServer {
   return {
-    async logIn(username, password, code, { signal }) {
+    logIn(username, password, code, { signal }) {
       const [path, body] = signInRequest(username, password);
-      const reply = await backend.request('POST', path, signal, body);
-      if (isRecord(reply) && reply.twoFactorRedirect) {
-        if (!code)
-          throw new AuthError('second-factor-required', 'Enter the code from your authenticator app, or a recovery code.');
-        const kind = /^\d{6}$/.test(code) ? 'totp' : 'backup-code';
-        await backend.request('POST', `/two-factor/verify-${kind}`, signal, { code }).catch(refusals);
-      }
-      return backend.signedIn(signal);
+      return backend.signedIn(signal, async () => {
+        const reply = await backend.request('POST', path, signal, body);
+        if (isRecord(reply) && reply.twoFactorRedirect) {
+          if (!code)
+            throw new AuthError('second-factor-required', 'Enter the code from your authenticator app, or a recovery code.');
+          const kind = /^\d{6}$/.test(code) ? 'totp' : 'backup-code';
+          await backend.request('POST', `/two-factor/verify-${kind}`, signal, { code }).catch(refusals);
+        }
+      });
     },
     async begin(_session, password, { signal }) {
       if (!password) throw new AuthError('bad-request', 'Enter your password to turn on two-step sign-in.');
@@ -36,13 +37,14 @@ export function betterAuthTwoFactor(backend: BetterAuthBackend): TwoFactorServer
       return { uri, secret, recoveryCodes: codes.filter(nonEmptyString) };
     },
     async confirm(_session, setup, code, { signal }) {
-      await backend.request('POST', '/two-factor/verify-totp', signal, { code }).catch(refusals);
-      return { recoveryCodes: setup.recoveryCodes ?? [], session: await backend.signedIn(signal) };
+      const session = await backend.signedIn(signal, () =>
+        backend.request('POST', '/two-factor/verify-totp', signal, { code }).catch(refusals),
+      );
+      return { recoveryCodes: setup.recoveryCodes ?? [], session };
     },
     async disable(_session, password, { signal }) {
       if (!password) throw new AuthError('bad-request', 'Enter your password to turn off two-step sign-in.');
-      await backend.request('POST', '/two-factor/disable', signal, { password }).catch(refusals);
-      return backend.signedIn(signal);
+      return backend.signedIn(signal, () => backend.request('POST', '/two-factor/disable', signal, { password }).catch(refusals));
     },
   };
 }

@@ -1,6 +1,7 @@
 import { AuthError } from '../errors.js';
 import { isRecord, nonEmptyString, parseJson } from '../internal/guards.js';
 import { sendRequest } from '../internal/http-reply.js';
+import { withWebLock } from '../internal/web-lock.js';
 import { toServerTarget, type ServerTarget } from '../internal/server-url.js';
 import {
   Capability,
@@ -10,8 +11,6 @@ import {
   type SessionInfo,
   type StoredSession,
 } from './backend.js';
-import { signInRequest } from './better-auth-sign-in.js';
-import { refuseCodeStep } from './two-step-status.js';
 import { deserializeSession, toPublicUser } from './session-codec.js';
 
 export interface BetterAuthBackendOptions {
@@ -76,19 +75,15 @@ export class BetterAuthBackend implements AuthBackend {
   /**
    * A name with `@` signs in by email, any other by username (Better Auth's username plugin). An
    * account with two-step sign-in (the `twoFactor` plugin) needs the add-on that asks for its code.
+   * Read on first use (`better-auth-sign-in.ts`), as `signUp`: pages without a sign-in never download it.
    */
   async logIn(username: string, password: string, { signal }: { signal: AbortSignal }): Promise<StoredSession> {
-    const [path, body] = signInRequest(username, password);
-    const reply = await this.request('POST', path, signal, body);
-    refuseCodeStep(reply);
-    return this.signedIn(signal);
+    return (await import('./better-auth-sign-in.js')).logIn(this, username, password, signal);
   }
 
   /**
-   * `/sign-up/email`: Better Auth needs an email and a name. A name with `@` is the email;
-   * any other is the username (username plugin) and `extra.email` is then required. `name`
-   * defaults to the username (or the email's local part). Other `extra` fields go along as the
-   * server's additional user fields.
+   * `/sign-up/email`: Better Auth needs an email and a name. A name with `@` is the email; any
+   * other is the username (username plugin) and `extra.email` is then required.
    */
   async signUp(
     username: string,
@@ -96,23 +91,7 @@ export class BetterAuthBackend implements AuthBackend {
     extra: Record<string, unknown>,
     { signal }: { signal: AbortSignal },
   ): Promise<StoredSession> {
-    const byEmail = username.includes('@');
-    const email = byEmail ? username : extra.email;
-    if (!nonEmptyString(email)) {
-      throw new AuthError(
-        'bad-request',
-        'Better Auth needs an email to sign up: use it as the username, or give an email field.',
-      );
-    }
-    const name = nonEmptyString(extra.name) ? extra.name : byEmail ? username.split('@')[0] : username;
-    await this.request('POST', '/sign-up/email', signal, {
-      ...extra,
-      email,
-      name,
-      ...(byEmail ? {} : { username }),
-      password,
-    });
-    return this.signedIn(signal);
+    return (await import('./better-auth-sign-in.js')).signUp(this, username, password, extra, signal);
   }
 
   /**
@@ -122,28 +101,30 @@ export class BetterAuthBackend implements AuthBackend {
    * When the cookie already names a newer one, this session is revoked by its id. `others` and
    * `all` (read on first use, `better-auth-sessions.ts`): the user's other sessions first.
    */
-  async logOut(session: StoredSession, { scope, signal, createdBefore }: RevokeOptions): Promise<void> {
+  logOut(session: StoredSession, { scope, signal, createdBefore }: RevokeOptions): Promise<void> {
     const mine = sessionIdOf(session);
-    const current = await this.#getSession(signal);
-    const cookie = current?.sessionId ?? null;
-    if (cookie === null) {
-      // No session behind the cookie: nothing left here to sign out.
-      if (scope === 'current') return;
-      throw new AuthError('invalid-session');
-    }
-    if (scope !== 'current') {
-      await (await import('./better-auth-sessions.js')).revokeOthers(this, mine, cookie, createdBefore, signal);
-      if (scope === 'others') return;
-    }
-    if (cookie === mine) await this.request('POST', '/revoke-session', signal, { token: current!.token });
-    else await this.revokeSession(session, mine, { signal });
+    return this.#withSession(signal, async (current) => {
+      const cookie = current?.sessionId;
+      if (!cookie) {
+        // No session behind the cookie: nothing left here to sign out.
+        if (scope === 'current') return;
+        throw new AuthError('invalid-session');
+      }
+      if (scope !== 'current') {
+        await (await import('./better-auth-sessions.js')).revokeOthers(this, mine, cookie, createdBefore, signal);
+        if (scope === 'others') return;
+      }
+      if (cookie === mine) await this.request('POST', '/revoke-session', signal, { token: current.token });
+      else await this.revokeSession(session, mine, { signal });
+    });
   }
 
   /** `/get-session`: `null` (no session behind the cookie) or another session there is `invalid-session`. */
-  async currentUser(session: StoredSession, { signal }: { signal: AbortSignal }): Promise<PublicUser> {
-    const reply = await this.#getSession(signal);
-    if (!reply || reply.sessionId !== sessionIdOf(session)) throw new AuthError('invalid-session');
-    return reply.user;
+  currentUser(session: StoredSession, { signal }: { signal: AbortSignal }): Promise<PublicUser> {
+    return this.#withSession(signal, (reply) => {
+      if (reply?.sessionId !== sessionIdOf(session)) throw new AuthError('invalid-session');
+      return reply.user;
+    });
   }
 
   /** `/list-sessions`: this browser's session first, then the newest first. */
@@ -168,54 +149,57 @@ export class BetterAuthBackend implements AuthBackend {
   }
 
   /** `/get-session`: the session behind the cookie (signed in by the page's own form, say), or `null`. */
-  async serverSession({ signal }: { signal: AbortSignal }): Promise<StoredSession | null> {
-    const reply = await this.#getSession(signal);
-    return reply && { token: markerPrefix + reply.sessionId, user: reply.user };
+  serverSession({ signal }: { signal: AbortSignal }): Promise<StoredSession | null> {
+    return this.#withSession(signal, marked);
   }
 
   /**
-   * After sign-in (password, passkey): the session the cookie now names. No cookie kept by the browser is a setup
-   * fault, said plainly. When the server cannot say (get-session fails), the session the sign-in
-   * just made is ended (`/sign-out`, best effort): a failed sign-in leaves none for a reload to take up.
+   * Sends the sign-in (`send`: password, passkey, code), then reads the session the cookie now
+   * names, as one step. No cookie kept by the browser is a setup fault, said plainly.
    */
-  async signedIn(signal: AbortSignal): Promise<StoredSession> {
-    let session: StoredSession | null;
-    try {
-      session = await this.serverSession({ signal });
-    } catch (error) {
-      await this.request('POST', '/sign-out', AbortSignal.timeout(10_000), {}).catch(() => {});
-      throw error;
-    }
-    if (!session) {
-      throw new AuthError(
-        'misconfigured',
-        'Signed in, but the browser did not keep the session cookie: the server must be same-site with this page (or send SameSite=None; Secure cookies) and allow credentials.',
-      );
-    }
-    return session;
+  signedIn(signal: AbortSignal, send: () => Promise<unknown>): Promise<StoredSession> {
+    return this.#withSession(
+      signal,
+      (reply) => {
+        if (!reply) {
+          throw new AuthError(
+            'misconfigured',
+            'Signed in, but the browser did not keep the session cookie: the server must be same-site with this page (or send SameSite=None; Secure cookies) and allow credentials.',
+          );
+        }
+        return { token: markerPrefix + reply.sessionId, user: reply.user };
+      },
+      send,
+    );
   }
 
-  /** The session behind the cookie (`token`: its credential, for one request in memory only), or `null`. */
-  async #getSession(signal: AbortSignal): Promise<{ sessionId: string; token: string; user: PublicUser } | null> {
-    // `disableCookieCache`: the server's word, not a copy cached in another cookie.
-    const reply = await this.request('GET', '/get-session?disableCookieCache=true', signal);
-    if (reply === null) return null;
-    const { session, user } = isRecord(reply) ? reply : {};
-    if (
-      !isRecord(session) ||
-      !nonEmptyString(session.id) ||
-      !nonEmptyString(session.token) ||
-      !isRecord(user) ||
-      !nonEmptyString(user.id)
-    ) {
-      throw new AuthError('server', 'get-session answered without a session and user.');
-    }
-    const publicUser = toPublicUser(user, user.id);
-    // A user field that quotes the session's credential (a server that copies it there) is not public.
-    for (const [name, value] of Object.entries(publicUser)) {
-      if (name !== 'id' && JSON.stringify(value)?.includes(session.token)) delete publicUser[name];
-    }
-    return { sessionId: session.id, token: session.token, user: publicUser };
+  /**
+   * `send` (if any), then `/get-session`, then `then` with the session behind the cookie (or
+   * `null`), as one step: no other step with this server's cookie runs meanwhile in this
+   * browser (a Web Lock per server, across tabs). Better Auth sets the cookie on a sign-in and
+   * clears it in the reply that revokes the cookie's own session (or finds it ended); side by
+   * side, the late reply of an old session's sign-out cleared the cookie a new sign-in had just set.
+   * When the server cannot say after a sign-in (get-session fails), the session the sign-in
+   * just made is ended (`/sign-out`, best effort): a failed sign-in leaves none for a reload to take up.
+   */
+  #withSession<T>(
+    signal: AbortSignal,
+    then: (reply: CookieSession | null) => T | Promise<T>,
+    send?: () => Promise<unknown>,
+  ): Promise<T> {
+    const step = async (): Promise<T> => {
+      await send?.();
+      let reply: CookieSession | null;
+      try {
+        // `disableCookieCache`: the server's word, not a copy cached in another cookie.
+        reply = readSession(await this.request('GET', '/get-session?disableCookieCache=true', signal));
+      } catch (error) {
+        if (send) await this.request('POST', '/sign-out', AbortSignal.timeout(10_000), {}).catch(() => {});
+        throw error;
+      }
+      return then(reply);
+    };
+    return withWebLock(this.defaultStorageKey, step, signal);
   }
 
   /**
@@ -236,6 +220,39 @@ export class BetterAuthBackend implements AuthBackend {
     const { status, text } = await sendRequest(url, init, signal, target.origin);
     return readReply(status, text, url);
   }
+}
+
+/** The session behind the cookie (`token`: its credential, for one request in memory only). */
+interface CookieSession {
+  sessionId: string;
+  token: string;
+  user: PublicUser;
+}
+
+/** get-session's reply: `null` (no session behind the cookie) or the session and its public user. */
+function readSession(reply: unknown): CookieSession | null {
+  if (reply === null) return null;
+  const { session, user } = isRecord(reply) ? reply : {};
+  if (
+    !isRecord(session) ||
+    !nonEmptyString(session.id) ||
+    !nonEmptyString(session.token) ||
+    !isRecord(user) ||
+    !nonEmptyString(user.id)
+  ) {
+    throw new AuthError('server', 'get-session answered without a session and user.');
+  }
+  const publicUser = toPublicUser(user, user.id);
+  // A user field that quotes the session's credential (a server that copies it there) is not public.
+  for (const [name, value] of Object.entries(publicUser)) {
+    if (name !== 'id' && JSON.stringify(value)?.includes(session.token)) delete publicUser[name];
+  }
+  return { sessionId: session.id, token: session.token, user: publicUser };
+}
+
+/** What `<user-session>` stores of a cookie session: a marker naming it, and the public user. */
+function marked(reply: CookieSession | null): StoredSession | null {
+  return reply && { token: markerPrefix + reply.sessionId, user: reply.user };
 }
 
 /** The server's session id in a stored marker. */

@@ -4,6 +4,7 @@ import { AuthError, toAuthError } from '../errors.js';
 import type { SessionCore, SessionFeature, Usable } from '../session/feature.js';
 import type { SharedSession } from '../session/shared-session.js';
 import { signInWith } from './sign-in-flow.js';
+import { withWebLock } from '../internal/web-lock.js';
 
 /** Sign-in at a provider and back (OpenID Connect): capabilities `redirect-log-in`, `refresh`, `end-session`. */
 export interface RedirectSignIn extends SessionFeature {
@@ -77,8 +78,7 @@ export function redirectSignIn(core: SessionCore): RedirectSignIn {
       const after = shared.read();
       return [after, core.decode(after)];
     };
-    const locks = globalThis.navigator?.locks;
-    return locks ? (async () => await locks.request(`user-session-elements refresh ${shared.id}`, renew))() : renew();
+    return withWebLock(`user-session-elements refresh ${shared.id}`, renew);
   };
 
   return {

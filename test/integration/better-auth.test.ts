@@ -302,6 +302,24 @@ describe('Better Auth (real server on SQLite): <user-session backend="better-aut
     expect(session.hasAttribute('authenticated')).to.equal(true);
   });
 
+  it('signing in as someone else while the old session is still being signed out: the new session keeps its cookie', async () => {
+    // The old session's /revoke-session is held 800 ms at the proxy while the new sign-in sets its
+    // cookie. Its reply (Better Auth clears the cookie when it revoked the cookie's own session)
+    // must not come after the new cookie: one cookie step of a server at a time in this browser.
+    const { session, account } = await signedUp();
+    const other = newAccount();
+    await createUser(other);
+    await betterAuthFault({ path: '/api/auth/revoke-session', delayMs: 800, times: 1 });
+    const user = await session.logIn(other.email, other.password);
+    await waitUntil(async () => (await sessionsOf(account.email)).length === 0, 'the old session ended');
+    await betterAuthFault(null);
+    const cookie = await cookieSession();
+    expect(cookie?.user.id, "the browser's cookie names the new user's session").to.equal(user.id);
+    expect(localStorage.getItem(storageKey)).to.include(cookie!.session.id);
+    expect(await session.refresh()).to.include({ email: other.email });
+    expect(session.authenticated).to.equal(true);
+  });
+
   it("lists the user's sessions: this browser's first and marked, another device with its user agent; no token in the list", async () => {
     const { session, account } = await signedUp();
     const elsewhere = await signInElsewhere({

@@ -73,6 +73,12 @@ test('a Better Auth page (better-auth.js + define/log-out-action) has no Parse c
   assert.deepEqual(featureFiles(files), ['src/features/server-session.ts']);
 });
 
+test('a Better Auth page reads its password sign-in and sign-up on first use; the cookie lock is in', async () => {
+  const files = await bundledFiles(['src/define/better-auth-backend.ts', 'src/define/log-out-action.ts']);
+  assert.ok(!files.includes('src/backends/better-auth-sign-in.ts'), 'password sign-in and sign-up are a chunk of their own');
+  assert.ok(files.includes('src/internal/web-lock.ts'), 'sign-out and check hold the cookie lock');
+});
+
 test('each tag brings the feature it needs, and only that one', async () => {
   const needs = {
     'log-in-action': ['sign-in'],
