@@ -148,9 +148,13 @@ export class BetterAuthBackend implements AuthBackend {
     return session && session.token.startsWith(markerPrefix) ? session : null;
   }
 
-  /** `/get-session`: the session behind the cookie (signed in by the page's own form, say), or `null`. */
-  serverSession({ signal }: { signal: AbortSignal }): Promise<StoredSession | null> {
-    return this.#withSession(signal, marked);
+  /**
+   * `/get-session`: the session behind the cookie (signed in by the page's own form, say), or
+   * `null`. Not a cookie step: the take-up only reads, and holding the lock while its answer is
+   * slow would make a sign-in in another tab wait, then be outdated by what it took up.
+   */
+  async serverSession({ signal }: { signal: AbortSignal }): Promise<StoredSession | null> {
+    return marked(readSession(await this.request('GET', '/get-session?disableCookieCache=true', signal)));
   }
 
   /**
@@ -182,7 +186,7 @@ export class BetterAuthBackend implements AuthBackend {
    * When the server cannot say after a sign-in (get-session fails), the session the sign-in
    * just made is ended (`/sign-out`, best effort): a failed sign-in leaves none for a reload to take up.
    */
-  #withSession<T>(
+  async #withSession<T>(
     signal: AbortSignal,
     then: (reply: CookieSession | null) => T | Promise<T>,
     send?: () => Promise<unknown>,
@@ -199,7 +203,12 @@ export class BetterAuthBackend implements AuthBackend {
       }
       return then(reply);
     };
-    return withWebLock(this.defaultStorageKey, step, signal);
+    // The lock is named by the server's parsed URL: two spellings of one server share it.
+    return withWebLock(this.#server().base, step, signal);
+  }
+
+  #server(): ServerTarget {
+    return (this.#target ??= toServerTarget(this.#options.serverURL, '/api/auth'));
   }
 
   /**
@@ -208,7 +217,7 @@ export class BetterAuthBackend implements AuthBackend {
    * What add-on features call for their own endpoints (passkeys).
    */
   async request(method: 'GET' | 'POST', path: string, signal: AbortSignal, body?: Record<string, unknown>): Promise<unknown> {
-    const target = (this.#target ??= toServerTarget(this.#options.serverURL, '/api/auth'));
+    const target = this.#server();
     const init: RequestInit = { method, credentials: 'include', cache: 'no-store' };
     if (body) {
       init.headers = { 'Content-Type': 'application/json' };
@@ -270,15 +279,12 @@ function readReply(status: number, text: string, url: string): unknown {
     if (data === undefined) throw new AuthError('server', `HTTP ${status} without JSON.`, { status });
     return data;
   }
-  const code = isRecord(data) && typeof data.code === 'string' ? data.code : undefined;
+  const { code, message } = isRecord(data) ? data : {};
   // The kit never knows the cookie's token, so it cannot redact it by value: a message that quotes
   // it (a proxy, a plugin) loses every run of 20+ letters and digits, the shape of Better Auth's tokens.
-  const said =
-    isRecord(data) && typeof data.message === 'string'
-      ? ` Better Auth says: "${data.message.replace(/[A-Za-z0-9]{20,}/g, '[redacted]')}"`
-      : '';
+  const said = typeof message === 'string' ? ` Better Auth says: "${message.replace(/[A-Za-z0-9]{20,}/g, '[redacted]')}"` : '';
   const options = { status };
-  if (code === undefined) {
+  if (typeof code !== 'string') {
     throw status === 404
       ? new AuthError(
           'misconfigured',

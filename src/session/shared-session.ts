@@ -52,8 +52,12 @@ export class SharedSession {
     // sessionStorage is per tab: only localStorage has other tabs to keep in step.
     this.#tabs =
       store.mode === StorageMode.local && webStorage(store.mode)
-        ? new TabSync(store.key, (news) =>
-            news === 'sessions-changed' ? this.#sessionsChanged() : this.#publish(store.read(), news ?? 'other-tab', true),
+        ? // A removal told by another tab outdates sign-ins under way here, even when this tab had
+          // nothing stored; a storage event for the same removal, heard afterwards, does not.
+          new TabSync(store.key, (news) =>
+            news === 'sessions-changed'
+              ? this.#sessionsChanged()
+              : this.#publish(store.read(), news ?? 'other-tab', news !== undefined),
           )
         : null;
   }

@@ -15,11 +15,15 @@ const news: readonly unknown[] = ['session-lost', 'idle', 'sessions-changed'];
  */
 export class TabSync {
   readonly #key: string;
-  readonly #onChange: (news: TabNews) => void;
-  readonly #channel: BroadcastChannel | null;
-  #closed = false;
+  readonly #onChange: (news?: TabNews) => void;
+  /** `null` once closed (and where there is no BroadcastChannel). */
+  #channel: BroadcastChannel | null;
 
-  constructor(key: string, onChange: (news: TabNews) => void) {
+  /**
+   * `onChange(news)`: another tab told of a change (a message); `onChange()` (no argument): storage
+   * changed under the key (a `storage` event), told or not.
+   */
+  constructor(key: string, onChange: (news?: TabNews) => void) {
     this.#key = key;
     this.#onChange = onChange;
     this.#channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`user-session:${key}`) : null;
@@ -29,25 +33,23 @@ export class TabSync {
 
   /** Wakes the other tabs; they re-read the key. Does nothing once closed. */
   announce(news: TabNews = null): void {
-    if (!this.#closed) this.#channel?.postMessage(news ?? 'changed');
+    this.#channel?.postMessage(news ?? 'changed');
   }
 
   close(): void {
-    this.#closed = true;
     this.#channel?.removeEventListener('message', this.#onMessage);
     this.#channel?.close();
+    this.#channel = null;
     globalThis.removeEventListener?.('storage', this.#onStorage);
   }
 
   #onMessage = ({ data }: MessageEvent<unknown>): void => this.#onChange(news.includes(data) ? (data as TabNews) : null);
 
-  #onStorage = (event: StorageEvent): void => {
-    if (event.key !== this.#key && event.key !== null) return;
+  #onStorage = ({ key }: StorageEvent): void => {
     // The same change may also come as a message with its news, in either order: the message
     // is let through first, so the news is not lost to a plain re-read. On a busy machine the
     // message can trail the storage event by tens of ms (an idle sign-out then read as
     // other-tab); only changes made by other code (the Parse SDK) wait the whole gap.
-    if (this.#channel) setTimeout(() => this.#onChange(null), 250);
-    else this.#onChange(null);
+    if (key === this.#key || key === null) setTimeout(this.#onChange, this.#channel ? 250 : 0);
   };
 }
