@@ -207,14 +207,14 @@ describe('attack: one cookie step at a time (real Better Auth, Web Lock)', funct
     }
   });
 
-  // What a user sees: a page with two <user-session>s on one Better Auth server whose server-url
+  // Found by this pass, fixed in 0462095. What a user saw: a page with two <user-session>s on one Better Auth server whose server-url
   // is written two ways (here the host in capitals; a relative `/api/auth` beside the absolute
   // URL is the same) signs in on one while the other signs out: the sign-in succeeds and shows
   // the user signed in, but the sign-out's late reply clears the new session's cookie, so the
   // stored session names a session the browser has no cookie for (session-lost at the next check,
   // and that server session is left alive). Cause: the Web Lock is named after
   // `defaultStorageKey`, i.e. the raw trimmed server-url string, not the parsed URL.
-  it("FINDING: one server named in two spellings (host in capitals): a sign-in beside the other element's sign-out keeps its cookie", async () => {
+  it("one server named in two spellings (host in capitals): a sign-in beside the other element's sign-out keeps its cookie", async () => {
     const [one, two] = [await account(), await account()];
     const shouted = serverUrl.replace('//localhost', '//LOCALHOST');
     expect(shouted).to.not.equal(serverUrl);

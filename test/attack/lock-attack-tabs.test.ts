@@ -73,14 +73,14 @@ describe('attack: cookie steps across tabs (iframes, real Better Auth)', functio
     });
   }
 
-  // FINDING. What a user sees: tab A signs out; tab B already shows "signed out" (the channel
+  // Found by this pass, fixed in 0462095. What a user saw: tab A signs out; tab B already shows "signed out" (the channel
   // message came at once) and the person signs in there right away — the sign-in fails with
   // `aborted` ("Replaced by a newer sign-in or sign-out."). Cause: TabSync's storage-event
-  // fallback now re-reads 250 ms later and SharedSession publishes that (already handled) removal
+  // fallback re-read 250 ms later and SharedSession publishes that (already handled) removal
   // again with `force`, which the controller treats as a fresh sign-out from another tab and
   // aborts the sign-in under way (src/storage/tab-sync.ts #onStorage → shared-session.ts
   // #publish(…, true) → controller #onStoredChange → superseded()).
-  it("FINDING: a sign-in started in a tab right after it showed another tab's sign-out is not aborted by that old sign-out", async () => {
+  it("a sign-in started in a tab right after it showed another tab's sign-out is not aborted by that old sign-out", async () => {
     const one = await account();
     const [a, b] = [await tab(), await tab()];
     await a.session.logIn(one.email, one.password);
@@ -92,7 +92,7 @@ describe('attack: cookie steps across tabs (iframes, real Better Auth)', functio
     expect(b.session.hasAttribute('authenticated')).to.equal(true);
   });
 
-  it('FINDING: one tab signs out while the other signs in another user: the new user keeps a cookie that names the stored session', async () => {
+  it('one tab signs out while the other signs in another user: the new user keeps a cookie that names the stored session', async () => {
     const [one, two] = [await account(), await account()];
     const [a, b] = [await tab(), await tab()];
     await a.session.logIn(one.email, one.password);
