@@ -102,8 +102,8 @@ export class BetterAuthBackend implements AuthBackend {
    * `all` (read on first use, `better-auth-sessions.ts`): the user's other sessions first.
    */
   logOut(session: StoredSession, { scope, signal, createdBefore }: RevokeOptions): Promise<void> {
-    const mine = sessionIdOf(session);
     return this.#withSession(signal, async (current) => {
+      const mine = sessionIdOf(session);
       const cookie = current?.sessionId;
       if (!cookie) {
         // No session behind the cookie: nothing left here to sign out.
@@ -115,6 +115,7 @@ export class BetterAuthBackend implements AuthBackend {
         if (scope === 'others') return;
       }
       if (cookie === mine) await this.request('POST', '/revoke-session', signal, { token: current.token });
+      // By its id: not a cookie step (it takes no lock), so it may run inside this one.
       else await this.revokeSession(session, mine, { signal });
     });
   }
@@ -158,8 +159,10 @@ export class BetterAuthBackend implements AuthBackend {
   }
 
   /**
-   * Sends the sign-in (`send`: password, passkey, code), then reads the session the cookie now
-   * names, as one step. No cookie kept by the browser is a setup fault, said plainly.
+   * Sends `send`, the request that gives the browser a new session cookie (a sign-in by
+   * password, passkey or code; turning two-step sign-in on or off, which replaces the session),
+   * then reads the session the cookie now names, as one cookie step. No cookie kept by the
+   * browser is a setup fault, said plainly. For the kit's add-ons; not a general API.
    */
   signedIn(signal: AbortSignal, send: () => Promise<unknown>): Promise<StoredSession> {
     return this.#withSession(
@@ -179,12 +182,15 @@ export class BetterAuthBackend implements AuthBackend {
 
   /**
    * `send` (if any), then `/get-session`, then `then` with the session behind the cookie (or
-   * `null`), as one step: no other step with this server's cookie runs meanwhile in this
-   * browser (a Web Lock per server, across tabs). Better Auth sets the cookie on a sign-in and
-   * clears it in the reply that revokes the cookie's own session (or finds it ended); side by
-   * side, the late reply of an old session's sign-out cleared the cookie a new sign-in had just set.
-   * When the server cannot say after a sign-in (get-session fails), the session the sign-in
-   * just made is ended (`/sign-out`, best effort): a failed sign-in leaves none for a reload to take up.
+   * `null`), as one cookie step: no other cookie step of this server (a sign-in, a sign-out, a
+   * check) runs meanwhile in this browser (a Web Lock per server, across tabs). Better Auth sets
+   * the cookie on a sign-in and clears it in the reply that revokes the cookie's own session (or
+   * finds it ended); side by side, the late reply of an old session's sign-out cleared the cookie
+   * a new sign-in had just set. Other requests (the take-up, session lists, revocation by id,
+   * the add-ons' passkey and setup requests) take no lock: they change no cookie unless its
+   * session has already ended. When the server cannot say after `send` (get-session fails), the
+   * session `send` just made is ended (`/sign-out`, best effort): a failed sign-in leaves none
+   * for a reload to take up.
    */
   async #withSession<T>(
     signal: AbortSignal,

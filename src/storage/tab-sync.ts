@@ -50,6 +50,8 @@ export class TabSync {
     // is let through first, so the news is not lost to a plain re-read. On a busy machine the
     // message can trail the storage event by tens of ms (an idle sign-out then read as
     // other-tab); only changes made by other code (the Parse SDK) wait the whole gap.
+    // Called with no argument (a storage event), never `null` (a message with no news): a
+    // removal told by a message outdates sign-ins under way; heard again here, it must not.
     if (key === this.#key || key === null) setTimeout(this.#onChange, this.#channel ? 250 : 0);
   };
 }
