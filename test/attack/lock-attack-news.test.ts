@@ -51,10 +51,10 @@ describe('attack: tab news whose message trails the storage event', () => {
   }
 
   for (const news of ['idle', 'session-lost'] as const) {
-    it(`another tab's ${news} sign-out whose message comes 120 ms after the storage event: logged-out "${news}" here`, async () => {
+    it(`another tab's ${news} sign-out whose message comes 60 ms after the storage event: logged-out "${news}" here`, async () => {
       const session = await signedIn();
       const seen = recordEvents(session, ['logged-out', 'logged-in', 'user-change']);
-      await otherTab(null, news, 120);
+      await otherTab(null, news, 60);
       await waitUntil(() => seen.length > 0, 'logged-out here', { timeout: 2_000 });
       await sleep(400);
       expect(seen.map((e) => `${e.type}:${e.detail.reason ?? ''}`)).to.deep.equal([`logged-out:${news}`]);
