@@ -86,13 +86,11 @@ describe('attack: tab news whose message trails the storage event', () => {
     expect(types, 'the lost session was never announced').to.include('logged-out:session-lost');
   });
 
-  it('a storage event with no news at all (other code cleared the key): logged-out "other-tab" within about 250 ms', async () => {
+  it('a storage event with no news at all (other code cleared the key): logged-out "other-tab" once the wait for a message is over', async () => {
     const session = await signedIn();
     const seen = recordEvents(session, ['logged-out']);
-    const started = Date.now();
     frame!.contentWindow!.localStorage.removeItem(key);
-    await waitUntil(() => seen.length > 0, 'logged-out here', { timeout: 2_000, interval: 10 });
-    expect(Date.now() - started).to.be.below(1_000);
+    await waitUntil(() => seen.length > 0, 'logged-out here');
     expect(seen.map((e) => e.detail.reason)).to.deep.equal(['other-tab']);
   });
 });
