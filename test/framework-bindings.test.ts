@@ -5,7 +5,8 @@
 // - what connecting finds is in the attribute at once and announced after the connecting task,
 //   when a framework that attaches listeners while inserting the element has them;
 // - the server is asked after that task too, with settings bound right after the connect (Angular).
-import { expect, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, oneEvent } from '@open-wc/testing';
+import { waitUntil } from './helpers/wait-until.js';
 import type { UserSessionElement } from '../src/elements/user-session.js';
 import type { LogInActionElement } from '../src/elements/log-in-action.js';
 import type { SignUpActionElement } from '../src/elements/sign-up-action.js';

@@ -1,4 +1,5 @@
-import { expect, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, oneEvent } from '@open-wc/testing';
+import { waitUntil } from './helpers/wait-until.js';
 import { AuthError } from '../src/errors.js';
 import { clearStorage, recordEvents, sessionWithAction, signIn, storageKey } from './helpers/fixtures.js';
 

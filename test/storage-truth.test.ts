@@ -1,7 +1,8 @@
 // SPEC §7 "storage is the truth", rule by rule, through the elements as a page uses them.
 // The rules that need a server are also proven against the real Parse Server in
 // test/integration/storage-truth-parse.test.ts. Runtime imports go through src/index.js only.
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { waitUntil } from './helpers/wait-until.js';
 import type { AuthBackend, StoredSession } from '../src/backends/backend.js';
 import type { UserSessionElement } from '../src/elements/user-session.js';
 import type { LogInActionElement } from '../src/elements/log-in-action.js';
