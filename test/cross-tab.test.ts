@@ -1,4 +1,5 @@
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
+import { waitUntil } from './helpers/wait-until.js';
 import type { UserSessionElement } from '../src/elements/user-session.js';
 import { clearStorage, recordEvents, sessionWithAction, signIn, storageKey } from './helpers/fixtures.js';
 

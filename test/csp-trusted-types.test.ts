@@ -7,7 +7,8 @@
 // head from the start; its script (test/helpers/csp-page.ts) records every violation and unhandled
 // rejection. Trusted Types are enforced only where the engine has them (`window.trustedTypes`):
 // the "a string sink throws" test is skipped elsewhere; every other test runs in every engine.
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
+import { waitUntil } from './helpers/wait-until.js';
 import { deviceLabel } from '../src/internal/device-label.js';
 import type { SessionListElement } from '../src/elements/session-list.js';
 import { clearStorage } from './helpers/fixtures.js';

@@ -1,6 +1,7 @@
 // Issue 22, item 6: the idle sign-out made by another tab reaches a tab without `idle-timeout`
 // (where the person may be active) as reason `idle`, not `other-tab`, as the README promises.
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from './helpers/wait-until.js';
 import type { UserSessionElement } from '../src/elements/user-session.js';
 import { clock } from '../src/session/clock.js';
 import { FakeClock } from './helpers/fake-clock.js';

@@ -2,7 +2,8 @@
 // Each test here fails when its rule is broken, and asserts only what a user or a page can see:
 // attributes, events and their detail, what storage holds, what the server was asked.
 // The same rules against the real Parse Server: test/integration/rules-held-parse.test.ts.
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { waitUntil } from './helpers/wait-until.js';
 import { Capability, type AuthBackend, type PublicUser, type StoredSession } from '../src/backends/backend.js';
 import type { SessionListElement } from '../src/elements/session-list.js';
 import type { SignUpActionElement } from '../src/elements/sign-up-action.js';

@@ -1,6 +1,7 @@
 // <session-list> with a MemoryBackend (RecordingBackend): what a user sees (items, names, the
 // live region), what a page hears (events and their order) and how many requests it takes.
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from './helpers/wait-until.js';
 import { sendKeys } from '@web/test-runner-commands';
 import type { AuthBackend } from '../src/backends/backend.js';
 import type { SessionListElement } from '../src/elements/session-list.js';

@@ -1,6 +1,7 @@
 // userSession.listSessions() / revokeSession() and the `sessions-change` news: on one element,
 // across two <user-session> elements on one key, and across tabs (an iframe with its own kit).
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from './helpers/wait-until.js';
 import type { AuthBackend } from '../src/backends/backend.js';
 import type { UserSessionElement } from '../src/elements/user-session.js';
 import { AuthError } from '../src/errors.js';

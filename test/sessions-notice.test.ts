@@ -1,4 +1,5 @@
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from './helpers/wait-until.js';
 import type { UserSessionElement } from '../src/elements/user-session.js';
 import { AuthError } from '../src/errors.js';
 import { clock, recheckGap } from '../src/session/clock.js';

@@ -1,4 +1,5 @@
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { waitUntil } from './helpers/wait-until.js';
 import type { SetUserPropertiesActionElement } from '../src/elements/set-user-properties-action.js';
 import type { UserSessionElement } from '../src/elements/user-session.js';
 import { OidcBackend } from '../src/backends/oidc.js';

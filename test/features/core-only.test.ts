@@ -1,6 +1,7 @@
 // The core alone, and a feature the page did not import: it loads itself on first use (one
 // `import()`), never a silent no-op (SPEC §10.3).
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import { features, recordEvents, key, sessionOn } from './split-page.js';
 
 describe('a page with the core alone (define/user-session + define/log-out-action)', () => {

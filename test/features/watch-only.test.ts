@@ -1,5 +1,6 @@
 // Idle sign-out and interval re-validation on the core and the `watch` feature only.
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import '../../src/define/features/watch.js';
 import { features, recordEvents, key, sessionOn } from './split-page.js';
 

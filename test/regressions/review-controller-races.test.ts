@@ -1,5 +1,6 @@
 // From a code review of the session-core rework: each test failed before its fix, kept as a regression test.
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../helpers/wait-until.js';
 import type { AuthBackend, StoredSession } from '../../src/backends/backend.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import { AuthError, MemoryBackend } from '../../src/index.js';
