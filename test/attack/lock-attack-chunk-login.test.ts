@@ -4,12 +4,11 @@
 // Expected (README "A call that waits for its feature is dropped (`aborted`) if the session it
 // was made on changes meanwhile (a log-out…)", "`pending` is true while the feature loads"):
 // the sign-in fails `aborted`, nothing stored, no sign-in request, no session at the server.
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import '../../src/define/better-auth-backend.js';
-import { afterConnect } from '../helpers/fixtures.js';
-import type { UserSessionElement } from '../../src/elements/user-session.js';
 import { AuthError } from '../../src/errors.js';
 import {
+  betterAuthSession,
   cookieSession,
   createUser,
   newAccount,
@@ -28,11 +27,7 @@ describe('attack: Better Auth sign-in while its chunk loads, then a log-out', fu
     const a = newAccount('lkc');
     await createUser(a);
     const key = `lock-attack-chunk/${Date.now()}`;
-    const session = await fixture<UserSessionElement>(
-      html`<user-session backend="better-auth" server-url=${serverUrl} storage-key=${key}></user-session>`,
-    );
-    await afterConnect();
-    await session.ready;
+    const session = await betterAuthSession(serverUrl, key);
     const signingIn = rejectionOf(session.logIn(a.email, a.password));
     expect(session.pending, 'pending while the chunk loads').to.equal(true);
     const out = await session.logOut();

@@ -3,14 +3,13 @@
 // username, or give an `email` field with a username". Expected: `bad-request` that says so,
 // before any request to the server; signed-in state untouched; with a session held, that
 // session is not signed out for a sign-up that could never start (no request is the goal).
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import '../../src/define/better-auth-backend.js';
-import { afterConnect } from '../helpers/fixtures.js';
-import type { UserSessionElement } from '../../src/elements/user-session.js';
 import { AuthError } from '../../src/errors.js';
 import {
   betterAuthProxyReset,
   betterAuthRequests,
+  betterAuthSession,
   createUser,
   newAccount,
   sessionsOf,
@@ -24,15 +23,7 @@ describe('attack: Better Auth sign-up with bad input on first use of its chunk',
   let n = 0;
   useBetterAuthServer((config) => (serverUrl = config.serverUrl));
 
-  async function page() {
-    const key = `lock-attack-chunk-signup/${Date.now()}/${n++}`;
-    const session = await fixture<UserSessionElement>(
-      html`<user-session backend="better-auth" server-url=${serverUrl} storage-key=${key}></user-session>`,
-    );
-    await afterConnect();
-    await session.ready;
-    return session;
-  }
+  const page = () => betterAuthSession(serverUrl, `lock-attack-chunk-signup/${Date.now()}/${n++}`);
 
   it('sign-up with a username and no email: bad-request naming the email, and no request at all', async () => {
     const session = await page();

@@ -3,12 +3,11 @@
 // loaded the chunk before its test.
 // Expected: the older fails `aborted`, the newer signs in; one session at the server, the one the
 // cookie names, stored.
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import '../../src/define/better-auth-backend.js';
-import { afterConnect } from '../helpers/fixtures.js';
-import type { UserSessionElement } from '../../src/elements/user-session.js';
 import { AuthError } from '../../src/errors.js';
 import {
+  betterAuthSession,
   cookieSession,
   createUser,
   newAccount,
@@ -28,11 +27,7 @@ describe('attack: two Better Auth sign-ins at once while the chunk loads', funct
     await createUser(one);
     await createUser(two);
     const key = `lock-attack-chunk-twice/${Date.now()}`;
-    const session = await fixture<UserSessionElement>(
-      html`<user-session backend="better-auth" server-url=${serverUrl} storage-key=${key}></user-session>`,
-    );
-    await afterConnect();
-    await session.ready;
+    const session = await betterAuthSession(serverUrl, key);
     const older = rejectionOf(session.logIn(one.email, one.password));
     const newer = session.logIn(two.email, two.password);
     const error = await older;

@@ -7,15 +7,15 @@
 // Expected: `timeout` / `aborted` errors a person can read; the stored session is always the one
 // the browser's cookie names; no server session is left alive by a sign-in given up on; the lock
 // is always released.
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import '../../src/define/better-auth-backend.js';
 import { waitUntil } from '../helpers/wait-until.js';
-import { afterConnect } from '../helpers/fixtures.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import { AuthError } from '../../src/errors.js';
 import {
   betterAuthFault,
   betterAuthRequests,
+  betterAuthSession,
   cookieSession,
   createUser,
   newAccount,
@@ -34,19 +34,8 @@ describe('attack: one cookie step at a time (real Better Auth, Web Lock)', funct
 
   const newKey = () => `lock-attack-steps/${Date.now()}/${keys++}`;
 
-  async function page(opts: { key?: string; timeout?: number; url?: string } = {}) {
-    const session = await fixture<UserSessionElement>(html`
-      <user-session
-        backend="better-auth"
-        server-url=${opts.url ?? serverUrl}
-        storage-key=${opts.key ?? newKey()}
-        timeout=${opts.timeout ?? 10_000}
-      ></user-session>
-    `);
-    await afterConnect();
-    await session.ready;
-    return session;
-  }
+  const page = (opts: { key?: string; timeout?: number; url?: string } = {}) =>
+    betterAuthSession(opts.url ?? serverUrl, opts.key ?? newKey(), opts);
 
   async function account() {
     const a = newAccount('lk');
@@ -160,7 +149,11 @@ describe('attack: one cookie step at a time (real Better Auth, Web Lock)', funct
     expect(storedId(session)).to.equal((await cookieSession())!.session.id);
   });
 
-  it('a sign-in whose element is removed while it waits for the lock fails, stores nothing, leaves no session, and frees the lock', async () => {
+  /**
+   * One element signs user one in and out, its sign-out held at `get-session` 1.5 s (so it holds
+   * the lock); another element then starts signing user two in, and waits for the lock.
+   */
+  async function signInWaitingForTheLock() {
     const [one, two] = [await account(), await account()];
     const other = await page();
     const first = await page();
@@ -170,6 +163,11 @@ describe('attack: one cookie step at a time (real Better Auth, Web Lock)', funct
     await arrived('GET', '/get-session', 4);
     const pending = rejectionOf(other.logIn(two.email, two.password));
     await sleep(100);
+    return { other, two, pending };
+  }
+
+  it('a sign-in whose element is removed while it waits for the lock fails, stores nothing, leaves no session, and frees the lock', async () => {
+    const { other, two, pending } = await signInWaitingForTheLock();
     other.remove();
     const error = await pending;
     expect(error, 'the sign-in of a removed element succeeded').to.be.instanceOf(AuthError);
@@ -183,15 +181,7 @@ describe('attack: one cookie step at a time (real Better Auth, Web Lock)', funct
   });
 
   it('server-url changed while a sign-in waits for the lock: nothing stored that the cookie does not name, no orphan session', async () => {
-    const [one, two] = [await account(), await account()];
-    const other = await page();
-    const first = await page();
-    await first.logIn(one.email, one.password);
-    await betterAuthFault({ path: '/api/auth/get-session', delayMs: 1_500, times: 1 });
-    void first.logOut();
-    await arrived('GET', '/get-session', 4);
-    const pending = rejectionOf(other.logIn(two.email, two.password));
-    await sleep(100);
+    const { other, two, pending } = await signInWaitingForTheLock();
     other.setAttribute('server-url', `${serverUrl}/`); // the same server, spelled with a slash
     const error = await pending;
     await sleep(2_000);

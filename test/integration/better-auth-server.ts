@@ -4,8 +4,9 @@
 // its session the way an app does, by signing in with `credentials: 'include'`.
 import '../helpers/safe-errors.js';
 import { executeServerCommand } from '@web/test-runner-commands';
-import { expect } from '@open-wc/testing';
-import { clearStorage } from '../helpers/fixtures.js';
+import { expect, fixture, html } from '@open-wc/testing';
+import type { UserSessionElement } from '../../src/elements/user-session.js';
+import { afterConnect, clearStorage } from '../helpers/fixtures.js';
 import type { Fault } from './parse-server.js';
 
 export interface BetterAuthConfig {
@@ -113,6 +114,23 @@ export async function signOutCookie(): Promise<void> {
 export async function signInOutsideTheKit(account: { email: string; password: string }): Promise<void> {
   const { status } = await call('/sign-in/email', { email: account.email, password: account.password });
   expect(status).to.equal(200);
+}
+
+/**
+ * A `<user-session backend="better-auth">` on `serverUrl`, connected and ready (`timeout`: its
+ * `timeout` attribute). The test file imports the define module it tests with.
+ */
+export async function betterAuthSession(
+  serverUrl: string,
+  storageKey: string,
+  { timeout = 10_000 }: { timeout?: number } = {},
+): Promise<UserSessionElement> {
+  const session = await fixture<UserSessionElement>(html`
+    <user-session backend="better-auth" server-url=${serverUrl} storage-key=${storageKey} timeout=${timeout}></user-session>
+  `);
+  await afterConnect();
+  await session.ready;
+  return session;
 }
 
 /**
