@@ -1,7 +1,7 @@
 // A Web Test Runner reporter that counts tests (not files) per browser and writes the totals
 // to $WTR_COUNTS_FILE, so `npm test` can print one "N passed, N failed" line for everything,
-// and the test files that took longest (their tests' durations summed, per browser): where a
-// slow CI run spends its time.
+// and the test files and single tests that took longest (a file: its tests' durations summed, per
+// browser): where a slow CI run spends its time.
 import { writeFileSync } from 'node:fs';
 
 /** The summed durations (ms) of the tests of a suite and its children. */
@@ -10,6 +10,13 @@ function durationOf(suite) {
   for (const test of suite.tests ?? []) ms += test.duration ?? 0;
   for (const child of suite.suites ?? []) ms += durationOf(child);
   return ms;
+}
+
+/** Each test of a suite and its children, with its full name and duration (ms). */
+function testsOf(suite, prefix, out) {
+  for (const test of suite.tests ?? []) out.push({ name: `${prefix}${test.name}`, ms: test.duration ?? 0 });
+  for (const child of suite.suites ?? []) testsOf(child, `${prefix}${child.name} › `, out);
+  return out;
 }
 
 function countSuite(suite, counts) {
@@ -26,19 +33,24 @@ export function countReporter() {
     onTestRunFinished({ sessions }) {
       const perBrowser = {};
       const files = [];
+      const tests = [];
       for (const session of sessions) {
         const name = session.browser.name;
         const counts = (perBrowser[name] ??= { passed: 0, failed: 0, skipped: 0 });
         if (session.testResults) countSuite(session.testResults, counts);
         // A test file that failed to load or threw outside a test counts as one failure.
         if (!session.passed && (session.errors?.length ?? 0) > 0) counts.failed++;
-        if (session.testResults) files.push({ file: session.testFile, browser: name, ms: durationOf(session.testResults) });
+        if (session.testResults) {
+          files.push({ file: session.testFile, browser: name, ms: durationOf(session.testResults) });
+          for (const test of testsOf(session.testResults, '', [])) tests.push({ ...test, file: session.testFile, browser: name });
+        }
       }
       const slowest = files.sort((a, b) => b.ms - a.ms).slice(0, 10);
+      const slowestTests = tests.sort((a, b) => b.ms - a.ms).slice(0, process.env.WTR_ALL_FILES ? 200 : 10);
       if (process.env.WTR_COUNTS_FILE)
         writeFileSync(
           process.env.WTR_COUNTS_FILE,
-          JSON.stringify({ perBrowser, slowest, ...(process.env.WTR_ALL_FILES ? { files } : {}) }),
+          JSON.stringify({ perBrowser, slowest, slowestTests, ...(process.env.WTR_ALL_FILES ? { files } : {}) }),
         );
     },
   };

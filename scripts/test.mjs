@@ -188,11 +188,13 @@ if (browsers.length > 0) {
   const results = await runEngines(browsers, Number(process.env.TEST_ENGINES_AT_ONCE) || 3);
   driver?.kill();
   const slowest = [];
+  const slowestTests = [];
   for (const { name, code, countsFile } of results) {
     if (code !== 0) exitCode = 1;
     if (existsSync(countsFile)) {
       const counts = JSON.parse(readFileSync(countsFile, 'utf8'));
       slowest.push(...counts.slowest);
+      slowestTests.push(...(counts.slowestTests ?? []));
       for (const [browser, perBrowser] of Object.entries(counts.perBrowser)) {
         summary.push(`${browser}: ${perBrowser.passed} passed, ${perBrowser.failed} failed, ${perBrowser.skipped} skipped`);
         for (const k of Object.keys(totals)) totals[k] += perBrowser[k];
@@ -207,6 +209,9 @@ if (browsers.length > 0) {
   console.log("\nSlowest test files (their tests' durations summed):");
   for (const { file, browser, ms } of slowest.sort((a, b) => b.ms - a.ms).slice(0, 10))
     console.log(`  ${(ms / 1000).toFixed(1).padStart(6)} s  ${browser}  ${relative(process.cwd(), file)}`);
+  console.log('Slowest tests:');
+  for (const { name, file, browser, ms } of slowestTests.sort((a, b) => b.ms - a.ms).slice(0, 10))
+    console.log(`  ${(ms / 1000).toFixed(1).padStart(6)} s  ${browser}  ${relative(process.cwd(), file)}: ${name}`);
 }
 
 // 2. Node tests (files named *.test.mjs under server/test, test/node and test/frameworks).
