@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: every test runner of the project, then one closing line "N passed, N failed".
-//  1. Web Test Runner in Chromium, Firefox and WebKit (BROWSERS=chromium,firefox to choose), two
-//     runners per engine, each with half the files, all at once (see runEngines),
+//  1. Web Test Runner in Chromium, Firefox and WebKit (BROWSERS=chromium,firefox to choose), a
+//     runner per engine, all at once (TEST_ENGINES_AT_ONCE=1: one after another; see runEngines),
 //     WebKit through WebKitWebDriver under a virtual X display (xvfb-run) when there is none;
 //  2. node --test for the Node-side tests (server harness, SSR import, the quick start, and the
 //     framework apps of examples/frameworks built from the packed kit and driven in Chromium).
@@ -9,7 +9,7 @@
 // some are missing it installs them with apt-get if it can (root), else it says what to run,
 // runs the engines it has, and counts each engine it could not run as 1 failed.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -117,104 +117,45 @@ const run = (command, args, env = {}, logFile) =>
     });
   });
 
-/** Every browser test file: each `*.test.ts` under test/, as web-test-runner.config.mjs finds them. */
-function browserTestFiles(dir = 'test') {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : browserTestFiles(path);
-    return entry.name.endsWith('.test.ts') ? [path] : [];
-  });
-}
-
 /**
- * The test files cut into `count` shares of about the same weight, a file's size standing for
- * its time (the larger files are the attack suites, which wait longest): each file goes to the
- * lightest share so far, largest first. The same files always give the same shares.
+ * Runs the browser tests, one Web Test Runner per engine, `atOnce` of them at a time. Each runner
+ * starts servers of its own (Parse, the OpenID Provider, Better Auth, each behind its fault
+ * proxy) and serves the pages on a port of its own, so a fault one engine's test sets never
+ * reaches another engine's requests, and each engine's pages have their own origin (storage).
+ * Most of a test's time is spent waiting on those servers, so on two cores the three engines
+ * at once take about as long as the slowest alone (Firefox: 21 min, against 38 min one after
+ * another): that is the default (`npm test`, CI). The failures that load brought out were real
+ * races, each fixed with a test (tab news trailing the storage event, Better Auth's cookie
+ * answers out of order) or a wait bounded by what the test needs. TEST_ENGINES_AT_ONCE=1 runs
+ * one engine at a time. Runners at once print their output whole once each is done, so logs do
+ * not interleave.
  */
-function shares(files, count) {
-  const weighed = files.map((file) => ({ file, weight: statSync(file).size })).sort((a, b) => b.weight - a.weight);
-  const out = Array.from({ length: count }, () => ({ files: [], weight: 0 }));
-  for (const { file, weight } of weighed) {
-    const lightest = out.reduce((min, share) => (share.weight < min.weight ? share : min));
-    lightest.files.push(file);
-    lightest.weight += weight;
-  }
-  return out.map((share) => share.files.sort());
-}
-
-/**
- * Runs the browser tests: Web Test Runners, `atOnce` of them at a time, `perEngine` for each
- * engine (each runs its share of the files). Each runner starts servers of its own (Parse, the
- * OpenID Provider, Better Auth, each behind its fault proxy; WebKit its own WebKitWebDriver) and
- * serves the pages on a port of its own, so a fault one runner's test sets never reaches another
- * runner's requests, and each runner's pages have their own origin (storage). Most of a test's
- * time is spent waiting on those servers (the two cores are about half idle with three runners),
- * so the runners go at once: with one per engine the run took as long as Firefox alone (about
- * 20 min here); two per engine, six at once, is the default (`npm test`, CI). The failures that
- * load brought out were real races, each fixed with a test (tab news trailing the storage event,
- * Better Auth's cookie answers out of order) or a wait bounded by what the test needs.
- * TEST_RUNNERS_PER_ENGINE=1 TEST_RUNNERS_AT_ONCE=1 runs one engine at a time, all its files in
- * one runner. A run given `--files` has one runner per engine. Runners at once print their
- * output whole once each is done, so logs do not interleave.
- */
-async function runEngines(engines, perEngine, atOnce) {
-  const split = extraArgs.some((arg) => arg.startsWith('--files')) ? [[]] : shares(browserTestFiles(), perEngine);
-  // The slowest engine first, so its runners are not the ones left waiting for a free slot.
-  const order = ['firefox', 'chromium', 'webkit'];
-  const queue = [...engines]
-    .sort((a, b) => order.indexOf(a) - order.indexOf(b))
-    .flatMap((name) =>
-      split.map((files, i) => ({ name, files, label: split.length > 1 ? `${name} ${i + 1}/${split.length}` : name })),
-    );
+async function runEngines(engines, atOnce) {
+  const queue = [...engines];
   const results = [];
   const runNext = async () => {
-    for (let job = queue.shift(); job; job = queue.shift()) {
-      const { name, files, label } = job;
+    for (let name = queue.shift(); name; name = queue.shift()) {
       const countsFile = join(mkdtempSync(join(tmpdir(), `wtr-${name}-`)), 'counts.json');
       // At once, each runner's output is held and printed whole; one at a time, it shows as it comes.
       const logFile = atOnce > 1 ? join(dirname(countsFile), 'output.log') : undefined;
-      const env = { BROWSERS: name, WTR_COUNTS_FILE: countsFile };
-      const driver = name === 'webkit' ? await startWebKitDriver() : undefined;
-      if (driver?.error) {
-        console.error(`\nCannot run ${label}: ${driver.error}.\n`);
-        results.push({ name: label, code: 1, countsFile });
-        continue;
-      }
-      if (driver) env.WEBKIT_DRIVER_PORT = String(driver.port);
       const started = Date.now();
       const args = [
         'node_modules/@web/test-runner/dist/bin.js',
         '--static-logging',
         '--port',
         String(await freePort()),
-        ...(files.length > 0 ? ['--files', ...files] : []),
         ...extraArgs,
       ];
-      const code = await run(process.execPath, args, env, logFile);
-      driver?.process.kill();
+      const code = await run(process.execPath, args, { BROWSERS: name, WTR_COUNTS_FILE: countsFile }, logFile);
       console.log(
-        `\n──── ${label}: Web Test Runner exited with code ${code} after ${Math.round((Date.now() - started) / 1000)} s ────`,
+        `\n──── ${name}: Web Test Runner exited with code ${code} after ${Math.round((Date.now() - started) / 1000)} s ────`,
       );
       if (logFile) process.stdout.write(readFileSync(logFile));
-      results.push({ name: label, code, countsFile });
+      results.push({ name, code, countsFile });
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(atOnce, queue.length)) }, runNext));
+  await Promise.all(Array.from({ length: Math.min(atOnce, engines.length) }, runNext));
   return results;
-}
-
-/** A WebKitWebDriver of its own on a free port (one per WebKit runner): `{ process, port }`, or `{ error }`. */
-async function startWebKitDriver() {
-  const port = await freePort();
-  const driver = spawn('WebKitWebDriver', [`--port=${port}`], { stdio: 'ignore' });
-  driver.on('error', () => {}); // reported by waitForPort below
-  try {
-    await waitForPort(port);
-    return { process: driver, port };
-  } catch (error) {
-    driver.kill();
-    return { error: error.message };
-  }
 }
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
@@ -226,22 +167,37 @@ for (const name of cannotRun) {
   summary.push(`${name}: not run (browser missing, see below)`);
   totals.failed++;
 }
+let driver;
+if (browsers.includes('webkit')) {
+  const port = await freePort();
+  driver = spawn('WebKitWebDriver', [`--port=${port}`], { stdio: 'ignore' });
+  driver.on('error', () => {}); // reported by waitForPort below
+  try {
+    await waitForPort(port);
+    process.env.WEBKIT_DRIVER_PORT = String(port);
+  } catch (error) {
+    driver.kill();
+    driver = undefined;
+    console.error(`\nCannot run webkit: ${error.message}.\n`);
+    summary.push(`webkit: not run (${error.message})`);
+    totals.failed++;
+    browsers.splice(browsers.indexOf('webkit'), 1);
+  }
+}
 if (browsers.length > 0) {
-  const perEngine = Number(process.env.TEST_RUNNERS_PER_ENGINE) || 2;
-  const results = await runEngines(browsers, perEngine, Number(process.env.TEST_RUNNERS_AT_ONCE) || browsers.length * perEngine);
+  const results = await runEngines(browsers, Number(process.env.TEST_ENGINES_AT_ONCE) || 3);
+  driver?.kill();
   const slowest = [];
   const slowestTests = [];
-  // Counts per engine, over its runners.
-  const perBrowser = {};
   for (const { name, code, countsFile } of results) {
     if (code !== 0) exitCode = 1;
     if (existsSync(countsFile)) {
       const counts = JSON.parse(readFileSync(countsFile, 'utf8'));
       slowest.push(...counts.slowest);
       slowestTests.push(...(counts.slowestTests ?? []));
-      for (const [browser, counted] of Object.entries(counts.perBrowser)) {
-        const sum = (perBrowser[browser] ??= { passed: 0, failed: 0, skipped: 0 });
-        for (const k of Object.keys(totals)) sum[k] += counted[k];
+      for (const [browser, perBrowser] of Object.entries(counts.perBrowser)) {
+        summary.push(`${browser}: ${perBrowser.passed} passed, ${perBrowser.failed} failed, ${perBrowser.skipped} skipped`);
+        for (const k of Object.keys(totals)) totals[k] += perBrowser[k];
       }
     } else {
       const message = `Web Test Runner (${name}) exited with code ${code} and wrote no test counts: it failed before running the tests (see its output above)`;
@@ -249,10 +205,6 @@ if (browsers.length > 0) {
       summary.push(`${name}: no results (${message})`);
       totals.failed++;
     }
-  }
-  for (const [browser, counted] of Object.entries(perBrowser)) {
-    summary.push(`${browser}: ${counted.passed} passed, ${counted.failed} failed, ${counted.skipped} skipped`);
-    for (const k of Object.keys(totals)) totals[k] += counted[k];
   }
   console.log("\nSlowest test files (their tests' durations summed):");
   for (const { file, browser, ms } of slowest.sort((a, b) => b.ms - a.ms).slice(0, 10))
