@@ -130,7 +130,7 @@ const run = (command, args, env = {}, logFile) =>
  * one engine at a time. Runners at once print their output whole once each is done, so logs do
  * not interleave.
  */
-async function runEngines(engines, atOnce) {
+async function runEngines(engines, atOnce, onRunnerDone = () => {}) {
   const queue = [...engines];
   const results = [];
   const runNext = async () => {
@@ -152,11 +152,43 @@ async function runEngines(engines, atOnce) {
       );
       if (logFile) process.stdout.write(readFileSync(logFile));
       results.push({ name, code, countsFile });
+      onRunnerDone();
     }
   };
   await Promise.all(Array.from({ length: Math.min(atOnce, engines.length) }, runNext));
   return results;
 }
+
+// 2. Node tests (files named *.test.mjs under server/test, test/node and test/frameworks). With
+// the engines at once they start as soon as the first browser runner ends (the quickest engine
+// frees a share of the two cores, and the slowest one no longer waits for them afterwards);
+// their output comes as it runs, between the runners' outputs, which are printed whole.
+const nodeTestDirs = ['server/test', 'test/node', 'test/frameworks'].filter((dir) => existsSync(dir));
+const nodeTests = nodeTestDirs.flatMap((dir) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.test.mjs'))
+    .map((f) => join(dir, f)),
+);
+let nodeRun = null;
+/** Runs the Node tests once: resolves to their counts and exit code (`null`: none to run). */
+const runNodeTests = () =>
+  (nodeRun ??= (async () => {
+    if (nodeTests.length === 0 || extraArgs.length > 0) return null;
+    const reportFile = join(mkdtempSync(join(tmpdir(), 'node-test-')), 'report.txt');
+    const code = await run(process.execPath, [
+      '--test',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${reportFile}`,
+      ...nodeTests,
+    ]);
+    const tap = existsSync(reportFile) ? readFileSync(reportFile, 'utf8') : '';
+    const count = (name) => Number(tap.match(new RegExp(`^# ${name} (\\d+)`, 'm'))?.[1] ?? 0);
+    const counts = { passed: count('pass'), failed: count('fail') + count('cancelled'), skipped: count('skip') + count('todo') };
+    if (!tap) counts.failed++;
+    return { code, counts };
+  })());
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const summary = [];
@@ -185,7 +217,8 @@ if (browsers.includes('webkit')) {
   }
 }
 if (browsers.length > 0) {
-  const results = await runEngines(browsers, Number(process.env.TEST_ENGINES_AT_ONCE) || 3);
+  const atOnce = Number(process.env.TEST_ENGINES_AT_ONCE) || 3;
+  const results = await runEngines(browsers, atOnce, () => atOnce > 1 && void runNodeTests());
   driver?.kill();
   const slowest = [];
   const slowestTests = [];
@@ -214,30 +247,11 @@ if (browsers.length > 0) {
     console.log(`  ${(ms / 1000).toFixed(1).padStart(6)} s  ${browser}  ${relative(process.cwd(), file)}: ${name}`);
 }
 
-// 2. Node tests (files named *.test.mjs under server/test, test/node and test/frameworks).
-const nodeTestDirs = ['server/test', 'test/node', 'test/frameworks'].filter((dir) => existsSync(dir));
-const nodeTests = nodeTestDirs.flatMap((dir) =>
-  readdirSync(dir)
-    .filter((f) => f.endsWith('.test.mjs'))
-    .map((f) => join(dir, f)),
-);
-if (nodeTests.length > 0 && extraArgs.length === 0) {
-  const reportFile = join(mkdtempSync(join(tmpdir(), 'node-test-')), 'report.txt');
-  const code = await run(process.execPath, [
-    '--test',
-    '--test-reporter=spec',
-    '--test-reporter-destination=stdout',
-    '--test-reporter=tap',
-    `--test-reporter-destination=${reportFile}`,
-    ...nodeTests,
-  ]);
-  if (code !== 0) exitCode = 1;
-  const tap = existsSync(reportFile) ? readFileSync(reportFile, 'utf8') : '';
-  const count = (name) => Number(tap.match(new RegExp(`^# ${name} (\\d+)`, 'm'))?.[1] ?? 0);
-  const node = { passed: count('pass'), failed: count('fail') + count('cancelled'), skipped: count('skip') + count('todo') };
-  if (!tap) node.failed++;
-  summary.push(`node: ${node.passed} passed, ${node.failed} failed, ${node.skipped} skipped`);
-  for (const k of Object.keys(totals)) totals[k] += node[k];
+const node = await runNodeTests();
+if (node) {
+  if (node.code !== 0) exitCode = 1;
+  summary.push(`node: ${node.counts.passed} passed, ${node.counts.failed} failed, ${node.counts.skipped} skipped`);
+  for (const k of Object.keys(totals)) totals[k] += node.counts[k];
 }
 
 console.log('\n' + summary.join('\n'));
