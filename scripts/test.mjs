@@ -122,13 +122,13 @@ const run = (command, args, env = {}, logFile) =>
  * starts servers of its own (Parse, the OpenID Provider, Better Auth, each behind its fault
  * proxy) and serves the pages on a port of its own, so a fault one engine's test sets never
  * reaches another engine's requests, and each engine's pages have their own origin (storage).
- * Most of a test's time is spent waiting on those servers, so on two cores the three engines
- * at once take about as long as the slowest alone (Firefox: 21 min, against 38 min one after
- * another): that is the default (`npm test`, CI). The failures that load brought out were real
- * races, each fixed with a test (tab news trailing the storage event, Better Auth's cookie
- * answers out of order) or a wait bounded by what the test needs. TEST_ENGINES_AT_ONCE=1 runs
- * one engine at a time. Runners at once print their output whole once each is done, so logs do
- * not interleave.
+ * On two cores the three engines at once take about as long as the slowest alone (Firefox:
+ * 18 min, against 38 min one after another): that is the default (`npm test`, CI). Both cores
+ * are then busy: two runners per engine, six at once, were no faster (tried on 2026-12-07).
+ * The failures that load brought out were real races, each fixed with a test (tab news trailing
+ * the storage event, Better Auth's cookie answers out of order) or a wait bounded by what the
+ * test needs. TEST_ENGINES_AT_ONCE=1 runs one engine at a time. Runners at once print their
+ * output whole once each is done, so logs do not interleave.
  */
 async function runEngines(engines, atOnce, onRunnerDone = () => {}) {
   const queue = [...engines];
