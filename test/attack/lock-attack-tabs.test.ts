@@ -51,7 +51,7 @@ describe('attack: cookie steps across tabs (iframes, real Better Auth)', functio
   }
 
   // FINDING, open (README "Known limitations"; skipped so CI stays green: it fails about once in
-  // a dozen engine runs, under load). Found by CI at 141661e (Chromium, three engines at once):
+  // a dozen engine runs, under load). Found by CI at bcd7f90 (Chromium, three engines at once):
   // "server sessions nobody holds: expected 2 to equal 1". What a user sees: two tabs sign two
   // users in at the same moment; the later one wins (stored, named by the cookie) and the first
   // user's server session stays alive with no cookie left to end it. Cause: tab B's turn at the
