@@ -4,14 +4,6 @@
 // browser): where a slow CI run spends its time.
 import { writeFileSync } from 'node:fs';
 
-/** The summed durations (ms) of the tests of a suite and its children. */
-function durationOf(suite) {
-  let ms = 0;
-  for (const test of suite.tests ?? []) ms += test.duration ?? 0;
-  for (const child of suite.suites ?? []) ms += durationOf(child);
-  return ms;
-}
-
 /** Each test of a suite and its children, with its full name and duration (ms). */
 function testsOf(suite, prefix, out) {
   for (const test of suite.tests ?? []) out.push({ name: `${prefix}${test.name}`, ms: test.duration ?? 0 });
@@ -41,8 +33,9 @@ export function countReporter() {
         // A test file that failed to load or threw outside a test counts as one failure.
         if (!session.passed && (session.errors?.length ?? 0) > 0) counts.failed++;
         if (session.testResults) {
-          files.push({ file: session.testFile, browser: name, ms: durationOf(session.testResults) });
-          for (const test of testsOf(session.testResults, '', [])) tests.push({ ...test, file: session.testFile, browser: name });
+          const own = testsOf(session.testResults, '', []).map((test) => ({ ...test, file: session.testFile, browser: name }));
+          tests.push(...own);
+          files.push({ file: session.testFile, browser: name, ms: own.reduce((sum, test) => sum + test.ms, 0) });
         }
       }
       const slowest = files.sort((a, b) => b.ms - a.ms).slice(0, 10);
