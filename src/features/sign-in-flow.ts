@@ -3,6 +3,7 @@ import { asStoredSession } from '../backends/session-codec.js';
 import { AuthError } from '../errors.js';
 import type { SessionCore, SignInReason } from '../session/feature.js';
 import { revokeOrQueue } from '../session/revocations.js';
+import { checkOnGrant } from '../internal/web-lock.js';
 
 /**
  * Stores the session a sign-in gives: the one path of every sign-in method (password, the
@@ -29,7 +30,9 @@ export async function signInWith(
   };
   let answer: StoredSession;
   try {
-    answer = await core.call(start, call.signal, abandon);
+    // Waiting its turn at a lock (a cookie step), a sign-in re-reads storage once granted: one
+    // another tab stored meanwhile outdates it before it sends anything.
+    answer = await core.call((signal) => start(checkOnGrant(signal, () => shared.read())), call.signal, abandon);
   } finally {
     core.endSignIn(call);
   }
