@@ -1,7 +1,6 @@
 import { AuthError } from '../errors.js';
 import { isRecord, nonEmptyString } from '../internal/guards.js';
 import type { BetterAuthBackend } from './better-auth.js';
-import { freshSignIn } from './better-auth-sign-in.js';
 import type { PasskeyInfo, PasskeyServer } from './passkey-server.js';
 
 /**
@@ -37,7 +36,7 @@ export function betterAuthPasskeys(backend: BetterAuthBackend): PasskeyServer {
       return asOptions(await backend.request('GET', '/passkey/generate-authenticate-options', signal));
     },
     authenticate(credential, { signal }) {
-      return freshSignIn(backend, signal, () =>
+      return backend.signedIn(signal, () =>
         backend.request('POST', '/passkey/verify-authentication', signal, { response: credential }).catch((caught) => {
           // A passkey the server does not know, a failed signature, a challenge spent or expired.
           if (caught instanceof AuthError && caught.code === 'bad-request')

@@ -16,23 +16,6 @@ export function signInRequest(username: string, password: string): [path: string
   return [byEmail ? '/sign-in/email' : '/sign-in/username', { ...(byEmail ? { email: username } : { username }), password }];
 }
 
-/**
- * A sign-in (`send`) as one cookie step, the session the cookie still names ended first
- * (`/sign-out`): the new cookie replaces it, and nobody could end it after. That session may be
- * one this page has not heard of yet (another tab's sign-in a moment ago, the page's own form,
- * another storage key); this page's own was signed out before (`signInWith`). Shared with the add-ons.
- */
-export function freshSignIn(
-  backend: BetterAuthBackend,
-  signal: AbortSignal,
-  send: () => Promise<unknown>,
-): Promise<StoredSession> {
-  return backend.signedIn(signal, async () => {
-    await backend.request('POST', '/sign-out', signal, {});
-    return send();
-  });
-}
-
 /** An account with two-step sign-in (the `twoFactor` plugin) needs the add-on that asks for its code. */
 export function logIn(
   backend: BetterAuthBackend,
@@ -41,7 +24,7 @@ export function logIn(
   signal: AbortSignal,
 ): Promise<StoredSession> {
   const [path, body] = signInRequest(username, password);
-  return freshSignIn(backend, signal, async () => refuseCodeStep(await backend.request('POST', path, signal, body)));
+  return backend.signedIn(signal, async () => refuseCodeStep(await backend.request('POST', path, signal, body)));
 }
 
 /**
@@ -63,7 +46,7 @@ export function signUp(
     throw new AuthError('bad-request', 'Better Auth needs an email to sign up: use it as the username, or give an email field.');
   }
   const name = nonEmptyString(extra.name) ? extra.name : byEmail ? username.split('@')[0] : username;
-  return freshSignIn(backend, signal, () =>
+  return backend.signedIn(signal, () =>
     backend.request('POST', '/sign-up/email', signal, { ...extra, email, name, ...(byEmail ? {} : { username }), password }),
   );
 }

@@ -1,7 +1,7 @@
 import { AuthError } from '../errors.js';
 import { isRecord, nonEmptyString } from '../internal/guards.js';
 import type { BetterAuthBackend } from './better-auth.js';
-import { freshSignIn, signInRequest } from './better-auth-sign-in.js';
+import { signInRequest } from './better-auth-sign-in.js';
 import type { TwoFactorServer } from './two-factor-server.js';
 
 /**
@@ -17,7 +17,7 @@ export function betterAuthTwoFactor(backend: BetterAuthBackend): TwoFactorServer
   return {
     logIn(username, password, code, { signal }) {
       const [path, body] = signInRequest(username, password);
-      return freshSignIn(backend, signal, async () => {
+      return backend.signedIn(signal, async () => {
         const reply = await backend.request('POST', path, signal, body);
         if (isRecord(reply) && reply.twoFactorRedirect) {
           if (!code)

@@ -190,7 +190,7 @@ export class BetterAuthBackend implements AuthBackend {
    * the add-ons' passkey and setup requests) take no lock: they change no cookie unless its
    * session has already ended. When the server cannot say after `send` (get-session fails), the
    * session `send` just made is ended (`/sign-out`, best effort): a failed sign-in leaves none
-   * for a reload to take up.
+   * for a reload to take up. Once granted the lock, `signal` hears `lock-granted` first.
    */
   async #withSession<T>(
     signal: AbortSignal,
@@ -198,6 +198,10 @@ export class BetterAuthBackend implements AuthBackend {
     send?: () => Promise<unknown>,
   ): Promise<T> {
     const step = async (): Promise<T> => {
+      // Its turn at the lock: a listener may abort the call here with news it has not heard yet
+      // (a sign-in re-reads storage: another tab's, stored meanwhile, outdates it; `signInWith`).
+      signal.dispatchEvent(new Event('lock-granted'));
+      signal.throwIfAborted();
       await send?.();
       let reply: CookieSession | null;
       try {
@@ -308,13 +312,6 @@ function readReply(status: number, text: string, url: string): unknown {
     throw new AuthError(
       'misconfigured',
       `The server refuses requests from ${origin}: add it to Better Auth's trustedOrigins.${said}`,
-      options,
-    );
-  }
-  if (code === 'SESSION_NOT_FRESH') {
-    throw new AuthError(
-      'bad-request',
-      `The server allows this only soon after a sign-in (session.freshAge): sign in again.${said}`,
       options,
     );
   }

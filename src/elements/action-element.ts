@@ -169,12 +169,8 @@ export abstract class ActionElement<Success, Failure extends { error: AuthError 
     // look (dimmed, progress cursor) would: a frame drawn while the request is out, whose style,
     // paint and commit delayed the reply's handling by ~0.3–1.3 ms (README, Performance). It comes
     // only for a run still going after `busyLookDelayMs`; a quicker one never flashes it.
-    if (on) {
-      if (button) this.#busyLook = setTimeout(() => button.classList.add('busy'), busyLookDelayMs);
-    } else if (this.#busyLook !== undefined) {
-      clearTimeout(this.#busyLook);
-      this.#busyLook = undefined;
-      button?.classList.remove('busy');
-    }
+    clearTimeout(this.#busyLook);
+    if (!on) button?.classList.remove('busy');
+    else if (button) this.#busyLook = setTimeout(() => button.classList.add('busy'), busyLookDelayMs);
   }
 }

@@ -40,7 +40,7 @@ function locate(seeker: SessionSeeker): Element {
   if (id) {
     const root = seeker.getRootNode() as Partial<DocumentOrShadowRoot & NonElementParentNode>;
     const byId = root.getElementById?.(id);
-    if (!byId) throw noSession(`session="${id}": no such id in this ${rootName(root)}.`);
+    if (!byId) throw noSession(`session="${id}": no such id in this ${root instanceof ShadowRoot ? 'shadow root' : 'document'}.`);
     return mustBeSession(byId, `session="${id}"`);
   }
   if (seeker.sessionElement) return mustBeSession(seeker.sessionElement, 'sessionElement');
@@ -61,10 +61,6 @@ function locate(seeker: SessionSeeker): Element {
 function mustBeSession(element: Element, source: string): Element {
   if (isCandidate(element)) return element;
   throw noSession(`${source} names a <${element.localName}>, not a <${sessionTag}>.`);
-}
-
-function rootName(root: object): string {
-  return root instanceof ShadowRoot ? 'shadow root' : 'document';
 }
 
 function noSession(message: string): AuthError {

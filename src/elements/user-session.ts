@@ -249,9 +249,7 @@ export class UserSessionElement extends SessionSettingsElement {
     const on = this.authenticated;
     if (this.hasAttribute('authenticated') !== on) this.toggleAttribute('authenticated', on);
     try {
-      const states = this.#internals?.states;
-      if (on) states?.add('authenticated');
-      else states?.delete('authenticated');
+      this.#internals?.states?.[on ? 'add' : 'delete']('authenticated');
     } catch {
       // Older engines only accept `--authenticated`; the attribute still tells.
     }

@@ -3,7 +3,6 @@ import { asStoredSession } from '../backends/session-codec.js';
 import { AuthError } from '../errors.js';
 import type { SessionCore, SignInReason } from '../session/feature.js';
 import { revokeOrQueue } from '../session/revocations.js';
-import { checkOnGrant } from '../internal/web-lock.js';
 
 /**
  * Stores the session a sign-in gives: the one path of every sign-in method (password, the
@@ -30,9 +29,13 @@ export async function signInWith(
   };
   let answer: StoredSession;
   try {
-    // Waiting its turn at a lock (a cookie step), a sign-in re-reads storage once granted: one
-    // another tab stored meanwhile outdates it before it sends anything.
-    answer = await core.call((signal) => start(checkOnGrant(signal, () => shared.read())), call.signal, abandon);
+    // Waiting its turn at a lock (Better Auth's cookie step), a sign-in re-reads storage once
+    // granted: one another tab stored meanwhile outdates it before it sends anything.
+    answer = await core.call(
+      (signal) => (signal.addEventListener('lock-granted', () => shared.read()), start(signal)),
+      call.signal,
+      abandon,
+    );
   } finally {
     core.endSignIn(call);
   }

@@ -21,7 +21,6 @@ export function parseDuration(value: unknown): number | null {
 }
 
 const activityEvents = ['pointerdown', 'keydown', 'wheel', 'scroll', 'focus'];
-const listenOptions = { capture: true, passive: true };
 
 /**
  * The `watch` feature: re-checks the signed-in session with the server on the `revalidate`
@@ -37,7 +36,8 @@ export function sessionWatch(core: SessionCore): SessionFeature {
 export class SessionWatch implements ReactiveController, SessionFeature {
   readonly #session: SessionCore;
   readonly #clock: Clock;
-  #connected = false;
+  /** Ends the page's event listeners; set while the host is connected. */
+  #listening: AbortController | null = null;
   #recheckTimer: unknown = null;
   #idleTimer: unknown = null;
   #trailingWrite: unknown = null;
@@ -74,21 +74,21 @@ export class SessionWatch implements ReactiveController, SessionFeature {
   }
 
   hostConnected(): void {
-    this.#connected = true;
-    for (const type of activityEvents) globalThis.addEventListener?.(type, this.#onActivity, listenOptions);
-    globalThis.document?.addEventListener('visibilitychange', this.#onActivity);
+    const { signal } = (this.#listening = new AbortController());
+    for (const type of activityEvents)
+      globalThis.addEventListener?.(type, this.#onActivity, { capture: true, passive: true, signal });
+    globalThis.document?.addEventListener('visibilitychange', this.#onActivity, { signal });
     this.sync();
   }
 
   hostDisconnected(): void {
-    this.#connected = false;
-    for (const type of activityEvents) globalThis.removeEventListener?.(type, this.#onActivity, listenOptions);
-    globalThis.document?.removeEventListener('visibilitychange', this.#onActivity);
+    this.#listening?.abort();
+    this.#listening = null;
     this.#stopTimers();
   }
 
   hostUpdated(): void {
-    if (this.#connected) this.sync();
+    if (this.#listening) this.sync();
   }
 
   /**
@@ -105,7 +105,7 @@ export class SessionWatch implements ReactiveController, SessionFeature {
       this.#lastActivity = -Infinity;
       return;
     }
-    if (!this.#connected) return;
+    if (!this.#listening) return;
     const every = parseDuration(this.#option('revalidate'));
     if (every) this.#recheckTimer = this.#clock.setTimeout(this.#onInterval, Math.max(every, recheckGap));
     if (!this.#idle()) return;
@@ -141,7 +141,7 @@ export class SessionWatch implements ReactiveController, SessionFeature {
     this.#clock.clearTimeout(this.#idleTimer);
     this.#idleTimer = null;
     const idle = this.#idle();
-    if (!idle || !this.#connected || !this.#session.user) return;
+    if (!idle || !this.#listening || !this.#session.user) return;
     const [timeout, warning] = idle;
     const now = this.#clock.now();
     const logsOutAt = Math.max(this.#lastActivity, this.#stored(now) ?? -Infinity) + timeout;
@@ -194,13 +194,9 @@ export class SessionWatch implements ReactiveController, SessionFeature {
   };
 
   #onInterval = (): void => {
-    this.#recheck();
+    this.#session.revalidate(this.#clock.now(), recheckGap);
     this.sync();
   };
-
-  #recheck(): void {
-    this.#session.revalidate(this.#clock.now(), recheckGap);
-  }
 
   #stopTimers(): void {
     this.#clock.clearTimeout(this.#recheckTimer);

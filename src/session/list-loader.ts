@@ -2,6 +2,9 @@ import type { ReactiveController } from '@lit/reactive-element';
 import { toAuthError, type AuthError } from '../errors.js';
 import type { UserSessionElement } from '../elements/user-session.js';
 
+/** The list shown when there is none: one frozen empty array. */
+const none: readonly never[] = Object.freeze([]);
+
 /** What a list loader needs from its element (which adds it as a controller: `addController`). */
 export interface ListHost {
   /** Renders the element again. */
@@ -99,7 +102,7 @@ export class ListLoader<T> implements ReactiveController {
     this.#load = null;
     if (!session.authenticated) {
       this.#loadedFor = null;
-      this.items = Object.freeze([]);
+      this.items = none;
       this.#host.requestUpdate();
       return;
     }
@@ -113,7 +116,7 @@ export class ListLoader<T> implements ReactiveController {
       await session.ready;
       if (generation !== this.#generation) return;
       if (!session.authenticated) {
-        this.items = Object.freeze([]);
+        this.items = none;
         return;
       }
       const items = await this.#source.fetch(session, load.signal);
@@ -123,7 +126,7 @@ export class ListLoader<T> implements ReactiveController {
     } catch (caught) {
       const error = toAuthError(caught);
       if (generation !== this.#generation || error.code === 'aborted') return;
-      if (error.code === 'invalid-session' || error.code === 'bad-request') this.items = Object.freeze([]);
+      if (error.code === 'invalid-session' || error.code === 'bad-request') this.items = none;
       this.say(`${couldNotList}${error.message}`);
       if (error.code === 'misconfigured') {
         if (this.#misconfiguredReported) return;
@@ -138,7 +141,7 @@ export class ListLoader<T> implements ReactiveController {
 
   #noSession(caught: unknown): void {
     this.#follow(null);
-    this.items = Object.freeze([]);
+    this.items = none;
     const error = toAuthError(caught);
     this.say(this.#source.failed + error.message);
     this.#host.emit('failure', { error });

@@ -53,9 +53,10 @@ describe('attack: cookie steps across tabs (iframes, real Better Auth)', functio
   // Found by CI at bcd7f90 (Chromium, three engines at once, about once in a dozen engine runs):
   // the later sign-in won, and the first user's server session stayed alive with no cookie left to
   // end it. Tab B's turn at the cookie lock can come before B hears of tab A's sign-in (the storage
-  // change and the lock's grant travel separately). Fixed: a sign-in ends the session the cookie
-  // still names first, inside the lock (better-auth-sign-in.ts `freshSignIn`); the deterministic
-  // cases are in test/integration/better-auth.test.ts (another key, the page's own form).
+  // change and the lock's grant travel separately). Fixed: once granted the lock, a sign-in
+  // re-reads storage, and A's sign-in stored meanwhile outdates B's before it sends anything
+  // (`lock-granted`, better-auth.ts and sign-in-flow.ts). The deterministic case is in
+  // test/integration/better-auth.test.ts ("a sign-in waiting its turn at the cookie lock…").
   for (const slow of [0, 400]) {
     it(`two tabs sign in two users at once${slow ? ' (sign-in slow)' : ''}: the stored session is the cookie's, no orphan server session`, async () => {
       const [one, two] = [await account(), await account()];
