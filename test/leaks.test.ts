@@ -29,6 +29,12 @@ function instrument(): () => void {
   proto.addEventListener = function (type: string, listener: unknown, options?: unknown) {
     if (!longLived(this)) return addEventListener.call(this, type, listener as EventListener, options as AddEventListenerOptions);
     const capture = typeof options === 'boolean' ? options : Boolean((options as AddEventListenerOptions | undefined)?.capture);
+    // A listener added with a `signal` goes away when it aborts (none is added if it already has).
+    const signal = typeof options === 'object' ? (options as AddEventListenerOptions | null)?.signal : undefined;
+    if (signal?.aborted) return addEventListener.call(this, type, listener as EventListener, options as AddEventListenerOptions);
+    signal?.addEventListener('abort', () => proto.removeEventListener.call(this, type, listener as EventListener, { capture }), {
+      once: true,
+    });
     const keys = listenerKeys.get(this) ?? new Set();
     const key = `${type}|${capture}`;
     // One count per distinct (type, listener, capture), as the DOM dedupes them.
