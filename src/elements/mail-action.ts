@@ -1,6 +1,6 @@
 import { ActionElement, type ActionOutcome } from './action-element.js';
 import { FormBinding } from './form-binding.js';
-import { toAuthError, type AuthError } from '../errors.js';
+import type { AuthError } from '../errors.js';
 import { upgradeProperty } from '../internal/upgrade-property.js';
 import type { MailActionEventMap, MailRequestFailureDetail, MailRequestSuccessDetail } from '../events.js';
 import type { UserSessionElement } from './user-session.js';
@@ -44,12 +44,9 @@ export abstract class MailActionElement extends ActionElement<MailRequestSuccess
     const form = this.#form.form;
     const field = form ? new FormData(form).get('email') : null;
     const email = (this.#email ?? (typeof field === 'string' ? field : '')).trim();
-    try {
-      await this.request(session, email);
-      return { ok: true, detail: { email } };
-    } catch (caught) {
-      return { ok: false, detail: { error: toAuthError(caught) } };
-    }
+    // A rejection is the base class's: `failure` with `failureDetail`.
+    await this.request(session, email);
+    return { ok: true, detail: { email } };
   }
 
   protected failureDetail(error: AuthError): MailRequestFailureDetail {

@@ -1,6 +1,6 @@
 import { ActionElement, type ActionOutcome } from './action-element.js';
 import { FormBinding } from './form-binding.js';
-import { toAuthError, type AuthError } from '../errors.js';
+import type { AuthError } from '../errors.js';
 import { isRecord } from '../internal/guards.js';
 import { upgradeProperty } from '../internal/upgrade-property.js';
 import type {
@@ -73,11 +73,8 @@ export class SetUserPropertiesActionElement extends ActionElement<
   protected async perform(
     session: UserSessionElement,
   ): Promise<ActionOutcome<SetUserPropertiesSuccessDetail, SetUserPropertiesFailureDetail>> {
-    try {
-      return { ok: true, detail: { user: await session.updateUser(this.#fields()) } };
-    } catch (caught) {
-      return { ok: false, detail: { error: toAuthError(caught) } };
-    }
+    // A rejection is the base class's: `failure` with `failureDetail`.
+    return { ok: true, detail: { user: await session.updateUser(this.#fields()) } };
   }
 
   protected failureDetail(error: AuthError): SetUserPropertiesFailureDetail {

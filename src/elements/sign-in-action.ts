@@ -1,7 +1,7 @@
 import { ActionElement, type ActionOutcome } from './action-element.js';
 import { FormBinding } from './form-binding.js';
 import type { PublicUser } from '../backends/backend.js';
-import { toAuthError, type AuthError } from '../errors.js';
+import type { AuthError } from '../errors.js';
 import { upgradeProperty } from '../internal/upgrade-property.js';
 import type { SignInActionEventMap, SignInFailureDetail, SignInSuccessDetail } from '../events.js';
 import type { UserSessionElement } from './user-session.js';
@@ -78,11 +78,8 @@ export abstract class SignInActionElement extends ActionElement<SignInSuccessDet
   protected abstract signIn(session: UserSessionElement, credentials: Credentials): Promise<PublicUser>;
 
   protected async perform(session: UserSessionElement): Promise<ActionOutcome<SignInSuccessDetail, SignInFailureDetail>> {
-    try {
-      return { ok: true, detail: { user: await this.signIn(session, this.#credentials()) } };
-    } catch (caught) {
-      return { ok: false, detail: { error: toAuthError(caught) } };
-    }
+    // A rejection is the base class's: `failure` with `failureDetail`.
+    return { ok: true, detail: { user: await this.signIn(session, this.#credentials()) } };
   }
 
   /** The password is for one run: it does not stay on the element. */

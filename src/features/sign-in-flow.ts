@@ -29,10 +29,11 @@ export async function signInWith(
   };
   let answer: StoredSession;
   try {
-    // Waiting its turn at a lock (Better Auth's cookie step), a sign-in re-reads storage once
-    // granted: one another tab stored meanwhile outdates it before it sends anything.
+    // Granted its turn at a lock (Better Auth's cookie step), a sign-in re-reads storage on the
+    // key its element is on now: a sign-in another tab stored meanwhile, not heard of yet,
+    // outdates it before it sends anything (README, Known limitations: what this misses).
     answer = await core.call(
-      (signal) => (signal.addEventListener('lock-granted', () => shared.read()), start(signal)),
+      (signal) => (signal.addEventListener('lock-granted', () => core.shared?.read()), start(signal)),
       call.signal,
       abandon,
     );

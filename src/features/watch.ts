@@ -74,6 +74,9 @@ export class SessionWatch implements ReactiveController, SessionFeature {
   }
 
   hostConnected(): void {
+    // Called twice when the feature attaches during the host's own connect (Lit's loop over its
+    // controllers meets the one just added): the listeners of the first call go first.
+    this.#listening?.abort();
     const { signal } = (this.#listening = new AbortController());
     for (const type of activityEvents)
       globalThis.addEventListener?.(type, this.#onActivity, { capture: true, passive: true, signal });

@@ -32,7 +32,7 @@ export interface ListSource<T> {
  */
 export class ListLoader<T> implements ReactiveController {
   /** The items last listed (empty when signed out). */
-  items: readonly T[] = [];
+  items: readonly T[] = none;
   /** A message for the live region: the last action's outcome, or why the list could not load. */
   status = '';
   readonly #host: ListHost;
