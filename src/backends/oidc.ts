@@ -125,9 +125,7 @@ export class OidcBackend implements AuthBackend {
     try {
       sessionStorage.setItem(this.#pendingKey(), JSON.stringify(pending));
     } catch {
-      throw misconfigured(
-        'sessionStorage is unavailable: the sign-in cannot be checked when the provider sends the browser back.',
-      );
+      throw misconfigured('sessionStorage is unavailable: the sign-in cannot be checked on its return.');
     }
     return url;
   }
@@ -214,7 +212,7 @@ export class OidcBackend implements AuthBackend {
     if (!pending || Date.now() - pending.startedAt > pendingLifetimeMs) {
       throw new AuthError(
         'bad-request',
-        'This sign-in answer is not for a sign-in started in this tab (used, expired or forged): nothing was stored. Sign in again.',
+        'This sign-in answer is not for a sign-in started in this tab (used, expired or forged): sign in again.',
       );
     }
     return this.#guard(

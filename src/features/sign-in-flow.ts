@@ -29,11 +29,18 @@ export async function signInWith(
   };
   let answer: StoredSession;
   try {
-    // Granted its turn at a lock (Better Auth's cookie step), a sign-in re-reads storage on the
-    // key its element is on now: a sign-in another tab stored meanwhile, not heard of yet,
-    // outdates it before it sends anything (README, Known limitations: what this misses).
+    // Granted its turn at a lock (Better Auth's cookie step), a sign-in is outdated before it
+    // sends anything when its key, read afresh where the element is now, holds another value than
+    // it last saw (a sign-in another tab stored meanwhile, not heard of yet), or the element left
+    // the document (README, Known limitations: what this misses).
     answer = await core.call(
-      (signal) => (signal.addEventListener('lock-granted', () => core.shared?.read()), start(signal)),
+      (signal) => (
+        signal.addEventListener('lock-granted', () => {
+          if (core.shared?.read() !== shared.raw)
+            call.abort(new AuthError('aborted', 'Replaced by a newer sign-in or sign-out.'));
+        }),
+        start(signal)
+      ),
       call.signal,
       abandon,
     );

@@ -23,10 +23,7 @@ export function passwordSignIn(core: SessionCore): PasswordSignIn {
       if (options?.code) throw new AuthError('misconfigured', twoFactorNotLoaded);
       const { backend } = core.settings;
       if (hasCapability(backend, Capability.redirectLogIn) && !hasCapability(backend, Capability.passwordLogIn))
-        throw new AuthError(
-          'misconfigured',
-          'This backend signs in at the provider: leave out the username and password (no form fields).',
-        );
+        throw new AuthError('misconfigured', 'This backend signs in at the provider: pass no username or password.');
       requireCredentials(username, password);
       if (!hasCapability(backend, Capability.passwordLogIn)) throw missingCapability(Capability.passwordLogIn);
       return signInWith(core, 'log-in', (signal) => backend.logIn!(username, password!, { signal }));
