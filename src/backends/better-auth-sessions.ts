@@ -19,7 +19,12 @@ export interface ListedSession {
 
 /** `/list-sessions`: the entries with an id and a token. */
 export async function listed(backend: BetterAuthBackend, signal: AbortSignal): Promise<ListedSession[]> {
-  const reply = await backend.request('GET', '/list-sessions', signal);
+  const reply = await backend.request('GET', '/list-sessions', signal).catch((error: AuthError) => {
+    // Its one refusal ("Session is not fresh", code SESSION_NOT_FRESH): Better Auth lists sessions
+    // only for a session younger than its `session.freshAge`.
+    if (/not fresh/.test(error.message)) error.message += ' Sign in again.';
+    throw error;
+  });
   if (!Array.isArray(reply)) throw new AuthError('server', 'list-sessions answered without a list.');
   return reply.filter((s: unknown): s is ListedSession => isRecord(s) && nonEmptyString(s.id) && nonEmptyString(s.token));
 }

@@ -199,9 +199,9 @@ export class BetterAuthBackend implements AuthBackend {
   ): Promise<T> {
     const step = async (): Promise<T> => {
       // Its turn at the lock: a listener may abort the call here with news it has not heard yet
-      // (a sign-in re-reads storage: another tab's, stored meanwhile, outdates it; `signInWith`).
+      // (a sign-in re-reads storage: another tab's, stored meanwhile, outdates it; `signInWith`);
+      // every request below takes `signal`, so an aborted call sends nothing.
       signal.dispatchEvent(new Event('lock-granted'));
-      signal.throwIfAborted();
       await send?.();
       let reply: CookieSession | null;
       try {

@@ -370,6 +370,7 @@ describe('attack: <session-list> and session management over Better Auth cookie 
       await list.refresh();
       await waitUntil(() => failures.length === 1, 'list failure');
       expect((failures[0]!.detail.error as AuthError).code).to.equal('bad-request');
+      expect((failures[0]!.detail.error as AuthError).message, 'says what to do').to.match(/not fresh.*Sign in again\./);
       await betterAuthFault({ status: 403, body: notFresh, path: '/api/auth/revoke-session', times: 1 });
       const revokeError = await rejectionOf(a.session.revokeSession(aPhone.sessionId));
       expect((revokeError as AuthError).code).to.equal('bad-request');
