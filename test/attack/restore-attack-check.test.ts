@@ -10,6 +10,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../helpers/safe-errors.js';
 import '../../src/index.js';
 import { recordEvents } from '../helpers/fixtures.js';
+import { waitUntil } from '../helpers/wait-until.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import {
   password,
@@ -44,6 +45,8 @@ describe('attack: restore check on connect, several <user-session>s on one key (
   });
 
   const meChecks = () => proxy.count('POST', '/parse/users/me'); // the kit's check: POST text/plain, no preflight;
+  /** Waits until the first member's check has reached the proxy (held there by the fault). */
+  const checkSent = () => waitUntil(async () => (await meChecks()) === 1, 'the first check reached the server', { interval: 10 });
   const member = () =>
     fixture<UserSessionElement>(html`<user-session app-id=${cfg.appId} server-url=${cfg.proxyServerURL}></user-session>`);
   /** A user with a live session stored as an earlier page load left it. */
@@ -156,7 +159,7 @@ describe('attack: restore check on connect, several <user-session>s on one key (
     await revoke(user.sessionToken);
     await proxy.setFault({ delayMs: 600, path: '/parse/users/me', times: 1 });
     const a = await member();
-    await sleep(100);
+    await checkSent();
     a.remove();
     await sleep(900); // a's check has come back while no member is connected
     const b = await member();
@@ -174,7 +177,9 @@ describe('attack: restore check on connect, several <user-session>s on one key (
     const user = await storedUser();
     await proxy.setFault({ status: 500, delayMs: 500, path: '/parse/users/me', times: 1 });
     const a = await member();
-    await sleep(100);
+    // Removed only once its check is at the server: else (a loaded machine, WebKit) the check never
+    // left, the one fault was b's, and b rightly stayed signed in through a 500.
+    await checkSent();
     a.remove();
     await sleep(700);
     await revoke(user.sessionToken);
