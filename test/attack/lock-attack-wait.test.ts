@@ -20,6 +20,7 @@ import {
   betterAuthRequests,
   cookieSession,
   createUser,
+  holdCookieLock,
   newAccount,
   sessionsOf,
   useBetterAuthServer,
@@ -50,15 +51,9 @@ describe('attack: a Better Auth sign-in waiting at the cookie lock', function ()
     return session;
   }
 
-  /** Holds the cookie lock until the returned function is called. */
+  /** Holds the cookie lock until the returned function is called (released after the test too). */
   async function holdLock(): Promise<() => void> {
-    let release!: () => void;
-    const base = new URL(serverUrl).origin + new URL(serverUrl).pathname.replace(/\/+$/, '');
-    await new Promise<void>((granted) => {
-      void navigator.locks.request(base, () => (granted(), new Promise<void>((r) => (release = r))));
-    });
-    held = release;
-    return release;
+    return (held = await holdCookieLock(serverUrl));
   }
 
   async function account() {

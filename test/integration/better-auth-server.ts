@@ -156,3 +156,19 @@ export function useBetterAuthServer(onConfig: (config: BetterAuthConfig) => void
     await signOutCookie();
   });
 }
+
+/**
+ * Holds the kit's cookie lock for `serverUrl` (a Web Lock named by the server's parsed URL, as
+ * another tab's cookie step would) until the returned function is called.
+ */
+export async function holdCookieLock(serverUrl: string): Promise<() => void> {
+  const url = new URL(serverUrl);
+  let release!: () => void;
+  await new Promise<void>((granted) => {
+    void navigator.locks.request(
+      url.origin + url.pathname.replace(/\/+$/, ''),
+      () => (granted(), new Promise<void>((r) => (release = r))),
+    );
+  });
+  return release;
+}

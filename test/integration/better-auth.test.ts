@@ -17,6 +17,7 @@ import {
   betterAuthRequests,
   cookieSession,
   createUser,
+  holdCookieLock,
   newAccount,
   requestCount,
   revokeSessionById,
@@ -327,12 +328,8 @@ describe('Better Auth (real server on SQLite): <user-session backend="better-aut
     const other = newAccount();
     await Promise.all([createUser(account), createUser(other)]);
     const { session } = await page();
-    let release!: () => void;
-    const base = new URL(serverUrl).origin + new URL(serverUrl).pathname.replace(/\/+$/, '');
-    // This test holds the cookie lock (named by the server's URL) while the sign-in waits for it.
-    await new Promise<void>((granted) => {
-      void navigator.locks.request(base, () => (granted(), new Promise<void>((r) => (release = r))));
-    });
+    // This test holds the cookie lock while the sign-in waits for it.
+    const release = await holdCookieLock(serverUrl);
     const pending = session.logIn(other.email, other.password).then(
       () => null,
       (error: AuthError) => error,
