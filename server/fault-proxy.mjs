@@ -436,6 +436,9 @@ export async function startFaultProxy({
     handle(req, res).catch(() => res.destroy());
   });
   server.on('clientError', (_err, socket) => socket.destroy());
+  // Never close an idle kept-alive connection from this side: a browser that reuses one just as
+  // the server closes it (Node's default: after 5 s idle) gets a network error for a POST.
+  server.keepAliveTimeout = 0;
 
   await new Promise((resolve, reject) => {
     server.once('error', reject);

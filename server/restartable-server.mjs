@@ -32,6 +32,9 @@ export function restartableServer({ port, host }) {
     async listen() {
       const next = http.createServer((req, res) => handle(req, res));
       next.on('clientError', (_err, socket) => socket.destroy());
+      // Idle kept-alive connections are closed by the client side only (the proxy's agent): one
+      // closed here as the agent reuses it would fail that request (see fault-proxy.mjs).
+      next.keepAliveTimeout = 0;
       await new Promise((resolve, reject) => {
         next.once('error', reject);
         next.listen(currentPort, host, () => {
