@@ -159,7 +159,9 @@ export async function buildApps({ only = Object.keys(apps), log = () => {} } = {
   names.forEach((app, i) => {
     const { code, stdout, stderr, ms } = results[i];
     // Every tool here prints its warnings (Svelte's compiler checks, Angular's template checks) on stderr.
-    builds[app] = { code, output: `${stdout}\n${stderr}`.trim(), warnings: stderr.trim(), ms: Math.round(ms) };
+    // Rolldown's PLUGIN_TIMINGS notice (plugins slow on a busy machine) says nothing about the app.
+    const warnings = stderr.replace(/(\x1B\[\d+m)*\[PLUGIN_TIMINGS\][\s\S]*?bundlertimings[^\n]*\n?/g, '').trim();
+    builds[app] = { code, output: `${stdout}\n${stderr}`.trim(), warnings, ms: Math.round(ms) };
     sites[app] = path.join(workDir, app, apps[app].out);
   });
   return { dir: workDir, sites, builds, timings };
