@@ -69,6 +69,10 @@ const launchers = {
         browser: 'firefox',
         executablePath: firefoxPath,
         headless: true,
+        // No test reads the network through the browser's protocol. With it on, Puppeteer has
+        // WebDriver BiDi report every request and keep its body in Firefox's parent process:
+        // about 5× its CPU for a page that fetches (measured, .probe/ffidle.mjs), on the CI's two cores.
+        networkEnabled: false,
         // For the WebAuthn virtual authenticator (scripts/wtr-webauthn-plugin.mjs): Firefox offers it only
         // through Marionette (WebDriver BiDi has no WebAuthn commands), on a free port the plugin reads from
         // the profile's MarionetteActivePort; without the softtoken pref every ceremony fails (NotAllowedError).

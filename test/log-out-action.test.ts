@@ -298,6 +298,22 @@ describe('<log-out-action>', () => {
       expect(button.hidden).to.equal(true);
     });
 
+    it('author content there from the start hides the default button by the first update (markup, and built before connect)', async () => {
+      const fromMarkup = await fixture<LogOutActionElement>(html`<log-out-action><a href="#out">Leave</a></log-out-action>`);
+      expect(fromMarkup.shadowRoot!.querySelector('button')!.hidden, 'from markup').to.equal(true);
+      const built = document.createElement('log-out-action');
+      built.append('Sign out');
+      document.body.append(built);
+      await built.updateComplete;
+      expect(built.shadowRoot!.querySelector('button')!.hidden, 'built, then connected').to.equal(true);
+      const empty = document.createElement('log-out-action');
+      document.body.append(empty);
+      await empty.updateComplete;
+      expect(empty.shadowRoot!.querySelector('button')!.hidden, 'no content').to.equal(false);
+      built.remove();
+      empty.remove();
+    });
+
     it('passes an accessibility audit, idle and busy', async () => {
       const { session, action, backend } = await sessionWithAction();
       await expect(action).to.be.accessible();
