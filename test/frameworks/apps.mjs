@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 
 export const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const examplesDir = path.join(rootDir, 'examples', 'frameworks');
@@ -160,7 +161,9 @@ export async function buildApps({ only = Object.keys(apps), log = () => {} } = {
     const { code, stdout, stderr, ms } = results[i];
     // Every tool here prints its warnings (Svelte's compiler checks, Angular's template checks) on stderr.
     // Rolldown's PLUGIN_TIMINGS notice (plugins slow on a busy machine) says nothing about the app.
-    const warnings = stderr.replace(/(\x1B\[\d+m)*\[PLUGIN_TIMINGS\][\s\S]*?bundlertimings[^\n]*\n?/g, '').trim();
+    const warnings = stripVTControlCharacters(stderr)
+      .replace(/\[PLUGIN_TIMINGS\][\s\S]*?bundlertimings[^\n]*\n?/g, '')
+      .trim();
     builds[app] = { code, output: `${stdout}\n${stderr}`.trim(), warnings, ms: Math.round(ms) };
     sites[app] = path.join(workDir, app, apps[app].out);
   });
