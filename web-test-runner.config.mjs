@@ -70,8 +70,8 @@ const launchers = {
         executablePath: firefoxPath,
         headless: true,
         // No test reads the network through the browser's protocol. With it on, Puppeteer has
-        // WebDriver BiDi report every request and keep its body in Firefox's parent process:
-        // a page fetching every 5 ms cost it 2.4 s of CPU in 10 s with them, 0.5 s without (on CI's two cores).
+        // WebDriver BiDi report every request as events from Firefox's parent process: a page
+        // fetching every 5 ms cost that process 2.4 s of CPU in 10 s with them, 0.5 s without.
         networkEnabled: false,
         // For the WebAuthn virtual authenticator (scripts/wtr-webauthn-plugin.mjs): Firefox offers it only
         // through Marionette (WebDriver BiDi has no WebAuthn commands), on a free port the plugin reads from

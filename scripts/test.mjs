@@ -122,10 +122,10 @@ const run = (command, args, env = {}, logFile) =>
  * starts servers of its own (Parse, the OpenID Provider, Better Auth, each behind its fault
  * proxy) and serves the pages on a port of its own, so a fault one engine's test sets never
  * reaches another engine's requests, and each engine's pages have their own origin (storage).
- * On two cores the three engines at once take about as long as the slowest alone (Firefox:
- * 18 min, against 38 min one after another): that is the default (`npm test`, CI; on 2026-12-07
- * at once: Chromium 20 min, Firefox 19, WebKit 13, with Puppeteer's network events off for
- * Firefox, see web-test-runner.config.mjs). Both cores
+ * On two cores the three engines at once take about as long as the slowest of them (when
+ * measured alone, Firefox took 18 min, against 38 min for all three one after another): that is
+ * the default (`npm test`, CI). On 2026-12-07, at once: Chromium 20 min, Firefox 19, WebKit 13
+ * (Firefox with Puppeteer's network events off, see web-test-runner.config.mjs). Both cores
  * are then busy: two runners per engine, six at once, were no faster (tried on 2026-12-07).
  * The failures that load brought out were real races, each fixed with a test (tab news trailing
  * the storage event, Better Auth's cookie answers out of order) or a wait bounded by what the

@@ -302,16 +302,17 @@ describe('<log-out-action>', () => {
       const fromMarkup = await fixture<LogOutActionElement>(html`<log-out-action><a href="#out">Leave</a></log-out-action>`);
       expect(fromMarkup.shadowRoot!.querySelector('button')!.hidden, 'from markup').to.equal(true);
       const built = document.createElement('log-out-action');
-      built.append('Sign out');
-      document.body.append(built);
-      await built.updateComplete;
-      expect(built.shadowRoot!.querySelector('button')!.hidden, 'built, then connected').to.equal(true);
       const empty = document.createElement('log-out-action');
-      document.body.append(empty);
-      await empty.updateComplete;
-      expect(empty.shadowRoot!.querySelector('button')!.hidden, 'no content').to.equal(false);
-      built.remove();
-      empty.remove();
+      built.append('Sign out');
+      try {
+        document.body.append(built, empty);
+        await Promise.all([built.updateComplete, empty.updateComplete]);
+        expect(built.shadowRoot!.querySelector('button')!.hidden, 'built, then connected').to.equal(true);
+        expect(empty.shadowRoot!.querySelector('button')!.hidden, 'no content').to.equal(false);
+      } finally {
+        built.remove();
+        empty.remove();
+      }
     });
 
     it('passes an accessibility audit, idle and busy', async () => {

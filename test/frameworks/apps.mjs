@@ -162,7 +162,7 @@ export async function buildApps({ only = Object.keys(apps), log = () => {} } = {
     // Every tool here prints its warnings (Svelte's compiler checks, Angular's template checks) on stderr.
     // Rolldown's PLUGIN_TIMINGS notice (plugins slow on a busy machine) says nothing about the app.
     const warnings = stripVTControlCharacters(stderr)
-      .replace(/\[PLUGIN_TIMINGS\][\s\S]*?bundlertimings[^\n]*\n?/g, '')
+      .replace(/\[PLUGIN_TIMINGS\][\s\S]*?\nSee https:\/\/rolldown\.rs\/[^\n]*\n?/g, '')
       .trim();
     builds[app] = { code, output: `${stdout}\n${stderr}`.trim(), warnings, ms: Math.round(ms) };
     sites[app] = path.join(workDir, app, apps[app].out);
