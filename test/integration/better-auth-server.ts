@@ -7,6 +7,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import { expect, fixture, html } from '@open-wc/testing';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import { afterConnect, clearStorage } from '../helpers/fixtures.js';
+import { toServerTarget } from '../../src/internal/server-url.js';
 import type { Fault } from './parse-server.js';
 
 export interface BetterAuthConfig {
@@ -162,13 +163,10 @@ export function useBetterAuthServer(onConfig: (config: BetterAuthConfig) => void
  * another tab's cookie step would) until the returned function is called.
  */
 export async function holdCookieLock(serverUrl: string): Promise<() => void> {
-  const url = new URL(serverUrl);
+  const { base } = toServerTarget(serverUrl, '/api/auth');
   let release!: () => void;
   await new Promise<void>((granted) => {
-    void navigator.locks.request(
-      url.origin + url.pathname.replace(/\/+$/, ''),
-      () => (granted(), new Promise<void>((r) => (release = r))),
-    );
+    void navigator.locks.request(base, () => (granted(), new Promise<void>((r) => (release = r))));
   });
   return release;
 }
