@@ -47,10 +47,10 @@ export default [
   ]),
   page(
     'OpenID Connect pair: oidc.js (<user-session> + OidcBackend + oauth4webapi) + <log-out-action> (target 17.5 kB)',
-    '22.32 kB',
+    '22.31 kB',
     ['define/oidc-backend', 'define/log-out-action'],
   ),
-  page('Better Auth pair: better-auth.js (<user-session> + BetterAuthBackend) + <log-out-action> (target 12 kB)', '14.30 kB', [
+  page('Better Auth pair: better-auth.js (<user-session> + BetterAuthBackend) + <log-out-action> (target 12 kB)', '14.29 kB', [
     'define/better-auth-backend',
     'define/log-out-action',
   ]),

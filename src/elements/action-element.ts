@@ -142,7 +142,9 @@ export abstract class ActionElement<Success, Failure extends { error: AuthError 
     // The default button shows only when the author put no content of their own. Content there
     // at connect fires `slotchange` too, so no update reads the slot (1,000 actions upgrade faster).
     slot.addEventListener('slotchange', () => {
-      button.hidden = slot.assignedNodes().some((node) => node.nodeType === Node.ELEMENT_NODE || node.textContent?.trim());
+      // Flattened: a <slot> forwarded from the page's own component counts by what it forwards.
+      // Slotted nodes are elements or text (3): only text may be blank.
+      button.hidden = slot.assignedNodes({ flatten: true }).some((node) => node.nodeType !== 3 || node.textContent!.trim());
     });
     root.append(slot, button);
     return root;
