@@ -65,7 +65,12 @@ export function betterAuthPlugin(options = {}) {
       if (stopped) throw new Error('better-auth plugin: the test server is stopping');
       const t0 = Date.now();
       const { startBetterAuth } = await import('../server/better-auth-harness.mjs');
-      const ba = await startBetterAuth({ trustedOrigins: pageOrigin ? [pageOrigin] : [], ...options.harnessOptions });
+      const ba = await startBetterAuth({
+        trustedOrigins: pageOrigin ? [pageOrigin] : [],
+        // Hundreds of sign-ups and sign-ins per engine: see cheapScrypt in the harness.
+        cheapPasswordHashing: true,
+        ...options.harnessOptions,
+      });
       log(`server ${ba.directUrl}, public (proxy) ${ba.serverUrl}, pages ${pageOrigin}, started in ${Date.now() - t0} ms`);
       return ba;
     })());

@@ -309,3 +309,26 @@ describe('Better Auth harness: better-auth behind the fault proxy', { timeout: 6
     assert.throws(() => ba.setTrustedOrigins(['http://localhost:1/path']), TypeError);
   });
 });
+
+describe('Better Auth harness with cheapPasswordHashing (the test runner plugin)', { timeout: 60_000 }, () => {
+  test('the right password signs in, a wrong or truncated one is 401; the stored hash is not the password', async () => {
+    const ba = await startBetterAuth({ trustedOrigins: [PAGE], cheapPasswordHashing: true });
+    try {
+      await ba.createUser(ada);
+      const signIn = (password) => browser(ba.serverUrl).call('/sign-in/email', { body: { email: ada.email, password } });
+      assert.deepEqual(
+        [
+          (await signIn(ada.password)).status,
+          (await signIn('not-the-password')).status,
+          (await signIn(ada.password.slice(0, -1))).status,
+        ],
+        [200, 401, 401],
+      );
+      const { password: hash } = ba.db.prepare("SELECT password FROM account WHERE providerId = 'credential'").get();
+      assert.match(hash, /^[0-9a-f]{32}:[0-9a-f]{128}$/);
+      assert.ok(!hash.includes(ada.password));
+    } finally {
+      await ba.close();
+    }
+  });
+});

@@ -60,7 +60,8 @@ onBothServers((server) => {
           delayMs: 1500,
           times: 1,
           method: 'POST',
-          path: server.kind === 'parse' ? undefined : '/api/auth/two-factor/get-totp-uri',
+          // The reply that brings the secret (with the password check: Better Auth's enable).
+          path: server.kind === 'parse' ? undefined : '/api/auth/two-factor/enable',
         });
         const whoAtSetup: (string | null)[] = [];
         p.enable.addEventListener('setup', () => whoAtSetup.push(p.session.username));
@@ -80,35 +81,45 @@ onBothServers((server) => {
       },
     );
 
-    it('the secret that arrived after a sign-out cannot be confirmed: the code then fails with bad-request, two-step stays off', async function () {
-      const account = await server.newAccount();
-      const p = await page(server);
-      expect(await signIn(p, account)).to.equal(true);
-      await setFault(server, { delayMs: 800, times: 1, method: 'POST' });
-      let secret = '';
-      p.enable.addEventListener('setup', (e) => (secret = (e as CustomEvent).detail.secret));
-      p.field('settings', 'password').value = account.password;
-      const run = p.enable.do();
-      await new Promise((r) => setTimeout(r, 100));
-      await p.session.logOut({ scope: 'local' });
-      await run;
-      await new Promise((r) => setTimeout(r, 1000));
-      if (!secret) this.skip(); // not reproduced: nothing shown
-      p.enable.code = code(secret);
-      const failure = oneEvent(p.enable, 'failure');
-      const ok = await p.enable.do();
-      const error = ok ? null : (await failure).detail.error.code;
-      const q = await page(server);
-      const e = await q.session.logIn(account.login, account.password).then(
-        () => null,
-        (err: AuthError) => err.code,
-      );
-      expect({ confirmResult: ok, error, twoStepOnAtServer: e === 'second-factor-required' }).to.deep.equal({
-        confirmResult: false,
-        error: 'bad-request',
-        twoStepOnAtServer: false,
-      });
-    });
+    // Parse makes the secret in the page, at once: it is shown, then the person signs out, then
+    // its code is sent. (Better Auth fetches it: a sign-out while it is fetched shows none, as the
+    // FINDING test above proves.) Waits for the `setup` event, not a fixed time: under load the
+    // secret once came after the sign-out, and the test skipped itself.
+    (server.kind === 'parse' ? it : it.skip)(
+      'a secret shown before a sign-out cannot be confirmed after it: the code fails with bad-request, two-step stays off',
+      async () => {
+        const account = await server.newAccount();
+        const p = await page(server);
+        expect(await signIn(p, account)).to.equal(true);
+        const setup = oneEvent(p.enable, 'setup');
+        p.field('settings', 'password').value = account.password;
+        const run = p.enable.do();
+        const { secret } = (await setup).detail as { secret: string };
+        await p.session.logOut({ scope: 'local' });
+        await run;
+        // Through the API: the secret is gone with the sign-out.
+        const apiError = await p.session.enableTwoFactor(code(secret)).then(
+          () => null,
+          (err: AuthError) => err.code,
+        );
+        // Through the element: the sign-out took it back to its first step.
+        p.enable.code = code(secret);
+        const failure = oneEvent(p.enable, 'failure');
+        const ok = await p.enable.do();
+        const error = ok ? null : (await failure).detail.error.code;
+        const q = await page(server);
+        const e = await q.session.logIn(account.login, account.password).then(
+          () => null,
+          (err: AuthError) => err.code,
+        );
+        expect({ apiError, confirmResult: ok, error, twoStepOnAtServer: e === 'second-factor-required' }).to.deep.equal({
+          apiError: 'bad-request',
+          confirmResult: false,
+          error: 'bad-request',
+          twoStepOnAtServer: false,
+        });
+      },
+    );
 
     it('QR shown for A, then B signs in through another <user-session> on the key: the secret leaves the DOM', async () => {
       const a = await server.newAccount();
