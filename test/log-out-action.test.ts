@@ -289,6 +289,18 @@ describe('<log-out-action>', () => {
       expect(button.textContent).to.equal('Sign out');
     });
 
+    it('a blank label ("" or spaces, as a framework may pass for "unset") shows the default text, never a nameless button', async () => {
+      const { action } = await sessionWithAction();
+      const button = action.shadowRoot!.querySelector('button')!;
+      const texts: string[] = [];
+      for (const label of ['', '   ', 'Sign out', '']) {
+        action.setAttribute('label', label);
+        await action.updateComplete;
+        texts.push(button.textContent!);
+      }
+      expect(texts).to.deep.equal(['Log out', 'Log out', 'Sign out', 'Log out']);
+    });
+
     it('hides the default button when the author brings content, but not for whitespace', async () => {
       const el = await fixture<LogOutActionElement>(html`<log-out-action> </log-out-action>`);
       const button = el.shadowRoot!.querySelector('button')!;

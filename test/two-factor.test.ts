@@ -20,6 +20,25 @@ describe('two-step add-on without a server', () => {
       expect(typeof session[name], name).to.equal('function');
   });
 
+  it('<enable-two-factor-action>: a blank label shows the default text on the first button, never a nameless button', async () => {
+    const action = await fixture<EnableTwoFactorActionElement>(
+      html`<enable-two-factor-action label=""></enable-two-factor-action>`,
+    );
+    const button = action.shadowRoot!.querySelector('[part=button]')!;
+    const texts = [button.textContent];
+    for (const label of ['  ', 'Protect my account', '']) {
+      action.setAttribute('label', label);
+      await action.updateComplete;
+      texts.push(button.textContent);
+    }
+    expect(texts).to.deep.equal([
+      'Turn on two-step sign-in',
+      'Turn on two-step sign-in',
+      'Protect my account',
+      'Turn on two-step sign-in',
+    ]);
+  });
+
   it('OpenID Connect: every call is misconfigured, saying the provider asks for the second step', async () => {
     const session = await fixture<UserSessionElement>(
       html`<user-session backend="oidc" issuer="https://id.example" client-id="spa" storage-key=${storageKey()}></user-session>`,

@@ -33,7 +33,7 @@ export abstract class ActionElement<Success, Failure extends { error: AuthError 
     session: {},
   };
 
-  /** Text of the default button. */
+  /** Text of the default button; blank (`label=""`) shows the default text, never an empty button. */
   label: string | null = null;
   /** Id of the `<user-session>` to use, looked up in this element's root when the action runs. */
   session: string | null = null;
@@ -151,7 +151,9 @@ export abstract class ActionElement<Success, Failure extends { error: AuthError 
   }
 
   protected override updated(): void {
-    if (this.#button) this.#button.textContent = this.label ?? this.defaultLabel;
+    // A blank label would leave a button with no name for screen readers: the default text instead.
+    // (The first update makes the render root, and with it the button, if connecting has not.)
+    this.#button!.textContent = this.label?.trim() || this.defaultLabel;
   }
 
   #showBusy(on: boolean): void {

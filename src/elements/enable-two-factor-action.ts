@@ -44,7 +44,7 @@ export class EnableTwoFactorActionElement extends ReactiveElement {
 
   static override properties = { label: {}, session: {} };
 
-  /** Text of the first button. */
+  /** Text of the first button; blank shows the default text. */
   label: string | null = null;
   /** Id of the `<user-session>` to use. */
   session: string | null = null;
@@ -155,7 +155,8 @@ export class EnableTwoFactorActionElement extends ReactiveElement {
   }
 
   protected override updated(): void {
-    this.#parts.start.textContent = this.label ?? 'Turn on two-step sign-in';
+    // Blank: the default text, as the action elements (never a button with no name).
+    this.#parts.start.textContent = this.label?.trim() || 'Turn on two-step sign-in';
   }
 
   override disconnectedCallback(): void {
