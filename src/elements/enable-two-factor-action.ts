@@ -86,6 +86,11 @@ export class EnableTwoFactorActionElement extends ReactiveElement {
       b.addEventListener('click', run);
       return b;
     };
+    // Cancel and Done hide the button they are on: focus goes to the first button, not to <body>.
+    const backToStart = () => {
+      this.reset();
+      p.start.focus();
+    };
     p.start.addEventListener('click', () => void this.do());
     p.input.addEventListener('keydown', (event) => {
       if (event.key === 'Enter') void this.do();
@@ -101,7 +106,7 @@ export class EnableTwoFactorActionElement extends ReactiveElement {
       ' ',
       button('confirm-button', 'Turn on', () => void this.do()),
       ' ',
-      button('cancel-button', 'Cancel', () => this.reset()),
+      button('cancel-button', 'Cancel', backToStart),
     );
     this.#codes = h(
       'div',
@@ -116,7 +121,7 @@ export class EnableTwoFactorActionElement extends ReactiveElement {
       ' ',
       p.download,
       ' ',
-      button('done-button', 'Done', () => this.reset()),
+      button('done-button', 'Done', backToStart),
     );
     p.download.textContent = 'Download as text';
   }

@@ -26,25 +26,28 @@ export class FormBinding implements ReactiveController {
   hostConnected(): void {
     this.form = this.#host.closest('form');
     this.form?.addEventListener('submit', this.#listeners.submit);
-    if (this.#listeners.keydown) this.form?.addEventListener('keydown', this.#listeners.keydown);
+    // No keydown listener: addEventListener and removeEventListener take a null one as nothing.
+    this.form?.addEventListener('keydown', this.#listeners.keydown!);
   }
 
   hostDisconnected(): void {
     this.form?.removeEventListener('submit', this.#listeners.submit);
-    if (this.#listeners.keydown) this.form?.removeEventListener('keydown', this.#listeners.keydown);
+    this.form?.removeEventListener('keydown', this.#listeners.keydown!);
     this.form = null;
   }
 
   /**
-   * Whether a click is on a submit button of the form: that is left to the form, so the browser
-   * checks the fields (`required`…) first, and only a valid form reaches the submit listener.
+   * Whether a click inside the action runs it. A click on a submit button of the form is left to
+   * the form: the browser checks the fields (`required`…) first, and only a valid form reaches the
+   * submit listener. With `checkFields`, any other click in a form (the default button) checks
+   * them the same way, hints shown, as Enter does; not in a form with `novalidate`.
    */
-  submitsTheForm(event: MouseEvent): boolean {
-    const button = event.composedPath().find((node) => node instanceof HTMLButtonElement || node instanceof HTMLInputElement);
+  clickRuns(event: MouseEvent, checkFields?: boolean): boolean {
+    const form = this.form;
+    const button = event.composedPath().find((node) => node instanceof HTMLButtonElement || node instanceof HTMLInputElement) as
+      HTMLButtonElement | undefined;
     return (
-      !!this.form &&
-      (button as HTMLButtonElement | undefined)?.type === 'submit' &&
-      (button as HTMLButtonElement).form === this.form
+      !form || ((button?.type !== 'submit' || button.form !== form) && (!checkFields || form.noValidate || form.reportValidity()))
     );
   }
 }

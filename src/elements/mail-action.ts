@@ -30,9 +30,12 @@ export abstract class MailActionElement extends ActionElement<MailRequestSuccess
     this.#email = value;
   }
 
-  /** A click on a submit button of the form is left to the form (it checks `required`… first). */
+  /**
+   * A click on a submit button of the form is left to the form (it checks `required`… first).
+   * Other clicks do not check the form: a "forgot password" button in a log-in form needs no password.
+   */
   protected override runsOnClick(event: MouseEvent): boolean {
-    return !this.#form.submitsTheForm(event);
+    return this.#form.clickRuns(event);
   }
 
   /** Sends the request through `session`. */

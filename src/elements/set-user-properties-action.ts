@@ -19,6 +19,7 @@ import type { UserSessionElement } from './user-session.js';
  * `createdAt`, names starting with `_`…) and values that are not plain JSON fail with
  * `bad-request` before any request. On success `<user-session>` shows the new fields and fires
  * `user-change`, in this tab and the others; a changed email shows `emailVerified: false`.
+ * In a form, a click on the default button (or your own non-submit content) first has the browser check the fields (`required`, `type=email`…, not with `novalidate`), as Enter and a submit button do.
  *
  * @tagname set-user-properties-action
  * @summary A save button (or your own content) that sets the signed-in user's email and custom properties.
@@ -65,9 +66,9 @@ export class SetUserPropertiesActionElement extends ActionElement<
     return 'Save';
   }
 
-  /** A submit button of the form is left to the form: the browser checks the fields first. */
+  /** A submit button of the form is left to the form; any other click in it runs once its fields are valid, as Enter. */
   protected override runsOnClick(event: MouseEvent): boolean {
-    return !this.#form.submitsTheForm(event);
+    return this.#form.clickRuns(event, true);
   }
 
   protected async perform(

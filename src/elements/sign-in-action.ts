@@ -68,11 +68,11 @@ export abstract class SignInActionElement extends ActionElement<SignInSuccessDet
   }
 
   /**
-   * A click on a submit button of the form is left to the form: the browser checks the
-   * fields (`required`…) first, and only a valid form reaches the submit handler.
+   * A click on a submit button of the form is left to the form; any other click in a form (the
+   * default button) runs once the browser finds its fields valid (`required`…), hints shown, as Enter.
    */
   protected override runsOnClick(event: MouseEvent): boolean {
-    return !this.#form.submitsTheForm(event);
+    return this.#form.clickRuns(event, true);
   }
 
   protected abstract signIn(session: UserSessionElement, credentials: Credentials): Promise<PublicUser>;
@@ -130,7 +130,8 @@ export abstract class SignInActionElement extends ActionElement<SignInSuccessDet
     const candidates = [...connectedActions].filter((action) => action.#form.form === form);
     const chosen =
       candidates.find((action) => event.submitter && action.contains(event.submitter)) ??
-      candidates.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1))[0];
+      // 4: Node.DOCUMENT_POSITION_FOLLOWING (b comes after a), written as the number it is.
+      candidates.sort((a, b) => (a.compareDocumentPosition(b) & 4 ? -1 : 1))[0];
     if (chosen !== this) return;
     event.preventDefault();
     void this.do();
