@@ -44,6 +44,12 @@ export interface AuthErrorOptions {
 /** What a page without the two-step add-on is told by an account (or a `code`) that needs it. */
 export const twoFactorNotLoaded = "Two-step sign-in: import 'user-session-elements/two-factor.js'.";
 
+/** A sign-in or sign-out overtaken by a newer one. */
+export const superseded = (): AuthError => new AuthError('aborted', 'Replaced by a newer sign-in or sign-out.');
+
+/** A sign-in asked of a `<user-session>` that has left the page. */
+export const notInDocument = (): AuthError => new AuthError('misconfigured', 'The <user-session> is not in the document.');
+
 /** Shared by every copy of the kit on a page, so `instanceof AuthError` holds across copies. */
 const brand = Symbol.for('user-session-elements.AuthError');
 

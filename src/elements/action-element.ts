@@ -127,9 +127,8 @@ export abstract class ActionElement<Success, Failure extends { error: AuthError 
     this.#flight = null;
     this.#showBusy(false);
     if (!outcome.ok) this.#error = outcome.detail.error.message;
-    this.dispatchEvent(
-      new CustomEvent(outcome.ok ? 'success' : 'failure', { detail: outcome.detail, bubbles: false, composed: false }),
-    );
+    // A CustomEvent's defaults: it does not bubble and is not composed (the class comment above).
+    this.dispatchEvent(new CustomEvent(outcome.ok ? 'success' : 'failure', { detail: outcome.detail }));
     return outcome.ok;
   }
 

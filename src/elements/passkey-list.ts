@@ -187,7 +187,7 @@ export class PasskeyListElement extends ReactiveElement {
   }
 
   #emit(type: 'removed' | 'failure', detail: PasskeyRemovedDetail | SessionListFailureDetail): void {
-    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: false, composed: false }));
+    this.dispatchEvent(new CustomEvent(type, { detail }));
   }
 }
 

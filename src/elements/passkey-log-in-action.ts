@@ -118,7 +118,7 @@ export class PasskeyLogInActionElement extends ActionElement<SignInSuccessDetail
   };
 
   #emit(type: 'success' | 'failure', detail: SignInSuccessDetail | SignInFailureDetail): void {
-    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: false, composed: false }));
+    this.dispatchEvent(new CustomEvent(type, { detail }));
   }
 
   #follow(session: UserSessionElement | null): void {

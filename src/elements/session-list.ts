@@ -77,7 +77,7 @@ export class SessionListElement extends ReactiveElement {
     findSession: () => findSession(this),
     describe: (info) => this.#device(info),
     emit: (type: 'revoked' | 'failure', detail: SessionRevokedDetail | SessionListFailureDetail) =>
-      this.dispatchEvent(new CustomEvent(type, { detail, bubbles: false, composed: false })),
+      this.dispatchEvent(new CustomEvent(type, { detail })),
   });
   #list: HTMLUListElement | null = null;
   #empty: HTMLElement | null = null;

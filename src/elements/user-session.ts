@@ -227,7 +227,7 @@ export class UserSessionElement extends SessionSettingsElement {
     // News about the list of sessions changes nothing here.
     if (type !== 'sessions-change') this.#reflect();
     // `failure` does not bubble, as the actions' own `failure`: a listener on an ancestor hears neither.
-    this.#held.dispatch(new CustomEvent(type, { detail, bubbles: type !== 'failure', composed: false }));
+    this.#held.dispatch(new CustomEvent(type, { detail, bubbles: type !== 'failure' }));
   }
 
   /** Every method releases the held events first: a page that acts has its listeners, and gets each event in order. */

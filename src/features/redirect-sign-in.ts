@@ -1,6 +1,6 @@
 import { Capability, hasCapability, type AuthBackend, type PublicUser, type StoredSession } from '../backends/backend.js';
 import { asStoredSession } from '../backends/session-codec.js';
-import { AuthError, toAuthError } from '../errors.js';
+import { AuthError, notInDocument, toAuthError } from '../errors.js';
 import type { SessionCore, SessionFeature, Usable } from '../session/feature.js';
 import type { SharedSession } from '../session/shared-session.js';
 import { signInWith } from './sign-in-flow.js';
@@ -31,7 +31,7 @@ export function redirectSignIn(core: SessionCore): RedirectSignIn {
   /** Sends the browser to the provider to sign in, the session held so far signed out first. */
   const redirect = async (backend: AuthBackend): Promise<PublicUser> => {
     const shared = core.shared;
-    if (!shared) throw new AuthError('misconfigured', 'The <user-session> is not in the document.');
+    if (!shared) throw notInDocument();
     // Awaited: the page is about to leave, and the old session must be revoked or queued first…
     if (core.decode(shared.read())) await core.logOut({ scope: 'current' });
     // …and what is queued is sent now, while no new session shares the provider's grant.

@@ -1,6 +1,6 @@
 import type { PublicUser, StoredSession } from '../backends/backend.js';
 import { asStoredSession } from '../backends/session-codec.js';
-import { AuthError } from '../errors.js';
+import { AuthError, notInDocument, superseded } from '../errors.js';
 import type { SessionCore, SignInReason } from '../session/feature.js';
 import { revokeOrQueue } from '../session/revocations.js';
 
@@ -18,7 +18,7 @@ export async function signInWith(
   signOutFirst = true,
 ): Promise<PublicUser> {
   const shared = core.shared;
-  if (!shared) throw new AuthError('misconfigured', 'The <user-session> is not in the document.');
+  if (!shared) throw notInDocument();
   const { backend } = core.settings;
   // Signing in over an active session signs that one out first (revoked, or queued).
   if (signOutFirst && core.decode(shared.read())) void core.logOut({ scope: 'current' });
@@ -36,8 +36,7 @@ export async function signInWith(
     answer = await core.call(
       (signal) => (
         signal.addEventListener('lock-granted', () => {
-          if (core.shared?.read() !== shared.raw)
-            call.abort(new AuthError('aborted', 'Replaced by a newer sign-in or sign-out.'));
+          if (core.shared?.read() !== shared.raw) call.abort(superseded());
         }),
         start(signal)
       ),
@@ -53,7 +52,7 @@ export async function signInWith(
   const now = core.shared;
   if (now?.id !== shared.id) {
     abandon(fresh);
-    throw new AuthError('misconfigured', 'The <user-session> is not in the document.');
+    throw notInDocument();
   }
   // A session stored meanwhile by other code (the Parse SDK…) is replaced: signed out first.
   const other = core.decode(now.read());

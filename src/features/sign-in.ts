@@ -22,10 +22,11 @@ export function passwordSignIn(core: SessionCore): PasswordSignIn {
       // The two-step add-on gives `<user-session>` a `logIn` that takes the code; never ignored.
       if (options?.code) throw new AuthError('misconfigured', twoFactorNotLoaded);
       const { backend } = core.settings;
-      if (hasCapability(backend, Capability.redirectLogIn) && !hasCapability(backend, Capability.passwordLogIn))
+      const byPassword = hasCapability(backend, Capability.passwordLogIn);
+      if (!byPassword && hasCapability(backend, Capability.redirectLogIn))
         throw new AuthError('misconfigured', 'This backend signs in at the provider: pass no username or password.');
       requireCredentials(username, password);
-      if (!hasCapability(backend, Capability.passwordLogIn)) throw missingCapability(Capability.passwordLogIn);
+      if (!byPassword) throw missingCapability(Capability.passwordLogIn);
       return signInWith(core, 'log-in', (signal) => backend.logIn!(username, password!, { signal }));
     },
     async signUp(username, password, extra = {}) {

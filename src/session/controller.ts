@@ -2,7 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from '@lit/reactive-e
 import { Capability, hasCapability, type AuthBackend, type PublicUser, type StoredSession } from '../backends/backend.js';
 import { onBackendRegistered } from '../backends/registrations.js';
 import { CachedDecoder, encodeWith, sameUserFields } from '../backends/session-codec.js';
-import { AuthError } from '../errors.js';
+import { AuthError, superseded } from '../errors.js';
 import { callWithTimeout } from '../internal/call-with-timeout.js';
 import { nonEmptyString } from '../internal/guards.js';
 import { storeId } from '../storage/key-store.js';
@@ -370,8 +370,4 @@ export class SessionController implements ReactiveController {
   #decode(raw: string | null): StoredSession | null {
     return this.#decoder.decode(raw, this.#settings().backend);
   }
-}
-
-function superseded(): AuthError {
-  return new AuthError('aborted', 'Replaced by a newer sign-in or sign-out.');
 }
