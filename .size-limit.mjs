@@ -39,7 +39,7 @@ export default [
     'define/user-session',
     'define/log-out-action',
   ]),
-  page('Parse sign-in page: the pair + <log-in-action> + <sign-up-action> (target 11.5 kB)', '15.26 kB', [
+  page('Parse sign-in page: the pair + <log-in-action> + <sign-up-action> (target 11.5 kB)', '15.25 kB', [
     'define/user-session',
     'define/log-out-action',
     'define/log-in-action',

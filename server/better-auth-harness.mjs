@@ -89,8 +89,10 @@ const cheapScrypt = {
   },
   async verify({ hash, password }) {
     const [salt, key] = hash.split(':');
-    const expected = Buffer.from(key ?? '', 'hex');
-    const actual = await scryptKey(password, salt ?? '');
+    // As Better Auth's own verify: a stored hash that is not `salt:key` is an error, not a wrong password.
+    if (!salt || !key) throw new Error('Invalid password hash');
+    const expected = Buffer.from(key, 'hex');
+    const actual = await scryptKey(password, salt);
     return expected.length === actual.length && timingSafeEqual(expected, actual);
   },
 };

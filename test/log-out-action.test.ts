@@ -299,6 +299,10 @@ describe('<log-out-action>', () => {
         texts.push(button.textContent!);
       }
       expect(texts).to.deep.equal(['Log out', 'Log out', 'Sign out', 'Log out']);
+      // A framework may set a number: shown as text, no error in the update.
+      action.label = 0 as unknown as string;
+      await action.updateComplete;
+      expect(button.textContent).to.equal('0');
     });
 
     it('hides the default button when the author brings content, but not for whitespace', async () => {

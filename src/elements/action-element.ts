@@ -89,7 +89,8 @@ export abstract class ActionElement<Success, Failure extends { error: AuthError 
   }
 
   /**
-   * Runs the action. A click anywhere inside the element does the same; calls and clicks
+   * Runs the action. A click anywhere inside the element does the same (in a form, the sign-in
+   * and profile actions first have the browser check its fields; `do()` does not); calls and clicks
    * during a run join it: one request, one event, one result. The `<user-session>` is found
    * now: the `session` id, else `sessionElement`, else the closest ancestor (across shadow
    * roots), else the only one in the document, else `failure` with code `no-session`; it waits
@@ -152,23 +153,27 @@ export abstract class ActionElement<Success, Failure extends { error: AuthError 
   protected override updated(): void {
     // A blank label would leave a button with no name for screen readers: the default text instead.
     // (The first update makes the render root, and with it the button, if connecting has not.)
-    this.#button!.textContent = this.label?.trim() || this.defaultLabel;
+    // String(): a framework may set a number; it shows as text, as it always did.
+    this.#button!.textContent = String(this.label ?? '').trim() || this.defaultLabel;
   }
 
   #showBusy(on: boolean): void {
+    const aria = on ? 'true' : null;
     this.toggleAttribute('busy', on);
-    this.ariaBusy = on ? 'true' : null;
+    this.ariaBusy = aria;
     // aria-disabled, not disabled: a disabled button drops keyboard focus to <body> in every
     // engine, so a keyboard or screen-reader user would lose their place. Clicks meanwhile only
     // join the run in flight.
-    const button = this.#button;
-    if (button) button.ariaDisabled = on ? 'true' : null;
-    // The attributes above change no style of ours, so they cost no rendering frame. The busy
+    // The attributes change no style of ours, so they cost no rendering frame. The busy
     // look (dimmed, progress cursor) would: a frame drawn while the request is out, whose style,
     // paint and commit delayed the reply's handling by ~0.3–1.3 ms (README, Performance). It comes
     // only for a run still going after `busyLookDelayMs`; a quicker one never flashes it.
     clearTimeout(this.#busyLook);
-    if (!on) button?.classList.remove('busy');
-    else if (button) this.#busyLook = setTimeout(() => button.classList.add('busy'), busyLookDelayMs);
+    const button = this.#button; // none before the first connect (`do()` called on a new element)
+    if (button) {
+      button.ariaDisabled = aria;
+      if (on) this.#busyLook = setTimeout(() => button.classList.add('busy'), busyLookDelayMs);
+      else button.classList.remove('busy');
+    }
   }
 }

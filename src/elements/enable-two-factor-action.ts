@@ -86,11 +86,6 @@ export class EnableTwoFactorActionElement extends ReactiveElement {
       b.addEventListener('click', run);
       return b;
     };
-    // Cancel and Done hide the button they are on: focus goes to the first button, not to <body>.
-    const backToStart = () => {
-      this.reset();
-      p.start.focus();
-    };
     p.start.addEventListener('click', () => void this.do());
     p.input.addEventListener('keydown', (event) => {
       if (event.key === 'Enter') void this.do();
@@ -106,7 +101,7 @@ export class EnableTwoFactorActionElement extends ReactiveElement {
       ' ',
       button('confirm-button', 'Turn on', () => void this.do()),
       ' ',
-      button('cancel-button', 'Cancel', backToStart),
+      button('cancel-button', 'Cancel', () => this.reset()),
     );
     this.#codes = h(
       'div',
@@ -121,7 +116,7 @@ export class EnableTwoFactorActionElement extends ReactiveElement {
       ' ',
       p.download,
       ' ',
-      button('done-button', 'Done', backToStart),
+      button('done-button', 'Done', () => this.reset()),
     );
     p.download.textContent = 'Download as text';
   }
@@ -161,7 +156,7 @@ export class EnableTwoFactorActionElement extends ReactiveElement {
 
   protected override updated(): void {
     // Blank: the default text, as the action elements (never a button with no name).
-    this.#parts.start.textContent = this.label?.trim() || 'Turn on two-step sign-in';
+    this.#parts.start.textContent = String(this.label ?? '').trim() || 'Turn on two-step sign-in';
   }
 
   override disconnectedCallback(): void {
@@ -183,9 +178,15 @@ export class EnableTwoFactorActionElement extends ReactiveElement {
     }));
   }
 
-  /** Back to the first step: the secret and the recovery codes leave the DOM (what Cancel and Done do). */
+  /**
+   * Back to the first step: the secret and the recovery codes leave the DOM (what Cancel and Done
+   * do). Focus in a step that goes (Cancel, Done, the code field) moves to the first button, not
+   * to `<body>`.
+   */
   reset(): void {
     const p = this.#parts;
+    const focused = this.shadowRoot?.activeElement;
+    const focusInStep = !!focused && focused !== p.start;
     this.#setStep(null);
     this.#setup.hidden = this.#codes.hidden = true;
     p.start.hidden = false;
@@ -197,6 +198,7 @@ export class EnableTwoFactorActionElement extends ReactiveElement {
     this.#downloadUrl = '';
     this.#signedInto?.removeEventListener('logged-out', this.#onLoggedOut);
     this.#signedInto = null;
+    if (focusInStep) p.start.focus();
   }
 
   #onLoggedOut = () => {

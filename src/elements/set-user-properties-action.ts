@@ -68,7 +68,8 @@ export class SetUserPropertiesActionElement extends ActionElement<
 
   /** A submit button of the form is left to the form; any other click in it runs once its fields are valid, as Enter. */
   protected override runsOnClick(event: MouseEvent): boolean {
-    return this.#form.clickRuns(event, true);
+    // Busy: the click joins the run, with no check of the form mid-run.
+    return this.#form.clickRuns(event, !this.busy);
   }
 
   protected async perform(

@@ -72,7 +72,8 @@ export abstract class SignInActionElement extends ActionElement<SignInSuccessDet
    * default button) runs once the browser finds its fields valid (`required`…), hints shown, as Enter.
    */
   protected override runsOnClick(event: MouseEvent): boolean {
-    return this.#form.clickRuns(event, true);
+    // Busy: the click joins the run, with no check of the form mid-run.
+    return this.#form.clickRuns(event, !this.busy);
   }
 
   protected abstract signIn(session: UserSessionElement, credentials: Credentials): Promise<PublicUser>;

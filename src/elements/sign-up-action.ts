@@ -9,7 +9,7 @@ import type { UserSessionElement } from './user-session.js';
  * submit of the surrounding form (fields `username`, `password`; other named fields such as
  * `email` go to the new user).
  * A form holding both a `<log-in-action>` and a `<sign-up-action>` submits to the one whose submit button was used, else the first.
- * In a form, a click on the default button (or your own non-submit content) first has the browser check the fields (`required`, `type=email`…, not with `novalidate`), as Enter and a submit button do.
+ * In a form, a click on the default button (or your own non-submit content) first has the browser check the fields (`required`, `type=email`…, not with `novalidate`), as Enter and a submit button do: the whole form, so a `required` field only a sign-up needs also holds up a log-in in the same form.
  *
  * @tagname sign-up-action
  * @summary A sign-up button (or your own content) that creates an account.

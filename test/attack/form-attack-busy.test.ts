@@ -59,7 +59,7 @@ describe('form attack: busy and navigation (real Parse Server)', function () {
       const seen = recordEvents(action, ['success', 'failure']);
       const button = action.shadowRoot!.querySelector('button')!;
       button.focus();
-      await proxy.setFault({ delayMs: 400, path: c.path });
+      await proxy.setFault({ delayMs: 2000, path: c.path });
       await sendKeys({ type: ' ' });
       await sleep(80);
       expect(action.hasAttribute('busy'), 'busy').to.equal(true);

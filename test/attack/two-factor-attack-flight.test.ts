@@ -97,25 +97,26 @@ onBothServers((server) => {
         const { secret } = (await setup).detail as { secret: string };
         await p.session.logOut({ scope: 'local' });
         await run;
-        // Through the API: the secret is gone with the sign-out.
-        const apiError = await p.session.enableTwoFactor(code(secret)).then(
-          () => null,
-          (err: AuthError) => err.code,
-        );
         // Through the element: the sign-out took it back to its first step.
         p.enable.code = code(secret);
         const failure = oneEvent(p.enable, 'failure');
         const ok = await p.enable.do();
         const error = ok ? null : (await failure).detail.error.code;
+        // Signed in again, same account: the secret from before the sign-out is not pending any more.
+        expect(await signIn(p, account)).to.equal(true);
+        const apiError = await p.session.enableTwoFactor(code(secret)).then(
+          () => null,
+          (err: AuthError) => err.code,
+        );
         const q = await page(server);
         const e = await q.session.logIn(account.login, account.password).then(
           () => null,
           (err: AuthError) => err.code,
         );
-        expect({ apiError, confirmResult: ok, error, twoStepOnAtServer: e === 'second-factor-required' }).to.deep.equal({
-          apiError: 'bad-request',
+        expect({ confirmResult: ok, error, apiError, twoStepOnAtServer: e === 'second-factor-required' }).to.deep.equal({
           confirmResult: false,
           error: 'bad-request',
+          apiError: 'bad-request',
           twoStepOnAtServer: false,
         });
       },
