@@ -124,7 +124,8 @@ const run = (command, args, env = {}, logFile) =>
  * reaches another engine's requests, and each engine's pages have their own origin (storage).
  * On two cores the three engines at once take about as long as the slowest of them (when
  * measured alone, Firefox took 18 min, against 38 min for all three one after another): that is
- * the default (`npm test`, CI). On 2026-12-07, at once: Chromium 17 min, Firefox 15, WebKit 10
+ * the default (`npm test`, CI). On 2026-12-07, at once: Chromium 17 min, Firefox 15, WebKit 10; with the form probes of
+ * e739b9f, 19, 17 and 12
  * (Firefox with Puppeteer's network events off, see web-test-runner.config.mjs; Better Auth's
  * test server with cheaper password hashing, see cheapScrypt in server/better-auth-harness.mjs).
  * Both cores are then busy: two runners per engine, six at once, were no faster (tried on
