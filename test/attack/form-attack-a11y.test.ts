@@ -1,38 +1,21 @@
 // Outside attack: accessible names, busy state, focus and announcements of the action elements in
 // forms, with the keyboard (real Parse Server through its fault proxy).
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { Secret, TOTP } from 'otpauth';
 import '../helpers/safe-errors.js';
+import { sleep, deepActive, totp, formPage } from './form-attack-helpers.js';
 import '../../src/two-factor.js';
-import { afterConnect, recordEvents } from '../helpers/fixtures.js';
+import { recordEvents } from '../helpers/fixtures.js';
 import { waitUntil } from '../helpers/wait-until.js';
-import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { LogInActionElement } from '../../src/elements/log-in-action.js';
 import { password, proxy, signUpRest, uniqueName, useParseServer, type ParseConfig } from '../integration/parse-server.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function deepActive(): Element | null {
-  let el: Element | null = document.activeElement;
-  while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
-  return el;
-}
-
-const totp = (secret: string) => new TOTP({ secret: Secret.fromBase32(secret) }).generate();
 
 describe('form attack: accessibility and keyboard (real Parse Server)', function () {
   this.timeout(30_000);
   let cfg: ParseConfig;
   useParseServer((config) => (cfg = config));
 
-  async function page(inner: ReturnType<typeof html>) {
-    const session = await fixture<UserSessionElement>(html`
-      <user-session app-id=${cfg.appId} server-url=${cfg.proxyServerURL}>${inner}</user-session>
-    `);
-    await afterConnect();
-    return session;
-  }
+  const page = (inner: ReturnType<typeof html>) => formPage(cfg, inner);
 
   for (const [tag, fallback] of [
     ['log-in-action', 'Log in'],

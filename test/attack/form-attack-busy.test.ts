@@ -1,32 +1,19 @@
 // Outside attack: the busy state of every action's default button inside a form, and navigation
 // of forms with an action= / target= (real Parse Server through its fault proxy).
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../helpers/safe-errors.js';
-import { afterConnect, recordEvents } from '../helpers/fixtures.js';
+import { sleep, deepActive, formPage } from './form-attack-helpers.js';
+import { recordEvents } from '../helpers/fixtures.js';
 import { waitUntil } from '../helpers/wait-until.js';
-import type { UserSessionElement } from '../../src/elements/user-session.js';
 import { password, proxy, signUpRest, uniqueName, useParseServer, type ParseConfig } from '../integration/parse-server.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-function deepActive(): Element | null {
-  let el: Element | null = document.activeElement;
-  while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
-  return el;
-}
 
 describe('form attack: busy and navigation (real Parse Server)', function () {
   this.timeout(30_000);
   let cfg: ParseConfig;
   useParseServer((config) => (cfg = config));
 
-  async function page(inner: ReturnType<typeof html>) {
-    const session = await fixture<UserSessionElement>(html`
-      <user-session app-id=${cfg.appId} server-url=${cfg.proxyServerURL}>${inner}</user-session>
-    `);
-    await afterConnect();
-    return session;
-  }
+  const page = (inner: ReturnType<typeof html>) => formPage(cfg, inner);
 
   const cases = [
     { tag: 'sign-up-action', path: '/parse/users', signedIn: false },

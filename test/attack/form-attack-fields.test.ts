@@ -3,6 +3,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../helpers/safe-errors.js';
+import { sleep, formPage, logins, signups } from './form-attack-helpers.js';
 import { afterConnect, recordEvents } from '../helpers/fixtures.js';
 import { waitUntil } from '../helpers/wait-until.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
@@ -19,22 +20,12 @@ import {
   type ParseConfig,
 } from '../integration/parse-server.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe('form attack: which fields, odd fields (real Parse Server)', function () {
   this.timeout(30_000);
   let cfg: ParseConfig;
   useParseServer((config) => (cfg = config));
 
-  async function page(inner: ReturnType<typeof html>) {
-    const session = await fixture<UserSessionElement>(html`
-      <user-session app-id=${cfg.appId} server-url=${cfg.proxyServerURL}>${inner}</user-session>
-    `);
-    await afterConnect();
-    return session;
-  }
-  const logins = () => proxy.count('POST', '/parse/login');
-  const signups = () => proxy.count('POST', '/parse/users');
+  const page = (inner: ReturnType<typeof html>) => formPage(cfg, inner);
 
   it('a required field left empty and only the default button: Enter sends nothing', async () => {
     const session = await page(html`

@@ -1,13 +1,12 @@
 // Outside attack: the Enter key in the fields of forms with action elements, forms in shadow
 // roots and nested forms, and focus around <enable-two-factor-action> (real Parse Server).
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { Secret, TOTP } from 'otpauth';
 import '../helpers/safe-errors.js';
+import { sleep, deepActive, totp, formPage } from './form-attack-helpers.js';
 import '../../src/two-factor.js';
-import { afterConnect, recordEvents } from '../helpers/fixtures.js';
+import { recordEvents } from '../helpers/fixtures.js';
 import { waitUntil } from '../helpers/wait-until.js';
-import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { LogInActionElement } from '../../src/elements/log-in-action.js';
 import {
   password,
@@ -20,27 +19,12 @@ import {
   type ParseConfig,
 } from '../integration/parse-server.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function deepActive(): Element | null {
-  let el: Element | null = document.activeElement;
-  while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
-  return el;
-}
-const totp = (secret: string) => new TOTP({ secret: Secret.fromBase32(secret) }).generate();
-
 describe('form attack: Enter and focus (real Parse Server)', function () {
   this.timeout(30_000);
   let cfg: ParseConfig;
   useParseServer((config) => (cfg = config));
 
-  async function page(inner: ReturnType<typeof html>) {
-    const session = await fixture<UserSessionElement>(html`
-      <user-session app-id=${cfg.appId} server-url=${cfg.proxyServerURL}>${inner}</user-session>
-    `);
-    await afterConnect();
-    return session;
-  }
+  const page = (inner: ReturnType<typeof html>) => formPage(cfg, inner);
   const updates = async () => (await proxy.log()).requests.filter((r) => r.path.startsWith('/parse/users/')).length;
 
   it('Enter in a <textarea> of a profile form (default button only) types a new line and saves nothing', async () => {

@@ -1,38 +1,20 @@
 // Outside attack: the action elements inside HTML forms, driven with the keyboard, against the
 // real Parse Server (through its fault proxy, so the requests can be counted).
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../helpers/safe-errors.js';
-import { afterConnect, recordEvents } from '../helpers/fixtures.js';
+import { sleep, deepActive, formPage, logins, signups } from './form-attack-helpers.js';
+import { recordEvents } from '../helpers/fixtures.js';
 import { waitUntil } from '../helpers/wait-until.js';
-import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { LogInActionElement } from '../../src/elements/log-in-action.js';
 import { password, proxy, signUpRest, uniqueName, useParseServer, type ParseConfig } from '../integration/parse-server.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** The element that really has focus, through shadow roots. */
-function deepActive(): Element | null {
-  let el: Element | null = document.activeElement;
-  while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
-  return el;
-}
 
 describe('form attack: actions in forms, keyboard (real Parse Server)', function () {
   this.timeout(30_000);
   let cfg: ParseConfig;
   useParseServer((config) => (cfg = config));
 
-  async function page(inner: ReturnType<typeof html>) {
-    const session = await fixture<UserSessionElement>(html`
-      <user-session app-id=${cfg.appId} server-url=${cfg.proxyServerURL}>${inner}</user-session>
-    `);
-    await afterConnect();
-    return session;
-  }
-
-  const logins = () => proxy.count('POST', '/parse/login');
-  const signups = () => proxy.count('POST', '/parse/users');
+  const page = (inner: ReturnType<typeof html>) => formPage(cfg, inner);
 
   it('Enter in the password field logs in when the form has only the default button (no page button)', async () => {
     const user = await signUpRest(uniqueName('enter'));
