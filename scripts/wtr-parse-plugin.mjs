@@ -205,6 +205,8 @@ export function parseServerPlugin(options = {}) {
       ...(where.port ? { port: where.port } : {}),
       ...(where.pgPort ? { pgPort: where.pgPort } : {}),
       mail: where.mail,
+      // Hundreds of sign-ups and sign-ins per engine: see useCheapBcrypt in the harness.
+      cheapPasswordHashing: true,
       parseOptions: {
         // Read per request: Parse's pages on the test server's origin, through `/same-origin/parse`.
         publicServerURL: () => (testServerOrigin ? `${testServerOrigin}${sameOriginPrefix}/parse` : directURL),
@@ -296,6 +298,7 @@ export function parseServerPlugin(options = {}) {
       return startParseServer({
         appId: `${appId}-keyed`,
         databaseURI: s.harness.databaseURI,
+        cheapPasswordHashing: true,
         parseOptions: { ...parseOptions, javascriptKey: keyedClientKey, collectionPrefix: 'keyed_' },
       });
     }));

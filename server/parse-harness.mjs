@@ -37,6 +37,8 @@ import { createSmtpMailAdapter } from './smtp-mail-adapter.mjs';
  *   (no mail is sent; `/requestPasswordReset` answers that no adapter is set).
  * @property {Record<string, unknown>} [parseOptions] Extra Parse Server options, merged last
  *   (overrides the harness's choices, e.g. `{ protectedFieldsOwnerExempt: true }`).
+ * @property {boolean} [cheapPasswordHashing] Tests only: bcrypt at cost 4 instead of Parse's 10,
+ *   for every Parse Server in this process from then on (see useCheapBcrypt). Default `false`.
  */
 
 /**
@@ -137,6 +139,32 @@ function loadParse() {
     return { ParseServer, SchemaCache, AppCache, Parse };
   })();
   return parseModules;
+}
+
+/**
+ * Password hashing for the test servers: Parse Server's own bcrypt (`lib/password.js`) at cost 4
+ * instead of the 10 it fixes there (it has no option). Cost 10 took 60 ms of CPU per sign-up or
+ * sign-in on the CI machine, and the suite signs up and in hundreds of times per engine with three
+ * engines on two cores; no test looks at the hash or its cost. Parse reads `hash`, `compare` and
+ * `dummyHash` from that module's exports at each call, so replacing `hash` and `dummyHash` there
+ * is enough; stored hashes carry their cost, so `compare` needs no change. Process-wide: Parse's
+ * modules are loaded once per process.
+ */
+function useCheapBcrypt() {
+  const psRequire = createRequire(require.resolve('parse-server'));
+  const password = psRequire('./password.js');
+  if (password.cheap) return;
+  /** @type {{ hash(password: string, cost: number): Promise<string>, hashSync(password: string, cost: number): string }} */
+  let bcrypt;
+  try {
+    bcrypt = psRequire('@node-rs/bcrypt'); // what Parse itself prefers
+  } catch {
+    bcrypt = psRequire('bcryptjs');
+  }
+  password.hash = (/** @type {string} */ plain) => bcrypt.hash(plain, 4);
+  // Compared against when no user matches, so that a miss costs as much as a hit.
+  password.dummyHash = bcrypt.hashSync(crypto.randomBytes(12).toString('hex'), 4);
+  password.cheap = true;
 }
 
 /**
@@ -490,6 +518,7 @@ export async function startParseServer(options = {}) {
     // 3. Parse Server.
     const tParse = performance.now();
     const { ParseServer, SchemaCache, AppCache, Parse } = await parseLoading;
+    if (options.cheapPasswordHashing) useCheapBcrypt();
     // The schema cache is process-wide and outlives servers: a previous server's (or database's)
     // schema would make Parse skip creating tables (`relation "_User" does not exist`).
     SchemaCache.clear();

@@ -7,6 +7,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 
 import { startParseServer, startFaultProxy } from '../index.mjs';
 
@@ -86,6 +87,20 @@ function runNode(source, onSpawn) {
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
     onSpawn?.(child, () => stdout);
   });
+}
+
+/** The bcrypt hash Parse stored for `username`, read from its PostgreSQL with Parse's own `pg`. */
+async function storedPasswordHash(databaseURI, username) {
+  const require = createRequire(import.meta.url);
+  const { Client } = createRequire(require.resolve('parse-server'))('pg');
+  const client = new Client({ connectionString: databaseURI });
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT "_hashed_password" FROM "_User" WHERE username = $1', [username]);
+    return rows[0]?._hashed_password;
+  } finally {
+    await client.end();
+  }
 }
 
 describe('Parse harness: one server', () => {
@@ -364,6 +379,8 @@ test('start, stop, start again in one process (fresh data dirs)', async () => {
     body: { username: 'carol', password: 'pw' },
   });
   assert.equal(signUp1.status, 201);
+  // Parse's own cost (10) unless told otherwise: `npm start` hashes as a real deployment does.
+  assert.match(await storedPasswordHash(first.databaseURI, 'carol'), /^\$2[aby]\$10\$/);
   const firstDir = first.dataDir;
   assert.ok(firstDir && existsSync(firstDir));
   await first.stop();
@@ -371,7 +388,8 @@ test('start, stop, start again in one process (fresh data dirs)', async () => {
   assert.equal(existsSync(firstDir), false, 'temp data dir removed');
   assert.equal(postgresChildrenOf(process.pid).length, 0);
 
-  const second = await startParseServer();
+  // The test runner's servers hash at cost 4 (process-wide from here: the later tests too).
+  const second = await startParseServer({ cheapPasswordHashing: true });
   try {
     assert.notEqual(second.dataDir, firstDir);
     // A fresh database: the same username signs up again (and the schema cache was cleared,
@@ -385,6 +403,13 @@ test('start, stop, start again in one process (fresh data dirs)', async () => {
       token: signUp2.json.sessionToken,
     });
     assert.equal(me.status, 200);
+    assert.match(await storedPasswordHash(second.databaseURI, 'carol'), /^\$2[aby]\$04\$/);
+    // Passwords are still checked: right, wrong, and a user that does not exist (the dummy hash).
+    const logIn = (username, password) =>
+      api(second.serverURL, second.appId, '/login', { method: 'POST', body: { username, password } });
+    assert.equal((await logIn('carol', 'pw')).status, 200);
+    assert.equal((await logIn('carol', 'pW')).json.code, 101);
+    assert.equal((await logIn('nobody', 'pw')).json.code, 101);
   } finally {
     await second.stop();
   }
