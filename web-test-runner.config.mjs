@@ -61,18 +61,9 @@ const launchers = {
   // reads either through the browser's protocol. Playwright turns the Network domain on for every
   // page (each request an event to the runner); on 17 files its Chromium run took 153 s of CPU,
   // this one 102 s (2026-12-07). The virtual authenticator uses the page's CDP session either way.
-  // Each test file gets a browser context of its own, as Playwright gave it: no storage, cookie or
-  // page of one file is left to the next. (In the shared default context, a cross-tab test missed
-  // another frame's storage event once in CI; not reproduced since, alone or three runs at once.)
   chromium: () =>
     puppeteerLauncher({
       launchOptions: { ...chromiumLaunchOptions, headless: true, networkEnabled: false, issuesEnabled: false },
-      createPage: async ({ browser }) => {
-        const context = await browser.createBrowserContext();
-        const page = await context.newPage();
-        page.once('close', () => context.close().catch(() => {}));
-        return page;
-      },
     }),
   firefox: () =>
     puppeteerLauncher({
