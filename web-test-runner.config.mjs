@@ -2,6 +2,7 @@
 // (test tools cannot download browsers on these machines; see README "Testing"). Which binary
 // each engine uses is in scripts/browsers.mjs; `npm test` (scripts/test.mjs) installs them.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { playwrightLauncher } from '@web/test-runner-playwright';
 import { puppeteerLauncher } from '@web/test-runner-puppeteer';
 import { webdriverLauncher } from '@web/test-runner-webdriver';
 import { defaultReporter, summaryReporter } from '@web/test-runner';
@@ -57,13 +58,10 @@ function filesOfThisRun() {
 const runsIntegrationTests = filesOfThisRun().some((pattern) => pattern.includes('integration') || pattern.includes('**'));
 
 const launchers = {
-  // Puppeteer over CDP, as for Firefox below, with its network and issue tracking off: no test
-  // reads either through the browser's protocol. Playwright turns the Network domain on for every
-  // page (each request an event to the runner); on 17 files its Chromium run took 153 s of CPU,
-  // this one 102 s (2026-12-07). The virtual authenticator uses the page's CDP session either way.
   chromium: () =>
-    puppeteerLauncher({
-      launchOptions: { ...chromiumLaunchOptions, headless: true, networkEnabled: false, issuesEnabled: false },
+    playwrightLauncher({
+      product: 'chromium',
+      launchOptions: chromiumLaunchOptions,
     }),
   firefox: () =>
     puppeteerLauncher({
