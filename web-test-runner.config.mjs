@@ -62,14 +62,15 @@ const launchers = {
   // page (each request an event to the runner); on 17 files its Chromium run took 153 s of CPU,
   // this one 102 s (2026-12-07). The virtual authenticator uses the page's CDP session either way.
   // Each test file gets a browser context of its own, as Playwright gave it: no storage, cookie or
-  // page of one file is left to the next. (In the shared default context, a cross-tab test missed
-  // another frame's storage event once in CI; not reproduced since, alone or three runs at once.)
+  // page of one file is left to the next.
   chromium: () =>
     puppeteerLauncher({
       launchOptions: {
         ...chromiumLaunchOptions,
-        // Two switches Playwright passes and Puppeteer does not: without the first, this
-        // non-branded Chromium turns on its field-trial testing config (experimental features).
+        // Two switches Playwright passes and Puppeteer does not. Without the first, this
+        // non-branded Chromium turns on its field-trial testing config (experimental features):
+        // both CI runs without them failed cross-tab timing tests (another frame's storage event
+        // or channel message seconds late), and Chromium took 913 s in CI against 692 s with them.
         args: [...chromiumLaunchOptions.args, '--disable-field-trial-config', '--disable-back-forward-cache'],
         headless: true,
         networkEnabled: false,
