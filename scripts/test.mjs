@@ -124,8 +124,9 @@ const run = (command, args, env = {}, logFile) =>
  * reaches another engine's requests, and each engine's pages have their own origin (storage).
  * On two cores the three engines at once take about as long as the slowest of them (when
  * measured alone, Firefox took 18 min, against 38 min for all three one after another): that is
- * the default (`npm test`, CI). On 2026-12-07, at once: Chromium 17 min, Firefox 15, WebKit 10; with the form probes of
- * e739b9f, 19, 17 and 12; at 9cb982e, 11.5, 13.5 and 9.5 (`.ci/run` 16 min 45 s)
+ * the default (`npm test`, CI). On 2026-12-07, at once: Chromium 17 min, Firefox 15, WebKit 10;
+ * with the form probes of e739b9f, 19, 17 and 12; at 9cb982e, 11.5, 13.5 and 9.5 (`.ci/run`
+ * 16 min 45 s)
  * (Chromium and Firefox through Puppeteer with its network events off, see
  * web-test-runner.config.mjs; the test servers hash passwords cheaply, see cheapScrypt in
  * server/better-auth-harness.mjs and useCheapBcrypt in server/parse-harness.mjs).

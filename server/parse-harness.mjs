@@ -57,6 +57,8 @@ import { createSmtpMailAdapter } from './smtp-mail-adapter.mjs';
  */
 
 const require = createRequire(import.meta.url);
+/** `require` as parse-server's own modules resolve it: its files and its dependencies. */
+const parseRequire = (/** @type {string} */ id) => createRequire(require.resolve('parse-server'))(id);
 const noop = () => {};
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const PG_USER = 'postgres';
@@ -132,10 +134,9 @@ function loadParse() {
     if (!process.env.PARSE_SERVER_LOGS_FOLDER) process.env.PARSE_SERVER_LOGS_FOLDER = 'null';
     const mod = await import('parse-server');
     const ParseServer = mod.ParseServer ?? mod.default?.ParseServer;
-    const psRequire = createRequire(require.resolve('parse-server'));
-    const SchemaCache = psRequire('./Adapters/Cache/SchemaCache.js').default;
-    const AppCache = psRequire('./cache.js').default;
-    const { Parse } = psRequire('parse/node'); // the instance parse-server initialises
+    const SchemaCache = parseRequire('./Adapters/Cache/SchemaCache.js').default;
+    const AppCache = parseRequire('./cache.js').default;
+    const { Parse } = parseRequire('parse/node'); // the instance parse-server initialises
     return { ParseServer, SchemaCache, AppCache, Parse };
   })();
   return parseModules;
@@ -150,21 +151,21 @@ function loadParse() {
  * is enough; stored hashes carry their cost, so `compare` needs no change. Process-wide: Parse's
  * modules are loaded once per process.
  */
+let bcryptIsCheap = false;
 function useCheapBcrypt() {
-  const psRequire = createRequire(require.resolve('parse-server'));
-  const password = psRequire('./password.js');
-  if (password.cheap) return;
+  if (bcryptIsCheap) return;
+  const password = parseRequire('./password.js');
   /** @type {{ hash(password: string, cost: number): Promise<string>, hashSync(password: string, cost: number): string }} */
   let bcrypt;
   try {
-    bcrypt = psRequire('@node-rs/bcrypt'); // what Parse itself prefers
+    bcrypt = parseRequire('@node-rs/bcrypt'); // what Parse itself prefers
   } catch {
-    bcrypt = psRequire('bcryptjs');
+    bcrypt = parseRequire('bcryptjs');
   }
   password.hash = (/** @type {string} */ plain) => bcrypt.hash(plain, 4);
   // Compared against when no user matches, so that a miss costs as much as a hit.
   password.dummyHash = bcrypt.hashSync(crypto.randomBytes(12).toString('hex'), 4);
-  password.cheap = true;
+  bcryptIsCheap = true;
 }
 
 /**
@@ -635,7 +636,7 @@ export async function startParseServer(options = {}) {
     }
     const api = withoutNewProcessListeners(() => parseServer.app);
     // Mount at /parse like ParseServer.startApp does, without its process listeners.
-    const express = createRequire(require.resolve('parse-server'))('express');
+    const express = parseRequire('express');
     const app = express();
     app.use('/parse', api);
     handler = app;
