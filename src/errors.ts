@@ -98,7 +98,7 @@ const defaultMessages: Partial<Record<AuthErrorCode, string>> = {
 export function toAuthError(error: unknown, secret?: string | readonly (string | undefined)[]): AuthError {
   const authError =
     error instanceof AuthError ? error : new AuthError('server', `The backend failed: ${describe(error)}`, { cause: error });
-  const secrets = (typeof secret === 'string' ? [secret] : (secret ?? [])).filter((s): s is string => !!s);
+  const secrets = [secret].flat().filter((s): s is string => !!s);
   if (secrets.length === 0) return authError;
   const forms = secrets.flatMap((s) => [s, encodeURIComponent(s), JSON.stringify(s).slice(1, -1)]);
   // What cannot be read as text cannot be shown to be clean: it counts as quoting.

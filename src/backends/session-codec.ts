@@ -17,18 +17,13 @@ export function toPublicUser(fields: Record<string, unknown>, id: string): Publi
   return user;
 }
 
-/** The default storage format: JSON of `StoredSession`. */
-export function serializeSession(session: StoredSession): string {
-  return JSON.stringify({ token: session.token, user: session.user });
-}
-
 /** `value` as a session with a safe public user, or `null` if it is not one (no token or user id). */
 export function asStoredSession(value: unknown): StoredSession | null {
   if (!isRecord(value) || !nonEmptyString(value.token) || !isRecord(value.user) || !nonEmptyString(value.user.id)) return null;
   return { token: value.token, user: toPublicUser(value.user, value.user.id) };
 }
 
-/** Reads what `serializeSession` wrote; `null` for corrupt JSON or a value of the wrong shape. */
+/** Reads the default storage format (`encodeWith`); `null` for corrupt JSON or a value of the wrong shape. */
 export function deserializeSession(raw: string): StoredSession | null {
   return asStoredSession(parseJson(raw));
 }
@@ -38,9 +33,9 @@ export function bySessionOrder(a: SessionInfo, b: SessionInfo): number {
   return Number(b.current) - Number(a.current) || (b.createdAt ?? 0) - (a.createdAt ?? 0);
 }
 
-/** A session as `backend` stores it: its own format, or the default JSON. */
+/** A session as `backend` stores it: its own format, or the default, JSON of `StoredSession`. */
 export function encodeWith(backend: AuthBackend, session: StoredSession): string {
-  return backend.serialize ? backend.serialize(session) : serializeSession(session);
+  return backend.serialize ? backend.serialize(session) : JSON.stringify({ token: session.token, user: session.user });
 }
 
 /**
@@ -57,7 +52,8 @@ export class CachedDecoder {
     if (raw === this.#raw && backend === this.backend) return this.#session;
     let session: StoredSession | null = null;
     try {
-      if (raw !== null) session = asStoredSession(backend.deserialize ? backend.deserialize(raw) : deserializeSession(raw));
+      // The default format is JSON; asStoredSession checks the shape of either.
+      if (raw !== null) session = asStoredSession(backend.deserialize ? backend.deserialize(raw) : parseJson(raw));
     } catch {
       // unreadable: no session
     }

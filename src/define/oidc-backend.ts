@@ -10,12 +10,13 @@ import './features/redirect-sign-in.js';
 registerKitBackend(
   'oidc',
   ({ issuer, clientId, redirectUri, postLogoutRedirectUri, scopes }) =>
+    // Unset (`null`) or blank, each of the last three takes its default.
     new OidcBackend({
       issuer: issuer ?? '',
       clientId: clientId ?? '',
-      ...(redirectUri ? { redirectUri } : {}),
-      ...(postLogoutRedirectUri ? { postLogoutRedirectUri } : {}),
-      ...(scopes ? { scopes } : {}),
+      redirectUri: redirectUri ?? undefined,
+      postLogoutRedirectUri: postLogoutRedirectUri ?? undefined,
+      scopes: scopes ?? undefined,
     }),
 );
 

@@ -247,7 +247,8 @@ export class UserSessionElement extends SessionSettingsElement {
   /** Puts the `authenticated` attribute and custom state back to the truth. */
   #reflect(): void {
     const on = this.authenticated;
-    if (this.hasAttribute('authenticated') !== on) this.toggleAttribute('authenticated', on);
+    // With `on` given, a no-op (no attribute callback) when it already holds.
+    this.toggleAttribute('authenticated', on);
     try {
       this.#internals?.states?.[on ? 'add' : 'delete']('authenticated');
     } catch {

@@ -59,9 +59,13 @@ export function redirectSignIn(core: SessionCore): RedirectSignIn {
     const due = session && hasCapability(backend, Capability.refresh) ? backend.refreshAt?.(session) : null;
     // Not due: nothing to do here, the core goes on in this task.
     if (!session || typeof due !== 'number' || due > Date.now()) return null;
-    const renew = async (): Promise<Usable> => {
+    /** What storage holds now, with its session. */
+    const stored = (): Usable => {
       const now = shared.read();
-      if (now !== raw) return [now, core.decode(now)]; // renewed (or ended) meanwhile
+      return [now, core.decode(now)];
+    };
+    const renew = async (): Promise<Usable> => {
+      if (shared.read() !== raw) return stored(); // renewed (or ended) meanwhile
       let renewed: StoredSession | null;
       try {
         renewed = asStoredSession(await core.call((signal) => backend.refreshSession!(session, { signal }), cancel));
@@ -69,14 +73,12 @@ export function redirectSignIn(core: SessionCore): RedirectSignIn {
         const error = toAuthError(caught, session.token);
         if (error.code !== 'invalid-session') throw error;
         shared.replace(raw, null, 'session-lost');
-        const after = shared.read();
-        return [after, core.decode(after)];
+        return stored();
       }
       if (!renewed) throw new AuthError('server', 'No session in the answer.');
       const fresh = core.encode(backend, renewed);
       shared.replace(raw, fresh, 'restored');
-      const after = shared.read();
-      return [after, core.decode(after)];
+      return stored();
     };
     return withWebLock(`user-session-elements refresh ${shared.id}`, renew);
   };

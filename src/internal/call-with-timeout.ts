@@ -15,7 +15,8 @@ export async function callWithTimeout<T>(
   cancel?: AbortSignal,
   onLate?: (value: T) => void,
 ): Promise<T> {
-  const ms = Number(limit) > 0 && Number.isFinite(Number(limit)) ? Number(limit) : 10_000;
+  const asked = Number(limit);
+  const ms = asked > 0 && asked < Infinity ? asked : 10_000;
   const controller = new AbortController();
   const { signal } = controller;
   const onCancel = () => controller.abort(cancel?.reason);

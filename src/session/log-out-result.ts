@@ -27,17 +27,3 @@ export interface LogOutFailed {
 
 /** What `userSession.logOut()` resolves to: the facts the action's events carry. Branch on `ok`. */
 export type LogOutResult = LogOutSucceeded | LogOutFailed;
-
-export function logOutSuccess(scope: LogOutScope, revoked: boolean, signedOutLocally: boolean): LogOutSucceeded {
-  return { ok: true, scope, revoked, signedOutLocally, revocationPending: false };
-}
-
-export function logOutFailure(
-  scope: LogOutScope,
-  error: AuthError,
-  signedOutLocally: boolean,
-  revocationPending: boolean,
-  revoked = false,
-): LogOutFailed {
-  return { ok: false, scope, revoked, error, signedOutLocally, revocationPending };
-}

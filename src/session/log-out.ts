@@ -11,7 +11,7 @@ import { AuthError } from '../errors.js';
 import { isRecord } from '../internal/guards.js';
 import type { AttachedFeatures } from './attached-features.js';
 import type { SessionCore } from './feature.js';
-import { logOutFailure, logOutSuccess, type LogOutResult } from './log-out-result.js';
+import type { LogOutResult } from './log-out-result.js';
 import { worthRetrying } from './outbox.js';
 import { revoker, settle } from './revocations.js';
 import type { SharedSession } from './shared-session.js';
@@ -79,21 +79,15 @@ export async function logOutOf(
   // Other sessions ended on the server: every tab's lists of sessions are out of date.
   if (revocation && !answer && (serverScope === 'others' || serverScope === 'all')) shared.announceSessionsChanged();
   const featureErrors = after.length ? await Promise.all(after.map((finish) => finish(pending))) : [];
-  if (includesHere && !signedOutLocally) error = storageRefused();
-  else if (!asked) error = unknownScope(scope);
+  if (includesHere && !signedOutLocally)
+    error = new AuthError('misconfigured', 'Storage refused to remove the session: still signed in here.');
+  else if (!asked)
+    error = new AuthError('bad-request', `Unknown scope "${String(scope)}" (current, local, others, all): signed out here only.`);
   else if (session && !able) error = missingCapability(needed, 'bad-request');
   else if (endSession && session && !hasCapability(backend, Capability.endSession))
     error = missingCapability(Capability.endSession);
   else error ??= featureErrors.find((e) => e) ?? null;
   return error
-    ? logOutFailure(effective, error, signedOutLocally, pending, revoked)
-    : logOutSuccess(effective, revoked, signedOutLocally);
-}
-
-function unknownScope(scope: unknown): AuthError {
-  return new AuthError('bad-request', `Unknown scope "${String(scope)}" (current, local, others, all): signed out here only.`);
-}
-
-function storageRefused(): AuthError {
-  return new AuthError('misconfigured', 'Storage refused to remove the session: still signed in here.');
+    ? { ok: false, scope: effective, revoked, error, signedOutLocally, revocationPending: pending }
+    : { ok: true, scope: effective, revoked, signedOutLocally, revocationPending: false };
 }
