@@ -35,11 +35,11 @@ const page = (name, limit, modules) => ({
 });
 
 export default [
-  page('Parse pair: <user-session> + <log-out-action> + ParseBackend (target 10 kB)', '13.98 kB', [
+  page('Parse pair: <user-session> + <log-out-action> + ParseBackend (target 10 kB)', '13.97 kB', [
     'define/user-session',
     'define/log-out-action',
   ]),
-  page('Parse sign-in page: the pair + <log-in-action> + <sign-up-action> (target 11.5 kB)', '15.25 kB', [
+  page('Parse sign-in page: the pair + <log-in-action> + <sign-up-action> (target 11.5 kB)', '15.23 kB', [
     'define/user-session',
     'define/log-out-action',
     'define/log-in-action',
@@ -47,10 +47,10 @@ export default [
   ]),
   page(
     'OpenID Connect pair: oidc.js (<user-session> + OidcBackend + oauth4webapi) + <log-out-action> (target 17.5 kB)',
-    '22.28 kB',
+    '22.22 kB',
     ['define/oidc-backend', 'define/log-out-action'],
   ),
-  page('Better Auth pair: better-auth.js (<user-session> + BetterAuthBackend) + <log-out-action> (target 12 kB)', '14.28 kB', [
+  page('Better Auth pair: better-auth.js (<user-session> + BetterAuthBackend) + <log-out-action> (target 12 kB)', '14.26 kB', [
     'define/better-auth-backend',
     'define/log-out-action',
   ]),

@@ -49,6 +49,35 @@ describe('an idle sign-out from another tab', () => {
     expect(out.map((e) => (e.detail as { reason: string }).reason)).to.deep.equal(['idle']);
   });
 
+  it("keeps the news when the other tab's message comes long after its storage event (a loaded machine)", async () => {
+    // CI saw the channel message trail the storage event by over the kit's wait: this tab then
+    // said other-tab. The news now travels with the storage change itself.
+    const here = await fixture<UserSessionElement>(
+      html`<user-session backend="memory" storage-key=${storageKey}></user-session>`,
+    );
+    frame = document.createElement('iframe');
+    frame.src = `/test/pages/idle-tab.html?key=${encodeURIComponent(storageKey)}&t0=${fake.now()}`;
+    document.body.append(frame);
+    await waitUntil(() => (frame!.contentWindow as IdleTab | null)?.ready === true, 'idle tab ready', { timeout: 8000 });
+    const tab = frame.contentWindow as IdleTab & { BroadcastChannel: typeof BroadcastChannel };
+    await tab.session.signUp('ada', 'a-long-password');
+    await waitUntil(() => here.authenticated, 'this tab signed in through the other');
+    const out = recordEvents(here, ['logged-out']);
+    // The other tab's messages from now on leave 1.5 s late.
+    const post = tab.BroadcastChannel.prototype.postMessage;
+    tab.BroadcastChannel.prototype.postMessage = function (this: BroadcastChannel, message: unknown) {
+      setTimeout(() => post.call(this, message), 1500);
+    };
+    tab.fakeClock.advance(16 * 60_000);
+    await waitUntil(() => !here.authenticated, 'signed out here too');
+    expect(out.map((e) => (e.detail as { reason: string }).reason)).to.deep.equal(['idle']);
+    // Nothing of the news is left in storage.
+    expect(Object.keys(localStorage).filter((k) => k.startsWith(storageKey))).to.deep.equal([]);
+    // The late message changes nothing.
+    await new Promise((resolve) => setTimeout(resolve, 1700));
+    expect(out.map((e) => (e.detail as { reason: string }).reason)).to.deep.equal(['idle']);
+  });
+
   it('keeps the news when its message trails the storage event by 40 ms (a busy machine)', async () => {
     const here = await fixture<UserSessionElement>(
       html`<user-session backend="memory" storage-key=${storageKey}></user-session>`,

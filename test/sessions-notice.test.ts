@@ -195,6 +195,33 @@ describe('sessions that notice', () => {
         frame.remove();
       }
     });
+
+    it("the other tab says session-lost even when this tab's channel message comes 1.5 s late (a loaded machine)", async () => {
+      const { session: element, backend } = await session();
+      const frame = document.createElement('iframe');
+      frame.src = `/test/pages/other-tab.html?key=${encodeURIComponent(storageKey)}`;
+      document.body.append(frame);
+      type Tab = Window & { ready?: boolean; session: UserSessionElement; seen: { type: string; reason: string | null }[] };
+      const post = BroadcastChannel.prototype.postMessage;
+      try {
+        await waitUntil(() => (frame.contentWindow as Tab | null)?.ready === true, 'other tab', { timeout: 8000 });
+        const tab = frame.contentWindow as Tab;
+        await signIn(element);
+        await waitUntil(() => tab.session.authenticated, 'other tab signed in');
+        BroadcastChannel.prototype.postMessage = function (this: BroadcastChannel, message: unknown) {
+          setTimeout(() => post.call(this, message), 1500);
+        };
+        const gate = backend.hold('currentUser');
+        document.dispatchEvent(new Event('visibilitychange'));
+        gate.reject(new AuthError('invalid-session', 'revoked elsewhere'));
+        await waitUntil(() => !tab.session.authenticated, 'signed out there');
+        expect(tab.seen.filter((e) => e.type === 'logged-out').map((e) => e.reason)).to.deep.equal(['session-lost']);
+        expect(Object.keys(localStorage).filter((k) => k.startsWith(storageKey))).to.deep.equal([]);
+      } finally {
+        BroadcastChannel.prototype.postMessage = post;
+        frame.remove();
+      }
+    });
   });
 
   describe('idle sign-out', () => {

@@ -54,10 +54,8 @@ export class SharedSession {
       store.mode === StorageMode.local && webStorage(store.mode)
         ? // A removal told by another tab outdates sign-ins under way here, even when this tab had
           // nothing stored; a storage event for the same removal, heard afterwards, does not.
-          new TabSync(store.key, (news) =>
-            news === 'sessions-changed'
-              ? this.#sessionsChanged()
-              : this.#publish(store.read(), news ?? 'other-tab', news !== undefined),
+          new TabSync(store.key, (news, told) =>
+            news === 'sessions-changed' ? this.#sessionsChanged() : this.#publish(store.read(), news ?? 'other-tab', told),
           )
         : null;
   }
@@ -128,10 +126,14 @@ export class SharedSession {
    * when nothing was stored: a log-out outdates sign-ins under way on the key, in every tab.
    */
   write(raw: string | null, reason: ChangeReason): boolean {
-    this.#writes++;
+    this.writes++;
+    const news = reason === 'session-lost' || reason === 'idle' ? reason : null;
+    // For other tabs, the news goes just before the change and is taken away after it (`TabSync`).
+    const beside = new KeyStore(this.mode, `${this.key}:news`);
+    beside.write(news);
     const stored = this.#store.write(raw);
-    if (this.#publish(stored ? raw : this.#store.read(), reason, true))
-      this.#tabs?.announce(reason === 'session-lost' || reason === 'idle' ? reason : null);
+    beside.write(null);
+    if (this.#publish(stored ? raw : this.#store.read(), reason, true)) this.#tabs?.announce(news);
     return stored;
   }
 
@@ -186,14 +188,10 @@ export class SharedSession {
     return (this.#checking = checking);
   }
 
-  #writes = 0;
   /** The take-up of a session kept by the server (feature `server-session`), while it is under way. */
   takingUp: Promise<void> | null = null;
-
-  /** How many writes this page made: a take-up started before one never lands after it. */
-  get writes(): number {
-    return this.#writes;
-  }
+  /** How many writes this page made (only `write` counts them): a take-up started before one never lands after it. */
+  writes = 0;
 
   /**
    * True at most once per `gap` ms (on the page's clock `now`): the caller re-checks the

@@ -9,24 +9,29 @@ const news: readonly unknown[] = ['session-lost', 'idle', 'sessions-changed'];
 
 /**
  * Tells other tabs of this origin that a storage key changed, and hears them. Messages carry
- * no data but `session-lost`, `idle` or `sessions-changed` (never a token): receivers re-read storage. BroadcastChannel
- * where it exists; the `storage` event too, which also catches writes by other code such as
- * the Parse SDK in another tab. Works whatever happened to writes: a full or blocked area still syncs.
+ * no data but `session-lost`, `idle` or `sessions-changed` (never a token): receivers re-read
+ * storage. BroadcastChannel where it exists; the `storage` event too, which also catches writes
+ * by other code such as the Parse SDK in another tab. Works whatever happened to writes: a full
+ * or blocked area still syncs.
+ *
+ * The news of a removal (`session-lost`, `idle`) also travels in storage: the writer puts it
+ * under `<key>:news` just before the change and removes it just after. Storage events come
+ * in the order of the writes; the message may come long after them on a loaded machine.
  */
 export class TabSync {
   readonly #key: string;
-  readonly #onChange: (news?: TabNews) => void;
+  readonly #onChange: (news: TabNews, told?: boolean) => void;
   /** `null` once closed (and where there is no BroadcastChannel). */
   #channel: BroadcastChannel | null;
 
   /**
-   * `onChange(news)`: another tab told of a change (a message); `onChange()` (no argument): storage
-   * changed under the key (a `storage` event), told or not.
+   * `onChange(news, true)`: another tab told of a change (a message); `onChange(news)`: storage
+   * changed under the key, with the news that came with it (`null`: none, or other code).
    */
-  constructor(key: string, onChange: (news?: TabNews) => void) {
+  constructor(key: string, onChange: (news: TabNews, told?: boolean) => void) {
     this.#key = key;
     this.#onChange = onChange;
-    this.#channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`user-session:${key}`) : null;
+    this.#channel = globalThis.BroadcastChannel ? new BroadcastChannel(`user-session:${key}`) : null;
     this.#channel?.addEventListener('message', this.#onMessage);
     globalThis.addEventListener?.('storage', this.#onStorage);
   }
@@ -43,15 +48,16 @@ export class TabSync {
     globalThis.removeEventListener?.('storage', this.#onStorage);
   }
 
-  #onMessage = ({ data }: MessageEvent<unknown>): void => this.#onChange(news.includes(data) ? (data as TabNews) : null);
+  #onMessage = ({ data }: MessageEvent<unknown>): void => this.#onChange(news.includes(data) ? (data as TabNews) : null, true);
 
-  #onStorage = ({ key }: StorageEvent): void => {
-    // The same change may also come as a message with its news, in either order: the message
-    // is let through first, so the news is not lost to a plain re-read. On a busy machine the
-    // message can trail the storage event by tens of ms (an idle sign-out then read as
-    // other-tab); only changes made by other code (the Parse SDK) wait the whole gap.
-    // Called with no argument (a storage event), never `null` (a message with no news): a
-    // removal told by a message outdates sign-ins under way; heard again here, it must not.
-    if (key === this.#key || key === null) setTimeout(this.#onChange, this.#channel ? 250 : 0);
+  #onStorage = ({ key, oldValue }: StorageEvent): void => {
+    // The news taken away after the change: the change, with its news.
+    if (key === `${this.#key}:news`) {
+      if (news.includes(oldValue)) this.#onChange(oldValue as TabNews);
+    }
+    // A change with no news beside it may still come as a message with news (a full storage
+    // area keeps the news out of storage): the message is let through first, so the news is not
+    // lost to a plain re-read. Only changes made by other code (the Parse SDK) wait the whole gap.
+    else if (key === this.#key || key === null) setTimeout(this.#onChange, this.#channel ? 250 : 0, null);
   };
 }
