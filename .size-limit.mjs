@@ -35,7 +35,7 @@ const page = (name, limit, modules) => ({
 });
 
 export default [
-  page('Parse pair: <user-session> + <log-out-action> + ParseBackend (target 10 kB)', '13.97 kB', [
+  page('Parse pair: <user-session> + <log-out-action> + ParseBackend (target 10 kB)', '13.96 kB', [
     'define/user-session',
     'define/log-out-action',
   ]),
@@ -47,7 +47,7 @@ export default [
   ]),
   page(
     'OpenID Connect pair: oidc.js (<user-session> + OidcBackend + oauth4webapi) + <log-out-action> (target 17.5 kB)',
-    '22.22 kB',
+    '22.23 kB',
     ['define/oidc-backend', 'define/log-out-action'],
   ),
   page('Better Auth pair: better-auth.js (<user-session> + BetterAuthBackend) + <log-out-action> (target 12 kB)', '14.26 kB', [

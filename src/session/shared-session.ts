@@ -1,6 +1,6 @@
 import type { AuthBackend } from '../backends/backend.js';
 import { KeyStore, StorageMode, storeId, webStorage } from '../storage/key-store.js';
-import { TabSync } from '../storage/tab-sync.js';
+import { TabSync, news } from '../storage/tab-sync.js';
 import type { SessionCore } from './feature.js';
 import { RevocationOutbox, outboxKey } from './outbox.js';
 import type { ChangeReason } from './reasons.js';
@@ -127,13 +127,15 @@ export class SharedSession {
    */
   write(raw: string | null, reason: ChangeReason): boolean {
     this.writes++;
-    const news = reason === 'session-lost' || reason === 'idle' ? reason : null;
-    // For other tabs, the news goes just before the change and is taken away after it (`TabSync`).
+    // `session-lost` and `idle` are news to other tabs (`sessions-changed` is no ChangeReason).
+    const said = news.includes(reason) ? (reason as TabNews) : null;
+    // For other tabs, the news goes just before the change and is taken away after it
+    // (`TabSync`); never over a value already there (a key of that name someone else uses).
     const beside = new KeyStore(this.mode, `${this.key}:news`);
-    beside.write(news);
+    const told = said && !beside.read() && beside.write(said);
     const stored = this.#store.write(raw);
-    beside.write(null);
-    if (this.#publish(stored ? raw : this.#store.read(), reason, true)) this.#tabs?.announce(news);
+    if (told) beside.write(null);
+    if (this.#publish(stored ? raw : this.#store.read(), reason, true)) this.#tabs?.announce(said);
     return stored;
   }
 

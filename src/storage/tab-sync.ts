@@ -5,7 +5,8 @@
  */
 export type TabNews = 'session-lost' | 'idle' | 'sessions-changed' | null;
 
-const news: readonly unknown[] = ['session-lost', 'idle', 'sessions-changed'];
+/** Every `TabNews` but none, to check what comes from another tab (or is passed on to one). */
+export const news: readonly unknown[] = ['session-lost', 'idle', 'sessions-changed'];
 
 /**
  * Tells other tabs of this origin that a storage key changed, and hears them. Messages carry
@@ -20,15 +21,15 @@ const news: readonly unknown[] = ['session-lost', 'idle', 'sessions-changed'];
  */
 export class TabSync {
   readonly #key: string;
-  readonly #onChange: (news: TabNews, told?: boolean) => void;
+  readonly #onChange: (news?: TabNews, told?: boolean) => void;
   /** `null` once closed (and where there is no BroadcastChannel). */
   #channel: BroadcastChannel | null;
 
   /**
    * `onChange(news, true)`: another tab told of a change (a message); `onChange(news)`: storage
-   * changed under the key, with the news that came with it (`null`: none, or other code).
+   * changed under the key, with the news that came with it (none: no news, or other code).
    */
-  constructor(key: string, onChange: (news: TabNews, told?: boolean) => void) {
+  constructor(key: string, onChange: (news?: TabNews, told?: boolean) => void) {
     this.#key = key;
     this.#onChange = onChange;
     this.#channel = globalThis.BroadcastChannel ? new BroadcastChannel(`user-session:${key}`) : null;
@@ -37,7 +38,7 @@ export class TabSync {
   }
 
   /** Wakes the other tabs; they re-read the key. Does nothing once closed. */
-  announce(news: TabNews = null): void {
+  announce(news?: TabNews): void {
     this.#channel?.postMessage(news ?? 'changed');
   }
 
@@ -58,6 +59,6 @@ export class TabSync {
     // A change with no news beside it may still come as a message with news (a full storage
     // area keeps the news out of storage): the message is let through first, so the news is not
     // lost to a plain re-read. Only changes made by other code (the Parse SDK) wait the whole gap.
-    else if (key === this.#key || key === null) setTimeout(this.#onChange, this.#channel ? 250 : 0, null);
+    else if (key === this.#key || key === null) setTimeout(this.#onChange, this.#channel ? 250 : 0);
   };
 }
