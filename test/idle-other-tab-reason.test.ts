@@ -5,9 +5,11 @@ import { waitUntil } from './helpers/wait-until.js';
 import type { UserSessionElement } from '../src/elements/user-session.js';
 import { clock } from '../src/session/clock.js';
 import { FakeClock } from './helpers/fake-clock.js';
+import { delayChannelMessages } from './helpers/late-messages.js';
 import { clearStorage, recordEvents, storageKey } from './helpers/fixtures.js';
 
 interface IdleTab extends Window {
+  BroadcastChannel: typeof BroadcastChannel;
   ready?: boolean;
   session: UserSessionElement;
   fakeClock: FakeClock;
@@ -29,8 +31,8 @@ describe('an idle sign-out from another tab', () => {
     clearStorage();
   });
 
-  it('reaches a tab without idle-timeout, where the person was busy, with reason idle', async () => {
-    // This tab: the plain kit on the other tab's key, no idle-timeout (its activity is not counted).
+  /** This tab (the plain kit, no idle-timeout: its activity is not counted) and the idle tab, signed in there. */
+  async function signedInThroughIdleTab(): Promise<{ here: UserSessionElement; tab: IdleTab }> {
     const here = await fixture<UserSessionElement>(
       html`<user-session backend="memory" storage-key=${storageKey}></user-session>`,
     );
@@ -41,6 +43,11 @@ describe('an idle sign-out from another tab', () => {
     const tab = frame.contentWindow as IdleTab;
     await tab.session.signUp('ada', 'a-long-password');
     await waitUntil(() => here.authenticated, 'this tab signed in through the other');
+    return { here, tab };
+  }
+
+  it('reaches a tab without idle-timeout, where the person was busy, with reason idle', async () => {
+    const { here, tab } = await signedInThroughIdleTab();
     const out = recordEvents(here, ['logged-out']);
     window.dispatchEvent(new PointerEvent('pointerdown'));
     tab.fakeClock.advance(16 * 60_000);
@@ -52,22 +59,10 @@ describe('an idle sign-out from another tab', () => {
   it("keeps the news when the other tab's message comes long after its storage event (a loaded machine)", async () => {
     // CI saw the channel message trail the storage event by over the kit's wait: this tab then
     // said other-tab. The news now travels with the storage change itself.
-    const here = await fixture<UserSessionElement>(
-      html`<user-session backend="memory" storage-key=${storageKey}></user-session>`,
-    );
-    frame = document.createElement('iframe');
-    frame.src = `/test/pages/idle-tab.html?key=${encodeURIComponent(storageKey)}&t0=${fake.now()}`;
-    document.body.append(frame);
-    await waitUntil(() => (frame!.contentWindow as IdleTab | null)?.ready === true, 'idle tab ready', { timeout: 8000 });
-    const tab = frame.contentWindow as IdleTab & { BroadcastChannel: typeof BroadcastChannel };
-    await tab.session.signUp('ada', 'a-long-password');
-    await waitUntil(() => here.authenticated, 'this tab signed in through the other');
+    const { here, tab } = await signedInThroughIdleTab();
     const out = recordEvents(here, ['logged-out']);
     // The other tab's messages from now on leave 1.5 s late.
-    const post = tab.BroadcastChannel.prototype.postMessage;
-    tab.BroadcastChannel.prototype.postMessage = function (this: BroadcastChannel, message: unknown) {
-      setTimeout(() => post.call(this, message), 1500);
-    };
+    delayChannelMessages(tab, 1500);
     tab.fakeClock.advance(16 * 60_000);
     await waitUntil(() => !here.authenticated, 'signed out here too');
     expect(out.map((e) => (e.detail as { reason: string }).reason)).to.deep.equal(['idle']);

@@ -1,6 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { waitUntil } from './helpers/wait-until.js';
 import type { UserSessionElement } from '../src/elements/user-session.js';
+import { delayChannelMessages } from './helpers/late-messages.js';
 import { AuthError } from '../src/errors.js';
 import { clock, recheckGap } from '../src/session/clock.js';
 import { parseDuration } from '../src/features/watch.js';
@@ -202,21 +203,13 @@ describe('sessions that notice', () => {
       frame.src = `/test/pages/other-tab.html?key=${encodeURIComponent(storageKey)}`;
       document.body.append(frame);
       type Tab = Window & { ready?: boolean; session: UserSessionElement; seen: { type: string; reason: string | null }[] };
-      const post = BroadcastChannel.prototype.postMessage;
+      let restore = () => {};
       try {
         await waitUntil(() => (frame.contentWindow as Tab | null)?.ready === true, 'other tab', { timeout: 8000 });
         const tab = frame.contentWindow as Tab;
         await signIn(element);
         await waitUntil(() => tab.session.authenticated, 'other tab signed in');
-        BroadcastChannel.prototype.postMessage = function (this: BroadcastChannel, message: unknown) {
-          setTimeout(() => {
-            try {
-              post.call(this, message);
-            } catch {
-              // The channel closed meanwhile (its element left the page): the message is dropped.
-            }
-          }, 1500);
-        };
+        restore = delayChannelMessages(window, 1500);
         const gate = backend.hold('currentUser');
         document.dispatchEvent(new Event('visibilitychange'));
         gate.reject(new AuthError('invalid-session', 'revoked elsewhere'));
@@ -227,7 +220,7 @@ describe('sessions that notice', () => {
         await new Promise((resolve) => setTimeout(resolve, 1700));
         expect(tab.seen.filter((e) => e.type === 'logged-out').map((e) => e.reason)).to.deep.equal(['session-lost']);
       } finally {
-        BroadcastChannel.prototype.postMessage = post;
+        restore();
         frame.remove();
       }
     });
