@@ -229,12 +229,14 @@ if (browsers.length > 0) {
   driver?.kill();
   const slowest = [];
   const slowestTests = [];
+  const failures = [];
   for (const { name, code, countsFile } of results) {
     if (code !== 0) exitCode = 1;
     if (existsSync(countsFile)) {
       const counts = JSON.parse(readFileSync(countsFile, 'utf8'));
       slowest.push(...counts.slowest);
       slowestTests.push(...(counts.slowestTests ?? []));
+      failures.push(...(counts.failures ?? []));
       for (const [browser, perBrowser] of Object.entries(counts.perBrowser)) {
         summary.push(`${browser}: ${perBrowser.passed} passed, ${perBrowser.failed} failed, ${perBrowser.skipped} skipped`);
         for (const k of Object.keys(totals)) totals[k] += perBrowser[k];
@@ -252,6 +254,10 @@ if (browsers.length > 0) {
   console.log('Slowest tests:');
   for (const { name, file, browser, ms } of slowestTests.sort((a, b) => b.ms - a.ms).slice(0, 10))
     console.log(`  ${(ms / 1000).toFixed(1).padStart(6)} s  ${browser}  ${relative(process.cwd(), file)}: ${name}`);
+  // Last before the counts: CI's record of a run keeps only the tail of the log.
+  if (failures.length > 0) console.log('Failed tests:');
+  for (const { name, file, browser, error } of failures)
+    console.log(`  ${browser}  ${relative(process.cwd(), file)}: ${name}\n      ${error}`);
 }
 
 const node = await runNodeTests();
