@@ -49,15 +49,18 @@ export class SharedSession {
     this.#store = store;
     this.#raw = store.read();
     this.outbox = new RevocationOutbox(new KeyStore(store.mode, outboxKey(store.key)));
-    // sessionStorage is per tab: only localStorage has other tabs to keep in step.
-    this.#tabs =
-      store.mode === StorageMode.local && webStorage(store.mode)
-        ? // A removal told by another tab outdates sign-ins under way here, even when this tab had
-          // nothing stored; a storage event for the same removal, heard afterwards, does not.
-          new TabSync(store.key, (news, told) =>
+    // Web Storage only (memory has no other documents). sessionStorage is per tab, shared with
+    // the tab's same-origin frames: their storage events, and no channel to other tabs.
+    this.#tabs = webStorage(store.mode)
+      ? // A removal told by another tab outdates sign-ins under way here, even when this tab had
+        // nothing stored; a storage event for the same removal, heard afterwards, does not.
+        new TabSync(
+          store.key,
+          (news, told) =>
             news === 'sessions-changed' ? this.#sessionsChanged() : this.#publish(store.read(), news ?? 'other-tab', told),
-          )
-        : null;
+          store.mode === StorageMode.local,
+        )
+      : null;
   }
 
   /** The storage key. */

@@ -28,11 +28,13 @@ export class TabSync {
   /**
    * `onChange(news, true)`: another tab told of a change (a message); `onChange(news)`: storage
    * changed under the key, with the news that came with it (none: no news, or other code).
+   * `otherTabs: false` (sessionStorage, one tab's own): storage events only, which come from the
+   * tab's other same-origin documents (frames); no channel, which would reach other tabs.
    */
-  constructor(key: string, onChange: (news?: TabNews, told?: boolean) => void) {
+  constructor(key: string, onChange: (news?: TabNews, told?: boolean) => void, otherTabs: boolean) {
     this.#key = key;
     this.#onChange = onChange;
-    this.#channel = globalThis.BroadcastChannel ? new BroadcastChannel(`user-session:${key}`) : null;
+    this.#channel = otherTabs && globalThis.BroadcastChannel ? new BroadcastChannel(`user-session:${key}`) : null;
     this.#channel?.addEventListener('message', this.#onMessage);
     globalThis.addEventListener?.('storage', this.#onStorage);
   }
