@@ -42,7 +42,7 @@ export abstract class ActionElement<Success, Failure extends { error: AuthError 
   #error = '';
   #sessionElement: UserSessionElement | null = null;
   #flight: Promise<boolean> | null = null;
-  #button: HTMLButtonElement | null = null;
+  #button: HTMLButtonElement | undefined;
   #busyLook: ReturnType<typeof setTimeout> | undefined;
 
   /** Whether a click inside the element starts a run (subclasses leave some clicks to others). */

@@ -38,34 +38,34 @@ export abstract class SessionSettingsElement extends ReactiveElement {
     idleWarning: { attribute: 'idle-warning' },
   };
 
-  /** Where Parse Server is mounted: an http(s) URL such as `http://localhost:1337/parse`, or a path on this origin such as `/parse`. */
-  serverUrl: string | null = null;
-  /** Parse application id (`app-id`). */
-  appId: string | null = null;
-  /** Optional Parse JavaScript key, sent with every request (`X-Parse-JavaScript-Key`, or `_JavaScriptKey` to another origin). */
-  clientKey: string | null = null;
-  /** `local` (default), `session` or `memory`; trimmed, case-insensitive. A value Web Storage refuses (full, blocked) waits in page memory. */
-  storage: string | null = null;
-  /** Defaults to `Parse/<app-id>/currentUser`: the Parse JS SDK's key and JSON shape, so both see the same user. */
-  storageKey: string | null = null;
+  /** Where Parse Server is mounted: an http(s) URL such as `http://localhost:1337/parse`, or a path on this origin such as `/parse`. @default null */
+  declare serverUrl: string | null;
+  /** Parse application id (`app-id`). @default null */
+  declare appId: string | null;
+  /** Optional Parse JavaScript key, sent with every request (`X-Parse-JavaScript-Key`, or `_JavaScriptKey` to another origin). @default null */
+  declare clientKey: string | null;
+  /** `local` (default), `session` or `memory`; trimmed, case-insensitive. A value Web Storage refuses (full, blocked) waits in page memory. @default null */
+  declare storage: string | null;
+  /** Defaults to `Parse/<app-id>/currentUser`: the Parse JS SDK's key and JSON shape, so both see the same user. @default null */
+  declare storageKey: string | null;
   /** Limit in ms for each server request (default 10000); a slower request fails with `AuthError` code `timeout`. */
   timeout: number = defaultTimeout;
-  /** OpenID Connect: the provider's issuer URL (`issuer`). */
-  issuer: string | null = null;
-  /** OpenID Connect: this page's client id at the provider (`client-id`). */
-  clientId: string | null = null;
-  /** OpenID Connect: where the provider sends the browser back (`redirect-uri`; default: this page without query and hash). */
-  redirectUri: string | null = null;
-  /** OpenID Connect: where the provider sends the browser after ending its session (`post-logout-redirect-uri`). */
-  postLogoutRedirectUri: string | null = null;
-  /** OpenID Connect: the scopes asked for (`scopes`; default `openid profile email offline_access`). */
-  scopes: string | null = null;
-  /** Re-check the session with the server on this interval while signed in (`revalidate`: `5m`, `90s`, `1h` or ms; at least 30 s). */
-  revalidate: string | null = null;
-  /** Sign out with reason `idle` after this long without activity in any tab of the session (`idle-timeout`: `15m`…). */
-  idleTimeout: string | null = null;
-  /** Fire the cancelable `idle-warning` this long before the idle sign-out (`idle-warning`: `60s`…). */
-  idleWarning: string | null = null;
+  /** OpenID Connect: the provider's issuer URL (`issuer`). @default null */
+  declare issuer: string | null;
+  /** OpenID Connect: this page's client id at the provider (`client-id`). @default null */
+  declare clientId: string | null;
+  /** OpenID Connect: where the provider sends the browser back (`redirect-uri`; default: this page without query and hash). @default null */
+  declare redirectUri: string | null;
+  /** OpenID Connect: where the provider sends the browser after ending its session (`post-logout-redirect-uri`). @default null */
+  declare postLogoutRedirectUri: string | null;
+  /** OpenID Connect: the scopes asked for (`scopes`; default `openid profile email offline_access`). @default null */
+  declare scopes: string | null;
+  /** Re-check the session with the server on this interval while signed in (`revalidate`: `5m`, `90s`, `1h` or ms; at least 30 s). @default null */
+  declare revalidate: string | null;
+  /** Sign out with reason `idle` after this long without activity in any tab of the session (`idle-timeout`: `15m`…). @default null */
+  declare idleTimeout: string | null;
+  /** Fire the cancelable `idle-warning` this long before the idle sign-out (`idle-warning`: `60s`…). @default null */
+  declare idleWarning: string | null;
 
   readonly #resolver = new BackendResolver();
   #backendObject: AuthBackend | null = null;
@@ -74,6 +74,8 @@ export abstract class SessionSettingsElement extends ReactiveElement {
 
   constructor() {
     super();
+    // Every setting but `timeout` starts as null (declared above, so no initializer each).
+    for (const name in SessionSettingsElement.properties) (this as Record<string, unknown>)[name] ??= null;
     upgradeProperty(this, 'backend');
   }
 

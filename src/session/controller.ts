@@ -50,9 +50,9 @@ export class SessionController implements ReactiveController {
   #inFlight = 0;
   readonly #decoder = new CachedDecoder();
   /** The sign-in under way: a newer sign-in or sign-out aborts it. */
-  #signIn: AbortController | null = null;
+  #signIn: AbortController | null | undefined;
   /** The background check started on connect: disconnecting aborts it. */
-  #validation: AbortController | null = null;
+  #validation: AbortController | null | undefined;
   /** Stops listening for backends and features registered while connected. */
   #stopListening: (() => void)[] = [];
   /** Counts connects and disconnects: work deferred at a connect runs only if none came since. */

@@ -53,7 +53,7 @@ export class TabSync {
 
   #onMessage = ({ data }: MessageEvent<unknown>): void => this.#onChange(news.includes(data) ? (data as TabNews) : null, true);
 
-  #onStorage = ({ key, oldValue }: StorageEvent): void => {
+  #onStorage = ({ key, oldValue, newValue, storageArea }: StorageEvent): void => {
     // The news taken away after the change: the change, with its news.
     if (key === `${this.#key}:news`) {
       if (news.includes(oldValue)) this.#onChange(oldValue as TabNews);
@@ -61,6 +61,9 @@ export class TabSync {
     // A change with no news beside it may still come as a message with news (a full storage
     // area keeps the news out of storage): the message is let through first, so the news is not
     // lost to a plain re-read. Only changes made by other code (the Parse SDK) wait the whole gap.
-    else if (key === this.#key || key === null) setTimeout(this.#onChange, this.#channel ? 250 : 0);
+    // (sessionStorage has no channel: the same wait.) Then only if the key still holds what this
+    // event brought: a newer change, its own events on their way with its news, is left to them.
+    else if (key === this.#key || key === null)
+      setTimeout(() => (key && storageArea?.getItem(key) !== newValue) || this.#onChange(), 250);
   };
 }
