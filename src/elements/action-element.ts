@@ -99,6 +99,9 @@ export abstract class ActionElement<Success, Failure extends { error: AuthError 
    */
   do(): Promise<boolean> {
     if (this.#flight) return this.#flight;
+    // Properties set before the upgrade (`scope`, `session`…) are applied by the first update:
+    // run it now if it has not run (a `do()` in the defining task, or never connected).
+    if (!this.hasUpdated) this.performUpdate();
     // The flight is known before the run starts: a listener of an event the run fires
     // synchronously (`logged-out`) that calls `do()` joins it.
     let settle!: (ok: boolean) => void;

@@ -48,7 +48,7 @@ export abstract class SessionSettingsElement extends ReactiveElement {
   declare storage: string | null;
   /** Defaults to `Parse/<app-id>/currentUser`: the Parse JS SDK's key and JSON shape, so both see the same user. @default null */
   declare storageKey: string | null;
-  /** Limit in ms for each server request (default 10000); a slower request fails with `AuthError` code `timeout`. */
+  /** Limit in ms for each server request (default 10000); a slower request fails with `AuthError` code `timeout`. Reads back what was set: after `null`, `undefined` or a removed attribute it reads that, and the limit is 10000. */
   timeout: number = defaultTimeout;
   /** OpenID Connect: the provider's issuer URL (`issuer`). @default null */
   declare issuer: string | null;

@@ -48,8 +48,7 @@ export function serverSessionTakeUp(core: SessionCore): SessionFeature {
             shared.outbox.ends(session.token)
           )
             return;
-          const fresh = core.encode(backend, session);
-          shared.replace(null, fresh, 'restored');
+          shared.replace(null, core.encode(backend, session), 'restored');
         } finally {
           shared.takingUp = null;
           done();
