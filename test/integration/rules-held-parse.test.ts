@@ -114,7 +114,10 @@ describe('Parse Server: rules no test held (issue 22)', function () {
     const name = uniqueName('lists');
     await session.signUp(name, password);
     const oldToken = String(stored(cfg.appId)?.sessionToken);
-    await proxy.setFault({ delayMs: 1500, method: 'POST', path: '/parse/sessions', times: 1 });
+    // Held long enough for the sign-in below (a log-out and a log-in: two requests) to finish
+    // first: 1.5 s was not under load in CI (Firefox), and the listing reached the server while
+    // the old session was still live.
+    await proxy.setFault({ delayMs: 4000, method: 'POST', path: '/parse/sessions', times: 1 });
     const listing = session.listSessions().then(
       () => null,
       (e: AuthError) => e,
