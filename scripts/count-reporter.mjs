@@ -5,6 +5,12 @@
 // first line, which `npm test` prints next to its closing line: CI keeps only the log's tail.
 import { writeFileSync } from 'node:fs';
 
+/** The first line of an error message (at most 300 characters): what the closing list shows. */
+const firstLine = (text) =>
+  String(text ?? 'no error message')
+    .split('\n')[0]
+    .slice(0, 300);
+
 /** Each test of a suite and its children, with its full name and duration (ms). */
 function testsOf(suite, prefix, out) {
   for (const test of suite.tests ?? [])
@@ -16,11 +22,6 @@ function testsOf(suite, prefix, out) {
   for (const child of suite.suites ?? []) testsOf(child, `${prefix}${child.name} › `, out);
   return out;
 }
-
-const firstLine = (text) =>
-  String(text ?? 'no error message')
-    .split('\n')[0]
-    .slice(0, 300);
 
 function countSuite(suite, counts) {
   for (const test of suite.tests ?? []) {
