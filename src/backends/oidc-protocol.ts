@@ -111,18 +111,24 @@ export function withQuery(
   name: 'authorization_endpoint' | 'end_session_endpoint',
   query: Record<string, string | undefined>,
 ): string {
-  if (!server[name]) throw misconfigured(`The provider names no ${name}.`);
-  const url = new URL(server[name]);
-  for (const [key, value] of Object.entries(query)) if (value) url.searchParams.set(key, value);
-  return url.href;
+  // The browser is sent there: only to http(s), never a `javascript:` URL (script in this page) or `data:`.
+  const url = urlOf(server[name]);
+  if (!/^https?:$/.test(url?.protocol as string)) throw misconfigured(`The provider names no ${name} (an http(s) URL).`);
+  for (const [key, value] of Object.entries(query)) if (value) url!.searchParams.set(key, value);
+  return url!.href;
 }
 
 export function samePage(url: URL, page: string): boolean {
+  const expected = urlOf(page);
+  return url.origin === expected?.origin && url.pathname === expected.pathname;
+}
+
+/** `text` parsed as a URL (against `base`), or `null` when it is none. */
+export function urlOf(text: unknown, base?: string): URL | null {
   try {
-    const expected = new URL(page);
-    return url.origin === expected.origin && url.pathname === expected.pathname;
+    return new URL(text as string, base);
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -131,11 +137,7 @@ export function isLoopback(hostname: string): boolean {
 }
 
 function safeOrigin(issuer: string): string {
-  try {
-    return new URL(issuer).origin;
-  } catch {
-    return 'its issuer URL';
-  }
+  return urlOf(issuer)?.origin ?? 'its issuer URL';
 }
 
 export function misconfigured(message: string): AuthError {

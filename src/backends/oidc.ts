@@ -32,6 +32,7 @@ import {
   samePage,
   secretsOf,
   toOidcError,
+  urlOf,
   userFrom,
   withQuery,
   type PendingLogIn,
@@ -47,12 +48,12 @@ export interface OidcBackendOptions {
   issuer: string;
   /** This page's client id at the provider (a public client: no secret, PKCE). */
   clientId: string;
-  /** Where the provider sends the browser back after sign-in. Default: this page without query and hash. */
-  redirectUri?: string;
+  /** Where the provider sends the browser back after sign-in. Default (unset, `null` or blank): this page without query and hash. */
+  redirectUri?: string | null;
   /** The scopes asked for. Default `openid profile email offline_access` (offline_access: a refresh token). */
-  scopes?: string;
+  scopes?: string | null;
   /** Where the provider sends the browser after ending its own session. Default: `redirectUri`. */
-  postLogoutRedirectUri?: string;
+  postLogoutRedirectUri?: string | null;
 }
 
 /**
@@ -281,12 +282,8 @@ export class OidcBackend implements AuthBackend {
   #issuer(): URL {
     const { issuer, clientId } = this.#options;
     if (!nonEmptyString(clientId?.trim?.())) throw misconfigured("Set client-id: the provider needs this page's client id.");
-    let url: URL;
-    try {
-      url = new URL(String(issuer ?? '').trim());
-    } catch {
-      throw misconfigured("Set issuer to the provider's issuer URL, such as https://idp.example/realms/main.");
-    }
+    const url = urlOf(String(issuer).trim());
+    if (!url) throw misconfigured("Set issuer to the provider's issuer URL, such as https://idp.example/realms/main.");
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
       throw misconfigured('issuer must be an https URL (http only for localhost).');
     }
@@ -307,12 +304,7 @@ export class OidcBackend implements AuthBackend {
     const { origin, pathname, href } = globalThis.location;
     const configured = this.#options.redirectUri?.trim();
     if (!configured) return origin + pathname;
-    let url: URL | null = null;
-    try {
-      url = new URL(configured, href);
-    } catch {
-      // reported below
-    }
+    const url = urlOf(configured, href);
     if (!url || url.origin !== origin || url.hash) {
       throw misconfigured(`redirect-uri must be an address on this page's origin (${origin}), without a #fragment.`);
     }

@@ -11,13 +11,7 @@ registerKitBackend(
   'oidc',
   ({ issuer, clientId, redirectUri, postLogoutRedirectUri, scopes }) =>
     // Unset (`null`) or blank, each of the last three takes its default.
-    new OidcBackend({
-      issuer: issuer ?? '',
-      clientId: clientId ?? '',
-      redirectUri: redirectUri ?? undefined,
-      postLogoutRedirectUri: postLogoutRedirectUri ?? undefined,
-      scopes: scopes ?? undefined,
-    }),
+    new OidcBackend({ issuer: issuer ?? '', clientId: clientId ?? '', redirectUri, postLogoutRedirectUri, scopes }),
 );
 
 export { OidcBackend, type OidcBackendOptions } from '../backends/oidc.js';

@@ -23,10 +23,7 @@ export function redirectSignIn(core: SessionCore): RedirectSignIn {
   /** The redirect sign-in under way: a second call (a click during `logIn()`) joins it. */
   let redirecting: Promise<PublicUser> | null = null;
 
-  const navigate = (url: string): void => {
-    const to = core.settings.navigate ?? ((href: string) => globalThis.location.assign(href));
-    to(url);
-  };
+  const navigate = (url: string): void => (core.settings.navigate ?? ((href: string) => location.assign(href)))(url);
 
   /** Sends the browser to the provider to sign in, the session held so far signed out first. */
   const redirect = async (backend: AuthBackend): Promise<PublicUser> => {
