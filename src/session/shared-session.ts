@@ -38,8 +38,8 @@ export class SharedSession {
   #reason: ChangeReason = 'restored';
   /** Stored values already checked with the server (or being checked), so members check once. */
   readonly #validated = new Set<string>();
-  /** The backends whose queued revocations this page load retried. */
-  readonly #outboxRetried = new WeakSet<AuthBackend>();
+  /** The backends whose queued revocations this page load retried (a few; not weak: a page may set a `backend` that is no object). */
+  readonly #outboxRetried = new Set<AuthBackend>();
   #lastRecheck = -Infinity;
   /** The check with the server on connect, while one runs: members that connect meanwhile wait for it. */
   #checking: Promise<unknown> | null = null;
