@@ -174,7 +174,7 @@ export class BetterAuthBackend implements AuthBackend {
             'Signed in, but the browser did not keep the session cookie: the server must be same-site with this page (or send SameSite=None; Secure cookies) and allow credentials.',
           );
         }
-        return { token: markerPrefix + reply.sessionId, user: reply.user };
+        return marked(reply)!;
       },
       send,
     );

@@ -122,8 +122,7 @@ export class MemoryBackend implements AuthBackend {
     session: StoredSession,
     { scope, createdBefore = Infinity }: Pick<RevokeOptions, 'scope' | 'createdBefore'>,
   ): Promise<void> {
-    const userId = this.#sessions.get(session.token)?.userId;
-    if (userId === undefined) throw new AuthError('invalid-session');
+    const userId = this.#account(session).user.id;
     if (scope !== 'current') {
       for (const [token, other] of this.#sessions) {
         if (other.userId === userId && token !== session.token && other.createdAt <= createdBefore) this.#sessions.delete(token);
@@ -142,11 +141,9 @@ export class MemoryBackend implements AuthBackend {
   async listSessions(session: StoredSession, _options?: { signal: AbortSignal }): Promise<SessionInfo[]> {
     const userId = this.#account(session).user.id;
     const infos: SessionInfo[] = [];
-    for (const [token, { id, userId: owner, createdAt, lastActiveAt, userAgent }] of this.#sessions) {
-      if (owner !== userId) continue;
-      const info: SessionInfo = { id, current: token === session.token, createdAt, lastActiveAt };
-      if (userAgent !== undefined) info.userAgent = userAgent;
-      infos.push(info);
+    // What is kept of a session is its info (the user agent only where one was known), but the user.
+    for (const [token, { userId: owner, ...info }] of this.#sessions) {
+      if (owner === userId) infos.push({ ...info, current: token === session.token });
     }
     return infos.sort(bySessionOrder);
   }
@@ -181,7 +178,7 @@ export class MemoryBackend implements AuthBackend {
 
   #openSession(user: PublicUser, seed?: MemorySessionSeed): StoredSession {
     const token = `m:${randomId()}${randomId()}`;
-    const createdAt = seed ? (seed.createdAt ?? Date.now()) : Date.now();
+    const createdAt = seed?.createdAt ?? Date.now();
     const userAgent = seed ? seed.userAgent : globalThis.navigator?.userAgent;
     const kept: MemorySession = {
       id: `s-${randomId()}`,

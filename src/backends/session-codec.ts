@@ -50,16 +50,19 @@ export class CachedDecoder {
 
   decode(raw: string | null, backend: AuthBackend): StoredSession | null {
     if (raw === this.#raw && backend === this.backend) return this.#session;
-    let session: StoredSession | null = null;
-    try {
-      // The default format is JSON; asStoredSession checks the shape of either.
-      if (raw !== null) session = asStoredSession(backend.deserialize ? backend.deserialize(raw) : parseJson(raw));
-    } catch {
-      // unreadable: no session
-    }
     this.#raw = raw;
     this.backend = backend;
-    return (this.#session = session);
+    return (this.#session = decodeWith(backend, raw));
+  }
+}
+
+/** A stored value as `backend` reads it (its own format, or the default), or `null`: nothing, or no session of its. */
+export function decodeWith(backend: AuthBackend, raw: string | null): StoredSession | null {
+  try {
+    // The default format is JSON; asStoredSession checks the shape of either.
+    return raw === null ? null : asStoredSession(backend.deserialize ? backend.deserialize(raw) : parseJson(raw));
+  } catch {
+    return null; // unreadable: no session
   }
 }
 

@@ -7,6 +7,7 @@ import {
   type LogOutScope,
   type RevokeScope,
 } from '../backends/backend.js';
+import { decodeWith } from '../backends/session-codec.js';
 import { AuthError } from '../errors.js';
 import { isRecord } from '../internal/guards.js';
 import type { AttachedFeatures } from './attached-features.js';
@@ -43,7 +44,8 @@ export async function logOutOf(
   if (shared.takingUp && shared.raw === null) await shared.takingUp;
   // An idle sign-out that finds the session gone (another tab's idle sign-out got there first) is one too.
   const raw = shared.read(reason === 'idle' ? reason : undefined);
-  const session = core.decode(raw);
+  // Read by the backend it belongs to: one pointed elsewhere may not read it (another kind, another issuer).
+  const session = decodeWith(backend, raw);
   abortSignIn();
   const needed = effective === 'local' ? null : capabilityForScope(effective);
   const able = !needed || hasCapability(backend, needed);
