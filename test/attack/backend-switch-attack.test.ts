@@ -48,17 +48,22 @@ async function signedInOidcSession(key: string): Promise<UserSessionElement> {
   const frame = await openApp({ storageKey: key });
   await signIn(frame);
   frame.remove();
-  const { issuer, clientId } = await oidcConfig();
   const session = document.createElement('user-session') as UserSessionElement;
-  session.setAttribute('backend', 'oidc');
-  session.setAttribute('issuer', issuer);
-  session.setAttribute('client-id', clientId);
+  await pointAtOidc(session);
   session.setAttribute('storage-key', key);
   document.body.append(session);
   made.push(session);
   await session.ready;
   expect(session.authenticated).to.equal(true);
   return session;
+}
+
+/** Points `session` at the real OpenID provider. */
+async function pointAtOidc(session: UserSessionElement): Promise<void> {
+  const { issuer, clientId } = await oidcConfig();
+  session.setAttribute('backend', 'oidc');
+  session.setAttribute('issuer', issuer);
+  session.setAttribute('client-id', clientId);
 }
 
 /** Points `session` at the collector, a Parse Server stand-in that records what reaches it. */
@@ -132,13 +137,7 @@ describe('attack: a signed-in <user-session> pointed at another kind of backend,
       await session.logIn(account.email, account.password);
       expect(await sessionsOf(account.email)).to.have.length(1);
       const reasons = loggedOutReasons(session);
-      if (to === 'parse') await pointAtParse(session);
-      else {
-        const { issuer, clientId } = await oidcConfig();
-        session.setAttribute('backend', 'oidc');
-        session.setAttribute('issuer', issuer);
-        session.setAttribute('client-id', clientId);
-      }
+      await (to === 'parse' ? pointAtParse(session) : pointAtOidc(session));
       await sleep(1500);
       expect(session.authenticated).to.equal(false);
       expect(reasons).to.deep.equal(['session-lost']);
@@ -162,10 +161,7 @@ describe('attack: a signed-in <user-session> pointed at another kind of backend,
     await session.ready;
     expect(session.authenticated).to.equal(true);
     const reasons = loggedOutReasons(session);
-    const { issuer, clientId } = await oidcConfig();
-    session.setAttribute('backend', 'oidc');
-    session.setAttribute('issuer', issuer);
-    session.setAttribute('client-id', clientId);
+    await pointAtOidc(session);
     await sleep(1500);
     expect(session.authenticated).to.equal(false);
     expect(reasons).to.deep.equal(['session-lost']);
