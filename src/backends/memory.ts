@@ -141,7 +141,7 @@ export class MemoryBackend implements AuthBackend {
   async listSessions(session: StoredSession, _options?: { signal: AbortSignal }): Promise<SessionInfo[]> {
     const userId = this.#account(session).user.id;
     const infos: SessionInfo[] = [];
-    // What is kept of a session is its info (the user agent only where one was known), but the user.
+    // A kept session is its `SessionInfo` (a user agent only where one was known) and its user's id.
     for (const [token, { userId: owner, ...info }] of this.#sessions) {
       if (owner === userId) infos.push({ ...info, current: token === session.token });
     }

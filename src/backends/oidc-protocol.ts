@@ -113,9 +113,9 @@ export function withQuery(
 ): string {
   // The browser is sent there: only to http(s), never a `javascript:` URL (script in this page) or `data:`.
   const url = urlOf(server[name]);
-  if (!/^https?:$/.test(url?.protocol as string)) throw misconfigured(`The provider names no ${name} (an http(s) URL).`);
-  for (const [key, value] of Object.entries(query)) if (value) url!.searchParams.set(key, value);
-  return url!.href;
+  if (!url || !/^https?:$/.test(url.protocol)) throw misconfigured(`The provider names no http(s) ${name}.`);
+  for (const [key, value] of Object.entries(query)) if (value) url.searchParams.set(key, value);
+  return url.href;
 }
 
 export function samePage(url: URL, page: string): boolean {
