@@ -15,7 +15,8 @@
 //   better-auth-proxy-fault     payload: a fault for the proxy (server/fault-proxy.mjs, e.g.
 //                                 { status: 503, path: '/api/auth/get-session', times: 1 }) or null → true.
 //                                 The proxy's own answers carry credentialed CORS for the page.
-//   better-auth-proxy-reset     clears the fault and the request log → true
+//   better-auth-proxy-release   lets the requests a `hold` fault keeps go on → how many
+//   better-auth-proxy-reset     clears the fault and the request log (drops requests still held) → true
 //   better-auth-proxy-requests  → { requests: [{ method, path, query, fault }], preflights: [{ method, path }] }
 //                                 (as oidc-proxy-requests)
 //   better-auth-stop            stops Better Auth's own HTTP server → true; the proxy answers 502
@@ -34,6 +35,7 @@
 const COMMANDS = new Set([
   'better-auth-config',
   'better-auth-proxy-fault',
+  'better-auth-proxy-release',
   'better-auth-proxy-reset',
   'better-auth-proxy-requests',
   'better-auth-stop',
@@ -102,6 +104,8 @@ export function betterAuthPlugin(options = {}) {
         case 'better-auth-proxy-fault':
           ba.proxy.setFault(payload ?? null);
           return true;
+        case 'better-auth-proxy-release':
+          return ba.proxy.release();
         case 'better-auth-proxy-reset':
           ba.proxy.reset();
           return true;

@@ -12,7 +12,8 @@
 //   oidc-proxy-fault       payload: a fault for the proxy (server/fault-proxy.mjs, as for
 //                            parse-proxy-fault, e.g. { status: 503, path: '/token', times: 1 }) or null
 //                            → true
-//   oidc-proxy-reset       clears the fault and the request log → true
+//   oidc-proxy-release     lets the requests a `hold` fault keeps go on → how many
+//   oidc-proxy-reset       clears the fault and the request log (drops requests still held) → true
 //   oidc-proxy-requests    → { requests: [{ method, path, query, fault }], preflights: [{ method, path }] }
 //                            oldest first; `path` without the query, `query` the query string
 //                            without '?' ('' if none), `fault` what the proxy answered instead of
@@ -45,6 +46,7 @@
 const COMMANDS = new Set([
   'oidc-config',
   'oidc-proxy-fault',
+  'oidc-proxy-release',
   'oidc-proxy-reset',
   'oidc-proxy-requests',
   'oidc-access-token-ttl',
@@ -106,6 +108,8 @@ export function oidcProviderPlugin(options = {}) {
         case 'oidc-proxy-fault':
           op.proxy.setFault(payload ?? null);
           return true;
+        case 'oidc-proxy-release':
+          return op.proxy.release();
         case 'oidc-proxy-reset':
           op.proxy.reset();
           return true;

@@ -14,7 +14,8 @@
 //   parse-config          → { appId, serverURL, proxyServerURL } (starts everything if needed;
 //                            `{ ready: false }` if the start is still running after `waitMs`)
 //   parse-proxy-fault     payload: a fault for the proxy (server/fault-proxy.mjs) or null
-//   parse-proxy-reset     clears the fault and the request log
+//   parse-proxy-release   lets the requests a `hold` fault keeps go on → how many
+//   parse-proxy-reset     clears the fault and the request log (drops requests still held)
 //   parse-proxy-requests  → { requests: [{ method, path, fault, contentType, parseHeaders, bytesSent?,
 //                            complete? }], preflights: [{ method, path }] }
 //   parse-server-stop     stops Parse Server and PostgreSQL (data kept, port kept)
@@ -55,6 +56,7 @@ const sameOriginPrefix = '/same-origin';
 const COMMANDS = new Set([
   'parse-config',
   'parse-proxy-fault',
+  'parse-proxy-release',
   'parse-proxy-reset',
   'parse-proxy-requests',
   'parse-server-stop',
@@ -365,6 +367,8 @@ export function parseServerPlugin(options = {}) {
         case 'parse-proxy-fault':
           s.proxy.setFault(payload ?? null);
           return true;
+        case 'parse-proxy-release':
+          return s.proxy.release();
         case 'parse-proxy-reset':
           s.proxy.reset();
           return true;

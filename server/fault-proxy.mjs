@@ -1,6 +1,6 @@
 // A tiny HTTP reverse proxy (node:http only) in front of a Parse Server origin, able to inject
-// faults: an error status, a delay, an HTML page, a raw body, a redirect, a large chunked body
-// (no Content-Length), or a dropped connection.
+// faults: an error status, a delay, a hold until the test releases it, an HTML page, a raw body,
+// a redirect, a large chunked body (no Content-Length), or a dropped connection.
 // It answers CORS preflights itself, so pages on another origin can read every answer
 // (`preflights: 'forward'` passes them to the target instead, as the OIDC harness does).
 // With `credentialedOrigins`, its own answers allow credentials for those origins instead of `*`
@@ -10,6 +10,9 @@
 //   const serverURL = `${proxy.url}/parse`;
 //   proxy.setFault({ status: 500, path: '/parse/logout' });
 //   ...
+//   proxy.setFault({ hold: true, path: '/parse/logout', times: 1 }); // arrives, waits…
+//   proxy.release(); // …until now: then forwarded (or answered by the fault's other fields)
+//   ...
 //   proxy.requests.filter((r) => r.path === '/parse/logout').length;
 //   await proxy.close();
 
@@ -18,7 +21,8 @@ import http from 'node:http';
 /**
  * A fault applied to matching requests (`null`: pass everything through).
  *
- * Exactly what happens, in order: wait `delayMs` (if any); then `drop` destroys the socket,
+ * Exactly what happens, in order: wait for `release()` (with `hold`); wait `delayMs` (if any);
+ * then `drop` destroys the socket,
  * `redirect` answers a redirect, `chunkedBytes` streams a large body, `html` answers an HTML
  * page, `body`/`status` answer that body/status, and with none of these the request is
  * forwarded. Every answer made by the proxy carries `Access-Control-Allow-Origin: *` (or, with
@@ -32,6 +36,10 @@ import http from 'node:http';
  *   `application/json; charset=utf-8`).
  * @property {boolean} [html] Answer an HTML page (status 200 unless `status`).
  * @property {number} [delayMs] Wait this long first (then forward, unless another fault is set).
+ * @property {boolean} [hold] Keep each matching request waiting until `release()` (then forward,
+ *   unless another fault is set). Unlike `delayMs`, the test decides when, so "this finishes
+ *   while that request is still out" holds however slow the machine. `reset()` and `close()`
+ *   drop requests still held.
  * @property {boolean} [drop] Destroy the connection without an answer (a network error).
  * @property {number} [redirect] Answer this 3xx status with `Location: <redirectTo><the request's
  *   path and query>` (e.g. 307 to `http://127.0.0.2:4000`: `/parse/login` goes to
@@ -62,6 +70,7 @@ import http from 'node:http';
  *   the client went away.
  * @property {boolean} [complete] For `chunked`: whether the whole body was written.
  * @property {number} delayMs Delay applied before answering or forwarding.
+ * @property {boolean} held Whether a `hold` fault kept it waiting for `release()`.
  * @property {number} time `Date.now()` when the request arrived.
  */
 
@@ -75,7 +84,10 @@ import http from 'node:http';
  *   `requests.length = 0` clears it).
  * @property {ProxiedRequest[]} preflights `OPTIONS` requests seen (answered by the proxy itself,
  *   or forwarded with `preflights: 'forward'`).
- * @property {() => void} reset Clears the fault, `requests` and `preflights`.
+ * @property {() => number} release Lets every request held by a `hold` fault go on; returns how
+ *   many (requests arriving later are held again while the fault lasts).
+ * @property {() => void} reset Clears the fault, `requests` and `preflights`, and drops the
+ *   connections of requests still held.
  * @property {() => Promise<void>} close Stops the proxy and drops open connections.
  */
 
@@ -106,11 +118,14 @@ const HOP_BY_HOP = new Set([
 function validateFault(fault) {
   if (fault === null) return null;
   if (typeof fault !== 'object') throw new TypeError('fault must be an object or null');
-  const kinds = ['status', 'body', 'html', 'delayMs', 'drop', 'redirect', 'chunkedBytes'].filter(
+  const kinds = ['status', 'body', 'html', 'delayMs', 'hold', 'drop', 'redirect', 'chunkedBytes'].filter(
     (k) => /** @type {any} */ (fault)[k] !== undefined && /** @type {any} */ (fault)[k] !== false,
   );
   if (!kinds.length) {
-    throw new TypeError('fault needs one of status, body, html, delayMs, drop, redirect, chunkedBytes (or use null)');
+    throw new TypeError('fault needs one of status, body, html, delayMs, hold, drop, redirect, chunkedBytes (or use null)');
+  }
+  if (fault.hold !== undefined && typeof fault.hold !== 'boolean') {
+    throw new TypeError(`fault.hold must be a boolean, got ${fault.hold}`);
   }
   if (fault.redirect !== undefined) {
     if (!(Number.isInteger(fault.redirect) && fault.redirect >= 300 && fault.redirect <= 399)) {
@@ -228,6 +243,15 @@ export async function startFaultProxy({
   const preflights = [];
   /** @type {Set<NodeJS.Timeout>} */
   const timers = new Set();
+  /** Requests kept by a `hold` fault: each one's go-on (`true`) or drop (`false`). @type {Set<(go: boolean) => void>} */
+  const held = new Set();
+  /** Ends every hold: `true` lets the requests go on, `false` drops them. @param {boolean} go */
+  const endHolds = (go) => {
+    const waiting = [...held];
+    held.clear();
+    for (const settle of waiting) settle(go);
+    return waiting.length;
+  };
   let closed = false;
 
   /** @param {http.IncomingMessage} req @param {string} path */
@@ -331,6 +355,7 @@ export async function startFaultProxy({
       headers: req.headers,
       fault: null,
       delayMs: 0,
+      held: false,
       time: Date.now(),
     };
 
@@ -369,6 +394,14 @@ export async function startFaultProxy({
       return;
     }
 
+    if (active.hold) {
+      record.held = true;
+      const go = await new Promise((resolve) => held.add(resolve));
+      if (!go || closed) {
+        req.socket.destroy();
+        return;
+      }
+    }
     if (active.delayMs) {
       record.delayMs = active.delayMs;
       await sleep(active.delayMs);
@@ -466,7 +499,9 @@ export async function startFaultProxy({
     },
     requests,
     preflights,
+    release: () => endHolds(true),
     reset() {
+      endHolds(false);
       fault = null;
       requests.length = 0;
       preflights.length = 0;
@@ -474,6 +509,7 @@ export async function startFaultProxy({
     close() {
       closing ??= new Promise((resolve) => {
         closed = true;
+        endHolds(false);
         for (const t of timers) clearTimeout(t);
         // Delayed requests never resolve their sleep now: drop their sockets.
         timers.clear();

@@ -334,6 +334,52 @@ describe('Parse harness: one server', () => {
       proxy.setFault(null);
     });
 
+    test('hold keeps requests until release(), then forwards them; later ones wait again', async () => {
+      proxy.reset();
+      proxy.setFault({ hold: true, path: '/parse/users/me' });
+      let answered = 0;
+      const first = api(proxyURL, parse.appId, '/users/me', { token }).finally(() => answered++);
+      const second = api(proxyURL, parse.appId, '/users/me', { token }).finally(() => answered++);
+      while (proxy.requests.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(answered, 0, 'nothing answered while held');
+      const other = await api(proxyURL, parse.appId, '/health');
+      assert.equal(other.status, 200, 'a request the fault does not match goes through');
+      assert.equal(proxy.release(), 2);
+      assert.equal((await first).status, 200);
+      assert.equal((await second).status, 200);
+      assert.deepEqual(
+        proxy.requests.map((r) => [r.path, r.held]),
+        [
+          ['/parse/users/me', true],
+          ['/parse/users/me', true],
+          ['/parse/health', false],
+        ],
+      );
+      const third = api(proxyURL, parse.appId, '/users/me', { token });
+      while (proxy.requests.length < 4) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal(proxy.release(), 1, 'held again while the fault lasts');
+      assert.equal((await third).status, 200);
+      assert.equal(proxy.release(), 0);
+      proxy.setFault(null);
+    });
+
+    test('hold with status answers that status on release; reset() drops what is still held', async () => {
+      proxy.reset();
+      proxy.setFault({ hold: true, status: 503, path: '/parse/users/me', times: 1 });
+      const held = api(proxyURL, parse.appId, '/users/me', { token });
+      while (proxy.requests.length < 1) await new Promise((resolve) => setTimeout(resolve, 10));
+      proxy.release();
+      assert.equal((await held).status, 503);
+      proxy.setFault({ hold: true, path: '/parse/users/me' });
+      const dropped = api(proxyURL, parse.appId, '/users/me', { token });
+      while (proxy.requests.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+      proxy.reset();
+      await assert.rejects(dropped, TypeError);
+      assert.equal(proxy.release(), 0);
+      assert.equal((await api(proxyURL, parse.appId, '/users/me', { token })).status, 200, 'reset cleared the fault');
+    });
+
     test('html answers a 200 text/html page', async () => {
       proxy.setFault({ html: true });
       const res = await api(proxyURL, parse.appId, '/users/me', { token });
@@ -368,6 +414,7 @@ describe('Parse harness: one server', () => {
       assert.throws(() => proxy.setFault(/** @type {any} */ ({})), TypeError);
       assert.throws(() => proxy.setFault({ status: 42 }), TypeError);
       assert.throws(() => proxy.setFault({ delayMs: -1 }), TypeError);
+      assert.throws(() => proxy.setFault(/** @type {any} */ ({ hold: 'yes' })), TypeError);
     });
   });
 });

@@ -40,6 +40,8 @@ export async function betterAuthConfig(): Promise<BetterAuthConfig> {
 
 export const betterAuthFault = (fault: Fault | null) => executeServerCommand('better-auth-proxy-fault', fault);
 export const betterAuthProxyReset = () => executeServerCommand('better-auth-proxy-reset');
+/** Lets the requests a `hold` fault keeps go on; resolves to how many. */
+export const betterAuthRelease = () => executeServerCommand<number, undefined>('better-auth-proxy-release');
 export const stopBetterAuth = () => executeServerCommand('better-auth-stop');
 export const startBetterAuth = () => executeServerCommand('better-auth-start');
 /** Deletes every user, account, session and verification. */

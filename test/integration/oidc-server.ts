@@ -29,6 +29,8 @@ export async function oidcConfig(): Promise<OidcConfig> {
 
 export const oidcFault = (fault: Fault | null) => executeServerCommand('oidc-proxy-fault', fault);
 export const oidcReset = () => executeServerCommand('oidc-proxy-reset');
+/** Lets the requests a `hold` fault keeps go on; resolves to how many. */
+export const oidcRelease = () => executeServerCommand<number, undefined>('oidc-proxy-release');
 /** Forgets every provider session, grant and token (a fresh provider), TTL back to default. */
 export const resetProviderState = () => executeServerCommand('oidc-reset-state');
 export const accessTokenTtl = (seconds: number) => executeServerCommand('oidc-access-token-ttl', { seconds });

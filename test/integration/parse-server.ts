@@ -18,6 +18,8 @@ export interface Fault {
   contentType?: string;
   html?: boolean;
   delayMs?: number;
+  /** Keep matching requests waiting until `release()` (then forward, unless another fault is set). */
+  hold?: boolean;
   drop?: boolean;
   /** Answer this 3xx status, `Location: <redirectTo><path and query>`. */
   redirect?: number;
@@ -70,7 +72,9 @@ export function keyedConfig(): Promise<ParseConfig & { clientKey: string }> {
 /** The fault proxy in front of the server. */
 export const proxy = {
   setFault: (fault: Fault | null) => executeServerCommand('parse-proxy-fault', fault),
-  /** Clears the fault and the request log. */
+  /** Lets the requests a `hold` fault keeps go on; resolves to how many. */
+  release: () => executeServerCommand<number, undefined>('parse-proxy-release'),
+  /** Clears the fault and the request log (drops requests still held). */
   reset: () => executeServerCommand('parse-proxy-reset'),
   log: () =>
     executeServerCommand<{ requests: ProxiedRequest[]; preflights: ProxiedRequest[] }, undefined>('parse-proxy-requests'),

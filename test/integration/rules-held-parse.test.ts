@@ -74,13 +74,14 @@ describe('Parse Server: rules no test held (issue 22)', function () {
       await session.signUp(uniqueName('late'), password);
       const token = String(stored(cfg.appId)?.sessionToken);
       const path = `/parse/users/${session.userId}`;
-      await proxy.setFault({ delayMs: 1500, method: 'POST', path, times: 1 });
+      await proxy.setFault({ hold: true, method: 'POST', path, times: 1 });
       const update = session.updateUser({ plan: 'pro' });
       await requestsSeen('POST', path);
 
       const result = await session.logOut({ scope: 'local' });
       expect(result).to.include({ ok: true, signedOutLocally: true });
       const events = recordEvents(session, ['logged-in', 'logged-out', 'user-change']);
+      expect(await proxy.release(), 'the update was still out').to.equal(1);
       expect((await update).plan, 'the server answered the update').to.equal('pro');
       await sleep(100);
       expect((await whoAmI(token)).body.plan, 'the server has it').to.equal('pro');
@@ -94,12 +95,13 @@ describe('Parse Server: rules no test held (issue 22)', function () {
       await session.signUp(uniqueName('late'), password);
       const token = String(stored(cfg.appId)?.sessionToken);
       const path = `/parse/users/${session.userId}`;
-      await proxy.setFault({ delayMs: 1500, method: 'POST', path, times: 1 });
+      await proxy.setFault({ hold: true, method: 'POST', path, times: 1 });
       const update = session.updateUser({ plan: 'pro' });
       await requestsSeen('POST', path);
 
       const grace = await signUpRest(uniqueName('grace'));
       storeSession(cfg.appId, grace); // as the SDK would: no event on this page
+      expect(await proxy.release(), 'the update was still out').to.equal(1);
       expect((await update).plan).to.equal('pro');
       expect((await whoAmI(token)).body.plan, 'the server took the update').to.equal('pro');
       const now = stored(cfg.appId);
@@ -114,12 +116,12 @@ describe('Parse Server: rules no test held (issue 22)', function () {
     const name = uniqueName('lists');
     await session.signUp(name, password);
     const oldToken = String(stored(cfg.appId)?.sessionToken);
-    // Held long enough for the sign-in below (a log-out and a log-in: two requests) to finish
-    // first: 1.5 s was not under load in CI (Firefox), nor 4 s (WebKit, three engines at once),
-    // and the listing reached the server while the old session was still live. The element's
-    // request limit is raised above the hold.
+    // Held until the sign-in below (a log-out and a log-in: two requests) has finished. A fixed
+    // delay was not enough under load in CI (1.5 s in Firefox, 4 s in WebKit with three engines
+    // at once): the listing reached the server while the old session was still live. The
+    // element's request limit is raised above what a slow sign-in takes.
     session.timeout = 20_000;
-    await proxy.setFault({ delayMs: 9000, method: 'POST', path: '/parse/sessions', times: 1 });
+    await proxy.setFault({ hold: true, method: 'POST', path: '/parse/sessions', times: 1 });
     const listing = session.listSessions().then(
       () => null,
       (e: AuthError) => e,
@@ -131,6 +133,7 @@ describe('Parse Server: rules no test held (issue 22)', function () {
     expect(fresh?.sessionToken).not.to.equal(oldToken);
     expect((await whoAmI(oldToken)).status, 'the old session is gone on the server').not.to.equal(200);
     const events = recordEvents(session, ['logged-out', 'logged-in']);
+    expect(await proxy.release(), 'the listing was still out').to.equal(1);
     const error = await listing;
     expect(error?.code, 'the server refused the old session').to.equal('invalid-session');
     await sleep(100);
