@@ -17,6 +17,35 @@ function dropUnnamedEvents() {
   };
 }
 
+/**
+ * The Lit plugin drops every member named `properties` (it takes it for Lit's `static properties`),
+ * so `<set-user-properties-action>`'s instance `properties` accessor went missing. Keep a copy of
+ * each non-static one while analysing and put it back at the end.
+ */
+function keepInstanceProperties() {
+  /** @type {Map<string, object>} */
+  const kept = new Map();
+  return {
+    name: 'keep-instance-properties',
+    analyzePhase({ moduleDoc }) {
+      for (const declaration of moduleDoc.declarations ?? []) {
+        const member = declaration.members?.find((m) => m.name === 'properties' && !m.static);
+        if (member) kept.set(`${moduleDoc.path}#${declaration.name}`, member);
+      }
+    },
+    packageLinkPhase({ customElementsManifest }) {
+      for (const mod of customElementsManifest.modules) {
+        for (const declaration of mod.declarations ?? []) {
+          const member = kept.get(`${mod.path}#${declaration.name}`);
+          if (member && !declaration.members?.some((m) => m.name === 'properties')) {
+            declaration.members = [...(declaration.members ?? []), member];
+          }
+        }
+      }
+    },
+  };
+}
+
 export default {
   // The public modules only: elements, errors, events and backends.
   globs: ['src/*.ts', 'src/elements/*.ts', 'src/backends/*.ts', 'src/session/*.ts'],
@@ -25,5 +54,5 @@ export default {
   litelement: true,
   dependencies: false,
   packagejson: false,
-  plugins: [dropUnnamedEvents()],
+  plugins: [dropUnnamedEvents(), keepInstanceProperties()],
 };

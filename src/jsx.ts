@@ -92,9 +92,9 @@ export type OnNamespacedEventProps<Tag extends UserSessionElementsTag> = {
  * creates the element; import the kit first.
  */
 export interface UserSessionProps {
-  /** `parse` (default), `memory`, `oidc`, or any `AuthBackend` object (property). */
-  backend?: 'parse' | 'memory' | 'oidc' | AuthBackend | undefined;
-  /** Where Parse Server is mounted: an http(s) URL such as `http://localhost:1337/parse`, or a path on this origin such as `/parse`. */
+  /** `parse` (default), `memory`, `better-auth`, `oidc`, or any `AuthBackend` object (property). */
+  backend?: 'parse' | 'memory' | 'better-auth' | 'oidc' | AuthBackend | undefined;
+  /** Where Parse Server is mounted (with `better-auth`: where Better Auth's handler answers): an http(s) URL such as `http://localhost:1337/parse`, or a path on this origin such as `/parse`. */
   'server-url'?: string | undefined;
   serverUrl?: string | null | undefined;
   /** Parse application id. */
@@ -105,7 +105,7 @@ export interface UserSessionProps {
   clientKey?: string | null | undefined;
   /** `local` (default), `session` or `memory`. */
   storage?: 'local' | 'session' | 'memory' | undefined;
-  /** Defaults to `Parse/<app-id>/currentUser`. */
+  /** Defaults to `Parse/<app-id>/currentUser` (OpenID Connect and Better Auth: see the README). */
   'storage-key'?: string | undefined;
   storageKey?: string | null | undefined;
   /** Limit in ms for each server request (default 10000). */

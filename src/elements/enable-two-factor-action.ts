@@ -72,7 +72,7 @@ export class EnableTwoFactorActionElement extends ReactiveElement {
       spellcheck: 'false',
     }) as HTMLInputElement,
     list: h('ul', { part: 'code-list' }),
-    download: h('a', { part: 'download', download: 'recovery-codes.txt' }) as HTMLAnchorElement,
+    download: h('a', { part: 'download', download: 'recovery-codes.txt' }, 'Download as text') as HTMLAnchorElement,
     message: h('p', { part: 'message', role: 'status' }),
   };
   readonly #setup: HTMLElement;
@@ -118,7 +118,6 @@ export class EnableTwoFactorActionElement extends ReactiveElement {
       ' ',
       button('done-button', 'Done', () => this.reset()),
     );
-    p.download.textContent = 'Download as text';
   }
 
   /** The current step: `null` before the first, `scan`, then `codes` (reflected as `step`: output only). */

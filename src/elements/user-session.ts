@@ -28,8 +28,8 @@ import { SessionSettingsElement } from './session-settings.js';
  *
  * @attr {boolean} authenticated - Present while a user is signed in. Output only: page code that sets or removes it is reverted.
  * @attr {boolean} second-factor - Output only, with the two-step add-on (`two-factor.js`): present once a log-in's password was right and the account needs its second step, until a sign-in or wrong credentials. The page's CSS shows its `code` field with it.
- * @attr {string} backend - `parse` (default), `memory` with the package entry, or `oidc` with `user-session-elements/oidc.js`. Trimmed, case-insensitive. The `backend` property also takes any `AuthBackend` object.
- * @attr {string} server-url - Where Parse Server is mounted: an http(s) URL such as `http://localhost:1337/parse`, or a path on this origin such as `/parse`.
+ * @attr {string} backend - `parse` (default); `memory` with the package entry; `better-auth` with the package entry or `user-session-elements/better-auth.js`; `oidc` with `user-session-elements/oidc.js`. Trimmed, case-insensitive. The `backend` property also takes any `AuthBackend` object.
+ * @attr {string} server-url - Where Parse Server is mounted (with `better-auth`: where Better Auth's handler answers, such as `/api/auth`): an http(s) URL such as `http://localhost:1337/parse`, or a path on this origin such as `/parse`.
  * @attr {string} app-id - Parse application id.
  * @attr {string} client-key - Optional Parse JavaScript key, sent with every request.
  * @attr {string} issuer - OpenID Connect (`backend="oidc"`): the provider's issuer URL, such as `https://idp.example/realms/main`.
@@ -38,13 +38,13 @@ import { SessionSettingsElement } from './session-settings.js';
  * @attr {string} post-logout-redirect-uri - OpenID Connect: where the provider sends the browser after ending its own session (default: `redirect-uri`).
  * @attr {string} scopes - OpenID Connect: the scopes asked for (default `openid profile email offline_access`).
  * @attr {string} storage - `local` (default), `session` or `memory`; trimmed, case-insensitive. A value that cannot be written to Web Storage waits in page memory.
- * @attr {string} storage-key - Defaults to `Parse/<app-id>/currentUser`, the Parse SDK's key; with `backend="oidc"`, `user-session/oidc/<client-id>@<issuer>`.
+ * @attr {string} storage-key - Defaults to `Parse/<app-id>/currentUser`, the Parse SDK's key; with `backend="oidc"`, `user-session/oidc/<client-id>@<issuer>`; with `backend="better-auth"`, `user-session/better-auth@<server-url>`.
  * @attr {number} timeout - Limit in ms for each server request (default 10000).
  * @attr {string} revalidate - Also re-check the session with the server on this interval while signed in: `90s`, `5m`, `1h` or ms (at least 30 s). Unset or unreadable: only when the page becomes visible again and on `online` (at most once per 30 s per stored session on a page).
  * @attr {string} idle-timeout - Sign out (reason `idle`, the session revoked as by `logOut()`) after this long without activity (pointer, keys, wheel, scroll, focus, the page shown again) in any tab of the session: `15m`, `90s`, `1h` or ms. Unset or unreadable: never.
  * @attr {string} idle-warning - With `idle-timeout`: fire `idle-warning` this long before the idle sign-out (`60s`…). Unset, unreadable or not shorter than the timeout: no warning.
  *
- * @fires {CustomEvent<LoggedInDetail>} logged-in - A user is now signed in. `detail: { user, reason }`, reason `log-in`, `sign-up`, `restored` (found on connect: dispatched after the connecting task) or `other-tab`. Bubbles, not composed.
+ * @fires {CustomEvent<LoggedInDetail>} logged-in - A user is now signed in. `detail: { user, reason }`, reason `log-in`, `sign-up`, `passkey` (with `passkeys.js`), `restored` (found on connect: dispatched after the connecting task) or `other-tab`. Bubbles, not composed.
  * @fires {CustomEvent<LoggedOutDetail>} logged-out - Signed in → signed out, once per transition, after the `authenticated` attribute is removed. `detail: { reason }`, reason `log-out`, `other-tab`, `session-lost` or `idle`. Bubbles, not composed.
  * @fires {CustomEvent<UserChangeDetail>} user-change - The signed-in user's public fields changed. `detail: { user }`. Bubbles, not composed.
  * @fires {CustomEvent<IdleWarningDetail>} idle-warning - The idle sign-out of `idle-timeout` is near: fired the `idle-warning` attribute's duration before it. `detail: { logsOutAt }` (ms since the epoch). Cancelable: `preventDefault()` counts as activity and keeps the user signed in ("stay signed in"), as does any activity in any tab. Bubbles, not composed.

@@ -115,6 +115,10 @@ function twoStepSuite(server: Server) {
       expect(recoveryCodes).to.have.length(server.recoveryCodes);
       expect(p.enable.getAttribute('step')).to.equal('codes');
       expect([...shadow.querySelectorAll('[part=code-list] li')].map((li) => li.textContent)).to.deep.equal([...recoveryCodes]);
+      const download = shadow.querySelector<HTMLAnchorElement>('[part=download]')!;
+      expect(download.textContent, "the download link's name").to.equal('Download as text');
+      expect(download.download).to.equal('recovery-codes.txt');
+      expect(download.href, 'a file of the codes').to.match(/^blob:/);
       expect(shadow.querySelector('[part=secret]')!.textContent, 'the secret left the DOM').to.equal('');
       return { secret: detail.secret, recoveryCodes: [...recoveryCodes] };
     }
