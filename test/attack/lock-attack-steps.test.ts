@@ -9,10 +9,10 @@
 // is always released.
 import { expect } from '@open-wc/testing';
 import '../../src/define/better-auth-backend.js';
-import { waitUntil } from '../helpers/wait-until.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import { AuthError } from '../../src/errors.js';
 import {
+  arrived,
   betterAuthFault,
   betterAuthRequests,
   betterAuthSession,
@@ -48,14 +48,6 @@ describe('attack: one cookie step at a time (real Better Auth, Web Lock)', funct
     const raw = localStorage.getItem(session.storageKey!);
     if (raw === null) return null;
     return (JSON.parse(raw) as { token: string }).token.replace(/^better-auth-session:/, '');
-  }
-
-  /** Waits until the proxy has seen `n` requests to `route`. */
-  async function arrived(method: string, route: string, n = 1) {
-    await waitUntil(async () => (await requestCount(method, route)) >= n, `${method} ${route} at the server`, {
-      timeout: 8_000,
-      interval: 20,
-    });
   }
 
   it('a sign-in waiting behind a hung sign-out fails with "timeout" and never sends its password', async () => {

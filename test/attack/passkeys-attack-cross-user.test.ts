@@ -20,7 +20,9 @@ import type { PasskeyListElement } from '../../src/elements/passkey-list.js';
 import { AuthError } from '../../src/errors.js';
 import { useVirtualAuthenticator } from '../helpers/webauthn.js';
 import {
+  arrived,
   betterAuthFault,
+  betterAuthRelease,
   call,
   cookieSession,
   createUser,
@@ -158,12 +160,14 @@ describe('attack: passkeys of another user (real Better Auth, virtual authentica
   // server session is left live and unreachable. SPEC §3.4 / §7: a late answer never signs out a newer session.
   it("FINDING: A's delete still under way when B signs in on the page: B is not signed out, nothing of B's is deleted", async () => {
     const { session, b, bId, aId } = await twoUsers();
-    await betterAuthFault({ path: '/api/auth/passkey/list-user-passkeys', delayMs: 800, times: 1 });
+    const asked = await requestCount('GET', '/passkey/list-user-passkeys');
+    await betterAuthFault({ path: '/api/auth/passkey/list-user-passkeys', hold: true, times: 1 });
     const pending = rejectionOf(session.deletePasskey(aId));
-    await sleep(200);
+    await arrived('GET', '/passkey/list-user-passkeys', asked + 1);
     await session.logOut();
     await session.logIn(b.email, b.password);
     const seen = recordEvents(session, ['logged-out']);
+    expect(await betterAuthRelease(), "A's request was still at the proxy").to.equal(1);
     const result = await pending;
     await betterAuthFault(null);
     if (result) expect(result).to.be.instanceOf(AuthError);
@@ -191,12 +195,14 @@ describe('attack: passkeys of another user (real Better Auth, virtual authentica
       <user-session backend="better-auth" server-url=${serverUrl} storage-key=${storageKey}></user-session>
     `);
     await afterConnect();
-    await betterAuthFault({ path: '/api/auth/passkey/list-user-passkeys', delayMs: 800, times: 1 });
+    const asked = await requestCount('GET', '/passkey/list-user-passkeys');
+    await betterAuthFault({ path: '/api/auth/passkey/list-user-passkeys', hold: true, times: 1 });
     const pending = rejectionOf(session.deletePasskey(aId));
-    await sleep(200);
+    await arrived('GET', '/passkey/list-user-passkeys', asked + 1);
     await other.logOut();
     await other.logIn(b.email, b.password);
     const seen = recordEvents(session, ['logged-out']);
+    expect(await betterAuthRelease(), "A's request was still at the proxy").to.equal(1);
     const result = await pending;
     await betterAuthFault(null);
     if (result) expect(result).to.be.instanceOf(AuthError);
@@ -216,10 +222,12 @@ describe('attack: passkeys of another user (real Better Auth, virtual authentica
       <user-session backend="better-auth" server-url=${serverUrl} storage-key=${storageKey}></user-session>
     `);
     await afterConnect();
-    await betterAuthFault({ path: '/api/auth/passkey/list-user-passkeys', delayMs: 800, times: 1 });
+    const asked = await requestCount('GET', '/passkey/list-user-passkeys');
+    await betterAuthFault({ path: '/api/auth/passkey/list-user-passkeys', hold: true, times: 1 });
     const pending = rejectionOf(session.listPasskeys());
-    await sleep(200);
+    await arrived('GET', '/passkey/list-user-passkeys', asked + 1);
     await other.logIn(b.email, b.password); // over A's session: A signed out first
+    expect(await betterAuthRelease(), "A's request was still at the proxy").to.equal(1);
     await pending;
     await betterAuthFault(null);
     await sleep(300);
@@ -239,11 +247,13 @@ describe('attack: passkeys of another user (real Better Auth, virtual authentica
       await waitUntil(() => Boolean((frame.contentWindow as Tab | null)?.ready), 'the other tab', { timeout: 10_000 });
       const tab = frame.contentWindow as Tab;
       await tab.session.ready;
-      await betterAuthFault({ path: '/api/auth/passkey/list-user-passkeys', delayMs: 800, times: 1 });
+      const asked = await requestCount('GET', '/passkey/list-user-passkeys');
+      await betterAuthFault({ path: '/api/auth/passkey/list-user-passkeys', hold: true, times: 1 });
       const pending = rejectionOf(session.listPasskeys());
-      await sleep(200);
+      await arrived('GET', '/passkey/list-user-passkeys', asked + 1);
       await tab.session.logOut();
       await tab.session.logIn(b.email, b.password);
+      expect(await betterAuthRelease(), "A's request was still at the proxy").to.equal(1);
       await pending;
       await betterAuthFault(null);
       await sleep(300);

@@ -18,7 +18,9 @@ import type { SessionListElement } from '../../src/elements/session-list.js';
 import { AuthError } from '../../src/errors.js';
 import { RecordingBackend } from '../helpers/recording-backend.js';
 import {
+  arrived,
   betterAuthFault,
+  betterAuthRelease,
   call,
   cookieSession,
   createUser,
@@ -130,14 +132,16 @@ describe('attack: <session-list> and session management over Better Auth cookie 
       const a = await signedUp('la');
       const aPhone = await phoneOf(a.account);
       const list = await listIn(a.session, 2);
-      await betterAuthFault({ delayMs: 2000, path: '/api/auth/list-sessions', times: 1 });
+      const listed = await requestCount('GET', '/list-sessions');
+      await betterAuthFault({ hold: true, path: '/api/auth/list-sessions', times: 1 });
       void list.refresh();
-      await sleep(200);
+      await arrived('GET', '/list-sessions', listed + 1);
       await a.session.logOut({ scope: 'local' }); // A's cookie stays valid: the slow request is answered with A's list
       const b = newAccount('lb');
       await createUser(b);
       await a.session.logIn(b.email, b.password);
-      await sleep(2600);
+      expect(await betterAuthRelease(), "A's list was still out").to.equal(1);
+      await sleep(600);
       const bIds = (await sessionsOf(b.email)).map((s) => s.id);
       const shown = list.sessions.map((s) => s.id);
       expect(shown, "B's list holds none of A's sessions").to.not.include(aPhone.sessionId);
@@ -152,11 +156,13 @@ describe('attack: <session-list> and session management over Better Auth cookie 
       await phoneOf(a.account);
       const list = await listIn(a.session, 2);
       const { json } = await call<unknown[]>('/list-sessions');
-      await betterAuthFault({ delayMs: 1500, body: JSON.stringify(json), path: '/api/auth/list-sessions', times: 1 });
+      const listed = await requestCount('GET', '/list-sessions');
+      await betterAuthFault({ hold: true, body: JSON.stringify(json), path: '/api/auth/list-sessions', times: 1 });
       void list.refresh();
-      await sleep(200);
+      await arrived('GET', '/list-sessions', listed + 1);
       expect(await a.action.do()).to.equal(true);
-      await sleep(2000);
+      expect(await betterAuthRelease(), 'the list was still out').to.equal(1);
+      await sleep(600);
       expect(list.sessions).to.deep.equal([]);
       expect(items(list)).to.have.length(0);
     });
@@ -164,9 +170,10 @@ describe('attack: <session-list> and session management over Better Auth cookie 
     it("revokeSession racing a change of user (A's list slow, then B signs in): B stays signed in, B's sessions live", async () => {
       const a = await signedUp('ra');
       const aPhone = await phoneOf(a.account);
-      await betterAuthFault({ delayMs: 1500, path: '/api/auth/list-sessions', times: 1 });
+      const listed = await requestCount('GET', '/list-sessions');
+      await betterAuthFault({ hold: true, path: '/api/auth/list-sessions', times: 1 });
       const revoking = rejectionOf(a.session.revokeSession(aPhone.sessionId));
-      await sleep(200);
+      await arrived('GET', '/list-sessions', listed + 1);
       await a.session.logOut({ scope: 'local' });
       const b = newAccount('rb');
       await createUser(b);
@@ -174,6 +181,7 @@ describe('attack: <session-list> and session management over Better Auth cookie 
       const bPhone = await phoneOf(b);
       const bOwn = (await cookieSession())!.session.id;
       const lostEvents = recordEvents(a.session, ['logged-out']);
+      expect(await betterAuthRelease(), "A's list was still out").to.equal(1);
       const error = await revoking;
       if (error) expect(error).to.be.instanceOf(AuthError);
       await sleep(300);

@@ -7,6 +7,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import { expect, fixture, html } from '@open-wc/testing';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import { afterConnect, clearStorage } from '../helpers/fixtures.js';
+import { waitUntil } from '../helpers/wait-until.js';
 import { toServerTarget } from '../../src/internal/server-url.js';
 import type { Fault } from './parse-server.js';
 
@@ -92,6 +93,14 @@ export async function call<T = unknown>(route: string, body?: unknown): Promise<
 export async function requestCount(method: string, route: string): Promise<number> {
   const { requests } = await betterAuthRequests();
   return requests.filter((r) => r.method === method && r.path.endsWith(`/api/auth${route}`)).length;
+}
+
+/** Waits until the proxy has seen `n` requests to `route` (held ones too: with `hold`, they wait there). */
+export async function arrived(method: string, route: string, n = 1): Promise<void> {
+  await waitUntil(async () => (await requestCount(method, route)) >= n, `${method} ${route} at the server`, {
+    timeout: 8_000,
+    interval: 20,
+  });
 }
 
 let accounts = 0;
