@@ -3,6 +3,7 @@
 // sign-in under way overtaken by a later one in another element or tab on the same key.
 import { expect, fixture, html } from '@open-wc/testing';
 import '../helpers/safe-errors.js';
+import { waitUntil } from '../helpers/wait-until.js';
 import type { UserSessionElement } from '../../src/elements/user-session.js';
 import type { AuthBackend } from '../../src/backends/backend.js';
 import {
@@ -144,12 +145,13 @@ describe('Parse Server: where features meet', function () {
       const first = await signUpRest(uniqueName('slow'));
       const second = await signUpRest(uniqueName('fast'));
       const slow = await reload();
-      await proxy.setFault({ delayMs: 1500, path: '/parse/login', times: 1 });
+      const asked = await proxy.count('POST', '/parse/login');
+      await proxy.setFault({ hold: true, path: '/parse/login', times: 1 });
       const late = slow.logIn(first.username, password).then(
         () => null,
         (error: unknown) => error,
       );
-      await sleep(200);
+      await waitUntil(async () => (await proxy.count('POST', '/parse/login')) > asked, 'the slow sign-in at the server');
       return { first, second, slow, late };
     }
 
@@ -161,14 +163,14 @@ describe('Parse Server: where features meet', function () {
     ) {
       expect(await late, 'the overtaken sign-in rejects').to.have.property('code', 'aborted');
       // Its answer arrives after the later sign-in: its session is ended on the server, not stored.
-      await sleep(1600);
+      expect(await proxy.release(), 'the slow sign-in was still at the proxy').to.equal(1);
+      const deadline = Date.now() + 5000;
+      while ((await sessionsOf(first.sessionToken)) !== 1 && Date.now() < deadline) await sleep(100);
+      expect(await sessionsOf(first.sessionToken), "the overtaken sign-in's session was ended on the server").to.equal(1);
       const now = stored(cfg.appId);
       expect(now?.username, 'the later sign-in is what is stored').to.equal(second.username);
       expect((await whoAmI(String(now?.sessionToken))).status, 'the later session is live').to.equal(200);
       expect(slow.user?.username).to.equal(second.username);
-      const deadline = Date.now() + 5000;
-      while ((await sessionsOf(first.sessionToken)) !== 1 && Date.now() < deadline) await sleep(100);
-      expect(await sessionsOf(first.sessionToken), "the overtaken sign-in's session was ended on the server").to.equal(1);
     }
 
     it('another <user-session> on the page signs in as someone else meanwhile', async () => {
@@ -182,8 +184,7 @@ describe('Parse Server: where features meet', function () {
     });
 
     it('another tab signs in as someone else meanwhile', async () => {
-      // The tab is loaded before the slow sign-in starts: loading the kit in a frame can take
-      // longer than the delayed answer on a busy machine, and then nothing overtakes anything.
+      // The tab is loaded before the slow sign-in starts (its sign-in is the one that overtakes).
       const frame = document.createElement('iframe');
       frame.src = `/test/pages/parse-tab.html?server-url=${encodeURIComponent(cfg.serverURL)}&app-id=${encodeURIComponent(cfg.appId)}`;
       document.body.append(frame);
