@@ -40,6 +40,9 @@ import http from 'node:http';
  *   unless another fault is set). Unlike `delayMs`, the test decides when, so "this finishes
  *   while that request is still out" holds however slow the machine. `reset()` and `close()`
  *   drop requests still held.
+ * @property {boolean} [holdReply] Forward each matching request at once and keep the target's
+ *   answer until `release()`: a slow server, which has done the work (a session opened) when a
+ *   client gives up waiting. Alone (no other fault field).
  * @property {boolean} [drop] Destroy the connection without an answer (a network error).
  * @property {number} [redirect] Answer this 3xx status with `Location: <redirectTo><the request's
  *   path and query>` (e.g. 307 to `http://127.0.0.2:4000`: `/parse/login` goes to
@@ -70,7 +73,7 @@ import http from 'node:http';
  *   the client went away.
  * @property {boolean} [complete] For `chunked`: whether the whole body was written.
  * @property {number} delayMs Delay applied before answering or forwarding.
- * @property {boolean} held Whether a `hold` fault kept it waiting for `release()`.
+ * @property {boolean} held Whether a `hold` or `holdReply` fault kept it (or its answer) waiting for `release()`.
  * @property {number} time `Date.now()` when the request arrived.
  */
 
@@ -84,8 +87,8 @@ import http from 'node:http';
  *   `requests.length = 0` clears it).
  * @property {ProxiedRequest[]} preflights `OPTIONS` requests seen (answered by the proxy itself,
  *   or forwarded with `preflights: 'forward'`).
- * @property {() => number} release Lets every request held by a `hold` fault go on; returns how
- *   many (requests arriving later are held again while the fault lasts).
+ * @property {() => number} release Lets every request held by a `hold` fault go on, and every
+ *   answer held by `holdReply`; returns how many (later ones are held again while the fault lasts).
  * @property {() => void} reset Clears the fault, `requests` and `preflights`, and drops the
  *   connections of requests still held.
  * @property {() => Promise<void>} close Stops the proxy and drops open connections.
@@ -118,14 +121,23 @@ const HOP_BY_HOP = new Set([
 function validateFault(fault) {
   if (fault === null) return null;
   if (typeof fault !== 'object') throw new TypeError('fault must be an object or null');
-  const kinds = ['status', 'body', 'html', 'delayMs', 'hold', 'drop', 'redirect', 'chunkedBytes'].filter(
+  const kinds = ['status', 'body', 'html', 'delayMs', 'hold', 'holdReply', 'drop', 'redirect', 'chunkedBytes'].filter(
     (k) => /** @type {any} */ (fault)[k] !== undefined && /** @type {any} */ (fault)[k] !== false,
   );
   if (!kinds.length) {
-    throw new TypeError('fault needs one of status, body, html, delayMs, hold, drop, redirect, chunkedBytes (or use null)');
+    throw new TypeError(
+      'fault needs one of status, body, html, delayMs, hold, holdReply, drop, redirect, chunkedBytes (or use null)',
+    );
   }
-  if (fault.hold !== undefined && typeof fault.hold !== 'boolean') {
-    throw new TypeError(`fault.hold must be a boolean, got ${fault.hold}`);
+  for (const name of /** @type {const} */ (['hold', 'holdReply'])) {
+    if (fault[name] !== undefined && typeof fault[name] !== 'boolean') {
+      throw new TypeError(`fault.${name} must be a boolean, got ${fault[name]}`);
+    }
+  }
+  if (fault.holdReply && kinds.length > 1) {
+    throw new TypeError(
+      `fault.holdReply forwards the request and holds the real answer: it takes no ${kinds.filter((k) => k !== 'holdReply').join(', ')}`,
+    );
   }
   if (fault.redirect !== undefined) {
     if (!(Number.isInteger(fault.redirect) && fault.redirect >= 300 && fault.redirect <= 399)) {
@@ -245,6 +257,8 @@ export async function startFaultProxy({
   const timers = new Set();
   /** Requests kept by a `hold` fault: each one's go-on (`true`) or drop (`false`). @type {Set<(go: boolean) => void>} */
   const held = new Set();
+  /** How many times reset() ran: an answer held for an earlier fault never waits. */
+  let resets = 0;
   /** Ends every hold: `true` lets the requests go on, `false` drops them. @param {boolean} go */
   const endHolds = (go) => {
     const waiting = [...held];
@@ -295,8 +309,13 @@ export async function startFaultProxy({
     res.end(body);
   };
 
-  /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
-  const forward = (req, res) => {
+  /**
+   * @param {http.IncomingMessage} req
+   * @param {http.ServerResponse} res
+   * @param {boolean} [holdAnswer] Keep the target's answer until `release()` (`holdReply`).
+   */
+  const forward = (req, res, holdAnswer = false) => {
+    const since = resets;
     /** @type {http.OutgoingHttpHeaders} */
     const headers = {};
     for (const [name, value] of Object.entries(req.headers)) {
@@ -313,7 +332,13 @@ export async function startFaultProxy({
         headers,
         agent,
       },
-      (upstreamRes) => {
+      async (upstreamRes) => {
+        // An answer that comes after a reset() is dropped as if it had been held then.
+        if (holdAnswer && (since !== resets || !(await new Promise((resolve) => held.add(resolve))))) {
+          upstreamRes.resume();
+          res.destroy();
+          return;
+        }
         /** @type {http.OutgoingHttpHeaders} */
         const resHeaders = {};
         for (const [name, value] of Object.entries(upstreamRes.headers)) {
@@ -391,6 +416,11 @@ export async function startFaultProxy({
     }
     if (!active) {
       forward(req, res);
+      return;
+    }
+    if (active.holdReply) {
+      record.held = true;
+      forward(req, res, true);
       return;
     }
 
@@ -501,6 +531,7 @@ export async function startFaultProxy({
     preflights,
     release: () => endHolds(true),
     reset() {
+      resets++;
       endHolds(false);
       fault = null;
       requests.length = 0;

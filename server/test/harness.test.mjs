@@ -380,6 +380,37 @@ describe('Parse harness: one server', () => {
       assert.equal((await api(proxyURL, parse.appId, '/users/me', { token })).status, 200, 'reset cleared the fault');
     });
 
+    test('holdReply forwards at once and keeps the answer until release(): the server has done the work', async () => {
+      proxy.reset();
+      proxy.setFault({ holdReply: true, path: '/parse/users', method: 'POST', times: 1 });
+      let answered = false;
+      const signUp = api(proxyURL, parse.appId, '/users', {
+        method: 'POST',
+        body: { username: 'held-dora', password: 'pw' },
+      }).finally(() => (answered = true));
+      const logIn = () =>
+        api(parse.serverURL, parse.appId, '/login', { method: 'POST', body: { username: 'held-dora', password: 'pw' } });
+      let direct = await logIn();
+      for (let i = 0; direct.status !== 200 && i < 100; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        direct = await logIn();
+      }
+      assert.equal(direct.status, 200, 'the user exists at the server while its answer is held');
+      assert.equal(answered, false);
+      assert.equal(proxy.release(), 1);
+      const reply = await signUp;
+      assert.equal(reply.status, 201);
+      assert.equal(typeof reply.json.sessionToken, 'string');
+      assert.equal(proxy.requests.at(-1).held, true);
+
+      proxy.setFault({ holdReply: true, path: '/parse/users/me' });
+      const dropped = api(proxyURL, parse.appId, '/users/me', { token });
+      while (proxy.requests.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+      proxy.reset(); // before or after the answer came: dropped either way
+      await assert.rejects(dropped, TypeError, 'reset() drops an answer still held');
+      assert.throws(() => proxy.setFault({ holdReply: true, status: 500 }), TypeError);
+    });
+
     test('html answers a 200 text/html page', async () => {
       proxy.setFault({ html: true });
       const res = await api(proxyURL, parse.appId, '/users/me', { token });

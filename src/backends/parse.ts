@@ -31,7 +31,11 @@ export interface ParseBackendOptions {
 }
 
 export interface RequestOptions {
-  signal: AbortSignal;
+  /**
+   * Left out for a request that opens a session: sent, it runs to its end even when the call is
+   * given up on, so the session the server opened is revoked (`sign-in-flow.ts`), not left alive.
+   */
+  signal?: AbortSignal;
   token?: string;
   body?: Record<string, unknown>;
 }
@@ -77,22 +81,27 @@ export class ParseBackend implements AuthBackend {
     return serverURL && appId ? `${String(serverURL).trim().replace(/\/+$/, '')} ${appId}` : undefined;
   }
 
-  async logIn(username: string, password: string, { signal }: { signal: AbortSignal }): Promise<StoredSession> {
-    const reply = await this.request('POST', '/login', { signal, body: { username, password } });
+  /**
+   * `POST /login`. Its request is never aborted (the `signal` of `AuthBackend` is not passed on):
+   * a sign-in given up on still gets its answer, so the caller can revoke the session it opened.
+   */
+  async logIn(username: string, password: string, _options?: { signal: AbortSignal }): Promise<StoredSession> {
+    const reply = await this.request('POST', '/login', { body: { username, password } });
     return this.#session(reply);
   }
 
+  /** `POST /users`, never aborted either (see `logIn`). */
   async signUp(
     username: string,
     password: string,
     extra: Record<string, unknown>,
-    { signal }: { signal: AbortSignal },
+    _options?: { signal: AbortSignal },
   ): Promise<StoredSession> {
     // Parse field names start with a letter; a form's `_method`, `_token`… would be read as
     // request keys (`_method=PUT` turns the sign-up into another call): they are not user fields.
     const fields = Object.entries(extra).filter(([name]) => !name.startsWith('_'));
     const body = { ...Object.fromEntries(fields), username, password };
-    const reply = await this.request('POST', '/users', { signal, body });
+    const reply = await this.request('POST', '/users', { body });
     return this.#session({ ...body, ...reply });
   }
 

@@ -134,72 +134,80 @@ describe('Parse Server: where features meet', function () {
     });
   });
 
-  describe('a later sign-in on the same storage key wins over one still under way', () => {
-    /** The sessions Parse keeps for a user, asked with one of their tokens. */
-    async function sessionsOf(token: string): Promise<number> {
-      const reply = await rest('GET', '/sessions', { token });
-      return (reply.body.results as unknown[]).length;
-    }
-
-    async function slowSignIn() {
-      const first = await signUpRest(uniqueName('slow'));
-      const second = await signUpRest(uniqueName('fast'));
-      const slow = await reload();
-      const asked = await proxy.count('POST', '/parse/login');
-      await proxy.setFault({ hold: true, path: '/parse/login', times: 1 });
-      const late = slow.logIn(first.username, password).then(
-        () => null,
-        (error: unknown) => error,
-      );
-      await waitUntil(async () => (await proxy.count('POST', '/parse/login')) > asked, 'the slow sign-in at the server');
-      return { first, second, slow, late };
-    }
-
-    async function expectLaterWon(
-      slow: UserSessionElement,
-      late: Promise<unknown>,
-      first: { sessionToken: string },
-      second: { username: string },
-    ) {
-      expect(await late, 'the overtaken sign-in rejects').to.have.property('code', 'aborted');
-      // Its answer arrives after the later sign-in: its session is ended on the server, not stored.
-      expect(await proxy.release(), 'the slow sign-in was still at the proxy').to.equal(1);
-      const deadline = Date.now() + 5000;
-      while ((await sessionsOf(first.sessionToken)) !== 1 && Date.now() < deadline) await sleep(100);
-      expect(await sessionsOf(first.sessionToken), "the overtaken sign-in's session was ended on the server").to.equal(1);
-      const now = stored(cfg.appId);
-      expect(now?.username, 'the later sign-in is what is stored').to.equal(second.username);
-      expect((await whoAmI(String(now?.sessionToken))).status, 'the later session is live').to.equal(200);
-      expect(slow.user?.username).to.equal(second.username);
-    }
-
-    it('another <user-session> on the page signs in as someone else meanwhile', async () => {
-      const { first, second, slow, late } = await slowSignIn();
-      const other = await fixture<UserSessionElement>(
-        html`<user-session app-id=${cfg.appId} server-url=${cfg.serverURL}></user-session>`,
-      );
-      await other.logIn(second.username, password);
-      await expectLaterWon(slow, late, first, second);
-      expect(other.user?.username).to.equal(second.username);
-    });
-
-    it('another tab signs in as someone else meanwhile', async () => {
-      // The tab is loaded before the slow sign-in starts (its sign-in is the one that overtakes).
-      const frame = document.createElement('iframe');
-      frame.src = `/test/pages/parse-tab.html?server-url=${encodeURIComponent(cfg.serverURL)}&app-id=${encodeURIComponent(cfg.appId)}`;
-      document.body.append(frame);
-      try {
-        const tab = frame.contentWindow as Window & { ready?: boolean; session?: UserSessionElement };
-        await until(() => !!tab.ready, 'the other tab');
-        await tab.session!.ready;
-        const { first, second, slow, late } = await slowSignIn();
-        await tab.session!.logIn(second.username, password);
-        await expectLaterWon(slow, late, first, second);
-      } finally {
-        frame.remove();
+  // Two kinds of slow: the request reaches the server late (`hold`: nothing opened there yet when
+  // the later sign-in wins), or the server is slow to answer (`holdReply`: it has opened the
+  // session by then; an aborted request would leave it alive).
+  for (const [hold, slowness] of [
+    ['hold', 'the request reaches the server late'],
+    ['holdReply', 'the server answers late'],
+  ] as const) {
+    describe(`a later sign-in on the same storage key wins over one still under way (${slowness})`, () => {
+      /** The sessions Parse keeps for a user, asked with one of their tokens. */
+      async function sessionsOf(token: string): Promise<number> {
+        const reply = await rest('GET', '/sessions', { token });
+        return (reply.body.results as unknown[]).length;
       }
+
+      async function slowSignIn() {
+        const first = await signUpRest(uniqueName('slow'));
+        const second = await signUpRest(uniqueName('fast'));
+        const slow = await reload();
+        const asked = await proxy.count('POST', '/parse/login');
+        await proxy.setFault({ [hold]: true, path: '/parse/login', times: 1 });
+        const late = slow.logIn(first.username, password).then(
+          () => null,
+          (error: unknown) => error,
+        );
+        await waitUntil(async () => (await proxy.count('POST', '/parse/login')) > asked, 'the slow sign-in at the server');
+        return { first, second, slow, late };
+      }
+
+      async function expectLaterWon(
+        slow: UserSessionElement,
+        late: Promise<unknown>,
+        first: { sessionToken: string },
+        second: { username: string },
+      ) {
+        expect(await late, 'the overtaken sign-in rejects').to.have.property('code', 'aborted');
+        // Its answer arrives after the later sign-in: its session is ended on the server, not stored.
+        expect(await proxy.release(), 'the slow sign-in was still at the proxy').to.equal(1);
+        const deadline = Date.now() + 5000;
+        while ((await sessionsOf(first.sessionToken)) !== 1 && Date.now() < deadline) await sleep(100);
+        expect(await sessionsOf(first.sessionToken), "the overtaken sign-in's session was ended on the server").to.equal(1);
+        const now = stored(cfg.appId);
+        expect(now?.username, 'the later sign-in is what is stored').to.equal(second.username);
+        expect((await whoAmI(String(now?.sessionToken))).status, 'the later session is live').to.equal(200);
+        expect(slow.user?.username).to.equal(second.username);
+      }
+
+      it('another <user-session> on the page signs in as someone else meanwhile', async () => {
+        const { first, second, slow, late } = await slowSignIn();
+        const other = await fixture<UserSessionElement>(
+          html`<user-session app-id=${cfg.appId} server-url=${cfg.serverURL}></user-session>`,
+        );
+        await other.logIn(second.username, password);
+        await expectLaterWon(slow, late, first, second);
+        expect(other.user?.username).to.equal(second.username);
+      });
+
+      it('another tab signs in as someone else meanwhile', async () => {
+        // The tab is loaded before the slow sign-in starts (its sign-in is the one that overtakes).
+        const frame = document.createElement('iframe');
+        frame.src = `/test/pages/parse-tab.html?server-url=${encodeURIComponent(cfg.serverURL)}&app-id=${encodeURIComponent(cfg.appId)}`;
+        document.body.append(frame);
+        try {
+          const tab = frame.contentWindow as Window & { ready?: boolean; session?: UserSessionElement };
+          await until(() => !!tab.ready, 'the other tab');
+          await tab.session!.ready;
+          const { first, second, slow, late } = await slowSignIn();
+          await tab.session!.logIn(second.username, password);
+          await expectLaterWon(slow, late, first, second);
+        } finally {
+          frame.remove();
+        }
+      });
     });
-  });
+  }
 
   describe('settings changed while signed in', () => {
     it('server-url pointed at another server: the session is ended at its own server, reason session-lost, nothing sent to the new one', async () => {

@@ -20,6 +20,8 @@ export interface Fault {
   delayMs?: number;
   /** Keep matching requests waiting until `release()` (then forward, unless another fault is set). */
   hold?: boolean;
+  /** Forward at once and keep the server's answer until `release()` (a slow server; alone). */
+  holdReply?: boolean;
   drop?: boolean;
   /** Answer this 3xx status, `Location: <redirectTo><path and query>`. */
   redirect?: number;
