@@ -255,11 +255,11 @@ export async function startFaultProxy({
   const preflights = [];
   /** @type {Set<NodeJS.Timeout>} */
   const timers = new Set();
-  /** Requests kept by a `hold` fault: each one's go-on (`true`) or drop (`false`). @type {Set<(go: boolean) => void>} */
+  /** Requests (`hold`) and answers (`holdReply`) kept: each one's go-on (`true`) or drop (`false`). @type {Set<(go: boolean) => void>} */
   const held = new Set();
   /** How many times reset() ran: an answer held for an earlier fault never waits. */
   let resets = 0;
-  /** Ends every hold: `true` lets the requests go on, `false` drops them. @param {boolean} go */
+  /** Ends every hold: `true` lets what is held go on, `false` drops it. @param {boolean} go */
   const endHolds = (go) => {
     const waiting = [...held];
     held.clear();
@@ -427,7 +427,9 @@ export async function startFaultProxy({
     if (active.hold) {
       record.held = true;
       const go = await new Promise((resolve) => held.add(resolve));
-      if (!go || closed) {
+      // A client that went away meanwhile (Chromium closes the connection of an aborted fetch)
+      // sent nothing on: its request never reaches the target.
+      if (!go || closed || req.socket.destroyed) {
         req.socket.destroy();
         return;
       }

@@ -52,7 +52,7 @@ describe('Parse Server: a sign-in given up on while the server is slow leaves no
   async function expectEndedAtServer(token: string, count: number) {
     expect(await proxy.release(), 'the answer was held').to.equal(1);
     await waitUntil(async () => (await sessionsOf(token)) === count, 'the given-up session ended at the server', {
-      timeout: 8000,
+      timeout: 10_000,
     });
   }
 
