@@ -122,14 +122,9 @@ export interface AuthBackend {
    * `revoke-all` as the first edition promised.
    */
   readonly capabilities?: readonly Capability[];
-  /**
-   * Signs in with a username (or email) and password. Capability `password-log-in`. `signal`
-   * fires when the call is given up on (a newer call, the timeout, the element leaving): a
-   * request already sent is best left to finish, so the session it opens reaches the kit, which
-   * revokes it (ParseBackend never aborts it); one not sent yet should not be sent.
-   */
+  /** Signs in with a username (or email) and password. Capability `password-log-in`. */
   logIn?(username: string, password: string, o: { signal: AbortSignal }): Promise<StoredSession>;
-  /** Creates an account and signs it in. Capability `sign-up`. `signal`: as for `logIn`. */
+  /** Creates an account and signs it in. Capability `sign-up`. */
   signUp?(username: string, password: string, extra: Record<string, unknown>, o: { signal: AbortSignal }): Promise<StoredSession>;
   /**
    * Revokes sessions on the server: `current`, or with the matching capability `others` /

@@ -19,10 +19,9 @@ export function parseTwoFactor(backend: ParseBackend): TwoFactorServer {
       body: { authData: { mfa } },
     });
   return {
-    async logIn(username, password, code) {
-      // Never aborted, as ParseBackend.logIn: a session opened for a sign-in given up on is revoked.
+    async logIn(username, password, code, { signal }) {
       const body = { username, password, ...(code && { authData: { mfa: { token: code } } }) };
-      const reply = await backend.request('POST', '/login', { body }).catch(codeErrors);
+      const reply = await backend.request('POST', '/login', { signal, body }).catch(codeErrors);
       const session = backend.deserialize(JSON.stringify(reply));
       if (!session) throw new AuthError('server', 'No user id and session token in the answer.');
       return session;

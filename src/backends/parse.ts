@@ -31,11 +31,7 @@ export interface ParseBackendOptions {
 }
 
 export interface RequestOptions {
-  /**
-   * Left out for a request that opens a session: sent, it runs to its end even when the call is
-   * given up on, so the session the server opened is revoked (`sign-in-flow.ts`), not left alive.
-   */
-  signal?: AbortSignal;
+  signal: AbortSignal;
   token?: string;
   body?: Record<string, unknown>;
 }
@@ -81,27 +77,22 @@ export class ParseBackend implements AuthBackend {
     return serverURL && appId ? `${String(serverURL).trim().replace(/\/+$/, '')} ${appId}` : undefined;
   }
 
-  /**
-   * `POST /login`. Its request is never aborted (the `signal` of `AuthBackend` is not passed on):
-   * a sign-in given up on still gets its answer, so the caller can revoke the session it opened.
-   */
-  async logIn(username: string, password: string, _options?: { signal: AbortSignal }): Promise<StoredSession> {
-    const reply = await this.request('POST', '/login', { body: { username, password } });
+  async logIn(username: string, password: string, options: { signal: AbortSignal }): Promise<StoredSession> {
+    const reply = await this.request('POST', '/login', { ...options, body: { username, password } });
     return this.#session(reply);
   }
 
-  /** `POST /users`, never aborted either (see `logIn`). */
   async signUp(
     username: string,
     password: string,
     extra: Record<string, unknown>,
-    _options?: { signal: AbortSignal },
+    options: { signal: AbortSignal },
   ): Promise<StoredSession> {
     // Parse field names start with a letter; a form's `_method`, `_token`… would be read as
     // request keys (`_method=PUT` turns the sign-up into another call): they are not user fields.
     const fields = Object.entries(extra).filter(([name]) => !name.startsWith('_'));
     const body = { ...Object.fromEntries(fields), username, password };
-    const reply = await this.request('POST', '/users', { body });
+    const reply = await this.request('POST', '/users', { ...options, body });
     return this.#session({ ...body, ...reply });
   }
 

@@ -8,8 +8,9 @@ import { revokeOrQueue } from '../session/revocations.js';
  * Stores the session a sign-in gives: the one path of every sign-in method (password, the
  * provider's answer, passkeys…). An active session is signed out first (unless `signOutFirst`
  * is false: a forged provider answer must sign nobody out); a newer sign-in or sign-out aborts
- * this one; a session the server opens for a sign-in given up on (a newer call, the timeout, a
- * disconnect) is revoked, never left alive.
+ * this one; a session that reaches the kit for a sign-in given up on (a newer call, the timeout,
+ * a disconnect) is revoked, never left alive. The built-in backends abort the request instead
+ * (README, Known limitations: a session the server opened by then stays there).
  */
 export async function signInWith(
   core: SessionCore,

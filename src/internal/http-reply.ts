@@ -13,15 +13,9 @@ export interface HttpReply {
  * Sends one request and reads the reply, the way every fetch-based backend must (SPEC §7):
  * redirects are refused, not followed (they would carry the password or session elsewhere and
  * bring back whatever is there), replies are read up to 1 MB, an unreachable server is
- * `network`, a cancelled call `aborted`. Without `signal`, the request runs to its end (a sign-in:
- * the session it opens must reach the caller). `origin` names the server in messages.
+ * `network`, a cancelled call `aborted`. `origin` names the server in messages.
  */
-export async function sendRequest(
-  url: string,
-  init: RequestInit,
-  signal: AbortSignal | undefined,
-  origin: string,
-): Promise<HttpReply> {
+export async function sendRequest(url: string, init: RequestInit, signal: AbortSignal, origin: string): Promise<HttpReply> {
   try {
     const response = await fetch(url, { ...init, redirect: 'manual', signal });
     if (response.type === 'opaqueredirect' || (response.status > 299 && response.status < 400)) {
@@ -30,7 +24,7 @@ export async function sendRequest(
     return { status: response.status, text: await readCapped(response) };
   } catch (error) {
     if (error instanceof AuthError) throw error;
-    if (signal?.aborted) {
+    if (signal.aborted) {
       throw signal.reason instanceof AuthError ? signal.reason : new AuthError('aborted', undefined, { cause: signal.reason });
     }
     throw new AuthError('network', `Cannot reach ${origin}.`, { cause: error });

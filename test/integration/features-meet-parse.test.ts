@@ -134,11 +134,11 @@ describe('Parse Server: where features meet', function () {
     });
   });
 
-  // Two kinds of slow: the request reaches the server late (`hold`: nothing opened there yet when
-  // the later sign-in wins), or the server is slow to answer (`holdReply`: it has opened the
-  // session by then; an aborted request would leave it alive).
+  // Two kinds of slow: the request is held on its way (`hold`: the later sign-in wins before it
+  // reaches the server; it never does), or the server is slow to answer (`holdReply`: it has
+  // opened the session by then, and the overtaken sign-in's aborted request leaves it there).
   for (const [hold, slowness] of [
-    ['hold', 'the request reaches the server late'],
+    ['hold', 'the request never reaches the server'],
     ['holdReply', 'the server answers late'],
   ] as const) {
     describe(`a later sign-in on the same storage key wins over one still under way (${slowness})`, () => {
@@ -169,17 +169,26 @@ describe('Parse Server: where features meet', function () {
         second: { username: string },
       ) {
         expect(await late, 'the overtaken sign-in rejects').to.have.property('code', 'aborted');
-        // Its answer arrives after the later sign-in: its session is ended on the server, not stored.
-        expect(await proxy.release(), 'the slow sign-in was still at the proxy').to.equal(1);
-        // Parse signs the late request in (a password hash), then the kit revokes what it opened:
-        // seconds on a loaded machine.
-        const deadline = Date.now() + 10_000;
-        while ((await sessionsOf(first.sessionToken)) !== 1 && Date.now() < deadline) await sleep(100);
-        expect(await sessionsOf(first.sessionToken), "the overtaken sign-in's session was ended on the server").to.equal(1);
+        // holdReply: Parse opens the overtaken sign-in's session (its answer goes to an aborted
+        // request); hold: the request never reaches Parse. Either way the proxy drops it now.
+        if (hold === 'holdReply') {
+          await waitUntil(
+            async () => (await sessionsOf(first.sessionToken)) === 2,
+            "Parse to open the overtaken sign-in's session",
+          );
+        }
+        await proxy.reset();
+        await sleep(300);
         const now = stored(cfg.appId);
         expect(now?.username, 'the later sign-in is what is stored').to.equal(second.username);
         expect((await whoAmI(String(now?.sessionToken))).status, 'the later session is live').to.equal(200);
         expect(slow.user?.username).to.equal(second.username);
+      }
+
+      /** README, Known limitations: a session Parse opened for the overtaken sign-in ends when that user next signs in from this browser (one session per installation). */
+      async function expectNoneLeftAfterNextSignIn(slow: UserSessionElement, first: { sessionToken: string; username: string }) {
+        await slow.logIn(first.username, password);
+        expect(await sessionsOf(first.sessionToken), "the sign-up's session and this one, nothing else").to.equal(2);
       }
 
       it('another <user-session> on the page signs in as someone else meanwhile', async () => {
@@ -190,6 +199,7 @@ describe('Parse Server: where features meet', function () {
         await other.logIn(second.username, password);
         await expectLaterWon(slow, late, first, second);
         expect(other.user?.username).to.equal(second.username);
+        await expectNoneLeftAfterNextSignIn(slow, first);
       });
 
       it('another tab signs in as someone else meanwhile', async () => {
@@ -204,6 +214,7 @@ describe('Parse Server: where features meet', function () {
           const { first, second, slow, late } = await slowSignIn();
           await tab.session!.logIn(second.username, password);
           await expectLaterWon(slow, late, first, second);
+          await expectNoneLeftAfterNextSignIn(slow, first);
         } finally {
           frame.remove();
         }
