@@ -56,6 +56,26 @@ describe('Parse Server: a sign-in given up on while the server is slow or hung',
     expect(stored(cfg.appId)?.username).to.equal(user.username);
   });
 
+  it('the <user-session> leaves the page during a slow logIn(): the sign-in waits for the answer, fails misconfigured, and revokes the session', async () => {
+    const user = await signUpRest(uniqueName('late-removed'));
+    const session = await page();
+    await proxy.setFault({ holdReply: true, method: 'POST', path: '/parse/login', times: 1 });
+    let outcome = 'pending';
+    const signingIn = session.logIn(user.username, password).then(
+      () => (outcome = 'signed in'),
+      (error: AuthError) => (outcome = error.code),
+    );
+    await waitUntil(async () => (await sessionsOf(user.sessionToken)) === 2, 'the server to open the session');
+    session.remove();
+    expect(await proxy.release(), 'the answer was held').to.equal(1);
+    await signingIn;
+    expect(outcome).to.equal('misconfigured');
+    await waitUntil(async () => (await sessionsOf(user.sessionToken)) === 1, 'the session it got revoked', {
+      timeout: 10_000,
+    });
+    expect(stored(cfg.appId)).to.equal(null);
+  });
+
   it('a hung /login: each sign-in given up on frees its connection, so once Parse answers again a sign-in and a log-out work at once', async () => {
     const user = await signUpRest(uniqueName('hung'));
     const session = await page();
