@@ -85,6 +85,17 @@ export const proxy = {
     const { requests } = await proxy.log();
     return requests.filter((r) => r.method === method && r.path === path).length;
   },
+  /**
+   * Resolves once the proxy has seen `count` requests `method path` (a `hold` keeps them there).
+   * ParseBackend sends every call as a simple POST, the real method in the body's `_method`.
+   */
+  async seen(method: string, path: string, count = 1): Promise<void> {
+    const deadline = Date.now() + 5000;
+    while ((await proxy.count(method, path)) < count) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${method} ${path}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  },
 };
 
 export interface CollectedRequest {

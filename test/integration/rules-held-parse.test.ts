@@ -38,18 +38,6 @@ describe('Parse Server: rules no test held (issue 22)', function () {
     return session;
   }
 
-  /**
-   * Resolves once the proxy has seen `count` requests `method path`. (ParseBackend sends every
-   * call as a simple POST, with the real method in the body's `_method`, as the Parse SDK does.)
-   */
-  async function requestsSeen(method: string, path: string, count = 1): Promise<void> {
-    const deadline = Date.now() + 5000;
-    while ((await proxy.count(method, path)) < count) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${method} ${path}`);
-      await sleep(20);
-    }
-  }
-
   it('rule 1: signed in while Web Storage refused the write, refresh() after it accepts again stores the session there (no log-out between)', async () => {
     const session = await page();
     const name = uniqueName('refused');
@@ -76,7 +64,7 @@ describe('Parse Server: rules no test held (issue 22)', function () {
       const path = `/parse/users/${session.userId}`;
       await proxy.setFault({ hold: true, method: 'POST', path, times: 1 });
       const update = session.updateUser({ plan: 'pro' });
-      await requestsSeen('POST', path);
+      await proxy.seen('POST', path);
 
       const result = await session.logOut({ scope: 'local' });
       expect(result).to.include({ ok: true, signedOutLocally: true });
@@ -97,7 +85,7 @@ describe('Parse Server: rules no test held (issue 22)', function () {
       const path = `/parse/users/${session.userId}`;
       await proxy.setFault({ hold: true, method: 'POST', path, times: 1 });
       const update = session.updateUser({ plan: 'pro' });
-      await requestsSeen('POST', path);
+      await proxy.seen('POST', path);
 
       const grace = await signUpRest(uniqueName('grace'));
       storeSession(cfg.appId, grace); // as the SDK would: no event on this page
@@ -126,7 +114,7 @@ describe('Parse Server: rules no test held (issue 22)', function () {
       () => null,
       (e: AuthError) => e,
     );
-    await requestsSeen('POST', '/parse/sessions');
+    await proxy.seen('POST', '/parse/sessions');
 
     await session.logIn(name, password); // over the active session: that one is revoked first
     const fresh = stored(cfg.appId);
